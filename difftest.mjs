@@ -1,0 +1,13 @@
+import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const wasmPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
+const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), { "./schema_engine_bg.js": bg });
+bg.__wbg_set_wasm(instance.exports); instance.exports.__wbindgen_start();
+const schema = readFileSync(process.argv[2],"utf8");
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils"; const factory = bindMigrationAwareSqlAdapterFactory(new PrismaBetterSqlite3({ url: ":memory:" }));
+const engine = await bg.SchemaEngine.new({ datamodels: [["schema.prisma", schema]] }, (l)=>{}, factory);
+const r = await engine.diff({ from: { tag: "empty" }, to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: schema }] }, script: true, exitCode: null, shadowDatabaseUrl: null, filters: { externalTables: [], externalEnums: [] } });
+console.log(r.stdout ?? r);
