@@ -17,6 +17,7 @@ import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-util
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { MIGRATIONS_DIR } from "../lib/migrate";
+import { derivePostgresSchema } from "./prisma-generate.mjs";
 
 const require = createRequire(import.meta.url);
 
@@ -39,7 +40,6 @@ async function diff(provider: "sqlite" | "postgresql", from: string | null, to: 
     to: { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: to }] },
     script: true,
     exitCode: null,
-    shadowDatabaseUrl: null,
     filters: { externalTables: [], externalEnums: [] },
   });
   engine.free();
@@ -53,7 +53,6 @@ function failMissingUrl(): never {
 async function main() {
   const name = process.argv[2];
   if (!name || !/^[a-z0-9_]+$/.test(name)) throw new Error("usage: npm run migrations:generate -- name_in_snake_case");
-  const { derivePostgresSchema } = (await import("./prisma-generate.mjs")) as { derivePostgresSchema: (s: string) => string };
   const sqliteSchema = readFileSync("prisma/schema.prisma", "utf8");
   const schemas = { sqlite: sqliteSchema, postgresql: derivePostgresSchema(sqliteSchema) };
   await loadEngine();

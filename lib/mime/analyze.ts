@@ -1,0 +1,429 @@
+// What the store precomputes from a message's bytes at delivery, so that listing, IMAP FETCH
+// (ENVELOPE, BODYSTRUCTURE, BODY[part]) and search never re-parse the blob: the MIME tree
+// with every part's byte offsets, the IMAP envelope, the headers lists show, and the
+// decoded text for the full-text index. The parsing itself is mailsplit's.
+import { Readable, Writable, type Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createHash } from "node:crypto";
+import { Splitter, type MailsplitNode, type MailsplitChunk } from "mailsplit";
+import libmime from "libmime";
+import { decode as decodeCharset } from "libmime/lib/charset";
+import addressparser from "nodemailer/lib/addressparser";
+
+/** RFC 3501 envelope address: [name, adl, mailbox, host], each raw (encoded words kept). */
+export type EnvelopeAddress = [string | null, string | null, string | null, string | null];
+
+export interface Envelope {
+  date: string | null;
+  subject: string | null;
+  from: EnvelopeAddress[] | null;
+  sender: EnvelopeAddress[] | null;
+  replyTo: EnvelopeAddress[] | null;
+  to: EnvelopeAddress[] | null;
+  cc: EnvelopeAddress[] | null;
+  bcc: EnvelopeAddress[] | null;
+  inReplyTo: string | null;
+  messageId: string | null;
+}
+
+export interface MimePart {
+  /** IMAP part specifier: "" for the message itself, "1", "1.2", … */
+  part: string;
+  type: string;
+  subtype: string;
+  params: Record<string, string>;
+  id: string | null;
+  description: string | null;
+  encoding: string;
+  md5: string | null;
+  disposition: { type: string; params: Record<string, string> } | null;
+  language: string[] | null;
+  location: string | null;
+  /** Byte offsets in the message: header block, body start, body end. */
+  headerStart: number;
+  bodyStart: number;
+  bodyEnd: number;
+  /** Lines of the body (counted for text/* and message/rfc822, as BODYSTRUCTURE needs). */
+  lines: number;
+  children: MimePart[];
+  /** For message/rfc822: the envelope of the enclosed message (its tree is children[0]). */
+  envelope?: Envelope;
+}
+
+export interface MessageAnalysis {
+  size: number;
+  headerSize: number;
+  lines: number;
+  envelope: Envelope;
+  structure: MimePart;
+  messageId: string;
+  subject: string;
+  from: { name: string; address: string };
+  to: string;
+  cc: string;
+  sentAt: Date | null;
+  inReplyTo: string;
+  references: string;
+  hasAttachment: boolean;
+  preview: string;
+  /** Decoded text of the text parts, for the full-text index (bounded). */
+  text: string;
+  /** Every address in From/To/Cc/Bcc/Reply-To, for the index. */
+  addresses: string;
+}
+
+const LIMITS = {
+  /** A header block past this is not a header any client should be made to parse. */
+  maxHeaderBytes: 1024 * 1024,
+  /** Text indexed per message. */
+  maxIndexedText: 512 * 1024,
+  /** Deeper parts are kept as bytes of their ancestor, not as nodes (header bombs, JSON depth). */
+  maxDepth: 48,
+  previewLength: 200,
+};
+
+export function countLines(buffer: Buffer, start = 0, end = buffer.length): number {
+  let lines = 0;
+  for (let i = buffer.indexOf(10, start); i !== -1 && i < end; i = buffer.indexOf(10, i + 1)) lines++;
+  if (end > start && buffer[end - 1] !== 10) lines++;
+  return lines;
+}
+
+function headerValue(node: MailsplitNode, key: string): string | null {
+  const line = node.headers.getFirst(key);
+  return line ? line.replace(/\r?\n[ \t]+/g, " ").trim() || null : null;
+}
+
+function envelopeAddresses(raw: string | null): EnvelopeAddress[] | null {
+  if (!raw) return null;
+  const result: EnvelopeAddress[] = [];
+  const visit = (entries: ReturnType<typeof addressparser>) => {
+    for (const entry of entries) {
+      if ("group" in entry && entry.group) {
+        // RFC 3501: a group is a start marker [NIL NIL name NIL], members, then an end marker.
+        result.push([null, null, entry.name || "", null]);
+        visit(entry.group);
+        result.push([null, null, null, null]);
+      } else if ("address" in entry) {
+        const at = entry.address.lastIndexOf("@");
+        result.push([
+          entry.name || null,
+          null,
+          at > 0 ? entry.address.slice(0, at) : entry.address || null,
+          at > 0 ? entry.address.slice(at + 1) : null,
+        ]);
+      }
+    }
+  };
+  visit(addressparser(raw));
+  return result.length ? result : null;
+}
+
+function buildEnvelope(node: MailsplitNode): Envelope {
+  const from = envelopeAddresses(headerValue(node, "from"));
+  return {
+    date: headerValue(node, "date"),
+    subject: headerValue(node, "subject"),
+    from,
+    sender: envelopeAddresses(headerValue(node, "sender")) ?? from,
+    replyTo: envelopeAddresses(headerValue(node, "reply-to")) ?? from,
+    to: envelopeAddresses(headerValue(node, "to")),
+    cc: envelopeAddresses(headerValue(node, "cc")),
+    bcc: envelopeAddresses(headerValue(node, "bcc")),
+    inReplyTo: headerValue(node, "in-reply-to"),
+    messageId: headerValue(node, "message-id"),
+  };
+}
+
+function decodeWords(value: string | null): string {
+  if (!value) return "";
+  try {
+    return libmime.decodeWords(value).trim();
+  } catch {
+    return value;
+  }
+}
+
+function lowerKeys(params: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function describePart(node: MailsplitNode, headerStart: number, bodyStart: number): MimePart {
+  const [type, subtype] = (node.contentType || "text/plain").split("/");
+  const disposition = node._parsedContentDisposition.value
+    ? { type: node._parsedContentDisposition.value.toLowerCase(), params: lowerKeys(node._parsedContentDisposition.params) }
+    : null;
+  const language = headerValue(node, "content-language");
+  return {
+    part: "",
+    type: type || "text",
+    subtype: subtype || "plain",
+    params: lowerKeys(node._parsedContentType.params),
+    id: headerValue(node, "content-id"),
+    description: headerValue(node, "content-description"),
+    encoding: node.encoding || "7bit",
+    md5: headerValue(node, "content-md5"),
+    disposition,
+    language: language ? language.split(/\s*,\s*/) : null,
+    location: headerValue(node, "content-location"),
+    headerStart,
+    bodyStart,
+    bodyEnd: bodyStart,
+    lines: 0,
+    children: [],
+  };
+}
+
+function numberParts(part: MimePart, prefix: string) {
+  if (part.type === "multipart") {
+    part.children.forEach((child, i) => {
+      child.part = prefix ? `${prefix}.${i + 1}` : String(i + 1);
+      numberParts(child, child.part);
+    });
+  } else if (part.type === "message" && part.subtype === "rfc822" && part.children[0]) {
+    // The enclosed message's own parts are numbered under this part ("2.1", "2.2" …);
+    // its single-part body is "2.1" too, which imap clients expect.
+    const inner = part.children[0];
+    inner.part = prefix;
+    if (inner.type === "multipart") numberParts(inner, prefix);
+  }
+}
+
+interface TextCollector {
+  node: MailsplitNode;
+  decoder: Transform;
+  chunks: Buffer[];
+  size: number;
+  html: boolean;
+}
+
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&nbsp;/gi, " ")
+    .replace(/&amp;/gi, "&")
+    .replace(/&lt;/gi, "<")
+    .replace(/&gt;/gi, ">")
+    .replace(/&quot;/gi, '"')
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Math.min(Number(n), 0x10ffff)));
+}
+
+/** Parses a complete message. Never throws on bad MIME: a broken message is still a message. */
+export async function analyzeMessage(raw: Buffer, depth = 0): Promise<MessageAnalysis> {
+  let root: MimePart | null = null;
+  const stack: { part: MimePart; node: MailsplitNode; depth: number }[] = [];
+  let offset = 0;
+  let rootNode: MailsplitNode | null = null;
+  let current: { part: MimePart; node: MailsplitNode } | null = null;
+  const texts: TextCollector[] = [];
+  let activeText: TextCollector | null = null;
+  let textBudget = LIMITS.maxIndexedText * 4;
+  let hasAttachment = false;
+
+  const closeText = () => {
+    activeText?.decoder.end();
+    activeText = null;
+  };
+
+  const sink = new Writable({
+    objectMode: true,
+    write(chunk: MailsplitNode | MailsplitChunk, _encoding, done) {
+      if (chunk.type === "node") {
+        closeText();
+        const node = chunk;
+        const headerLength = node._headerlen;
+        const part = describePart(node, offset, offset + headerLength);
+        offset += headerLength;
+        // Find the parent part: the nearest open ancestor node.
+        while (stack.length && stack[stack.length - 1].node !== node.parentNode) stack.pop();
+        const parent = stack[stack.length - 1];
+        const depth = parent ? parent.depth + 1 : 0;
+        if (!parent) {
+          root = part;
+          rootNode = node;
+        } else if (depth <= LIMITS.maxDepth) {
+          parent.part.children.push(part);
+        }
+        stack.push({ part, node, depth });
+        current = { part, node };
+        const isAttachment = part.disposition?.type === "attachment" || (!!node.filename && part.type !== "multipart" && part.type !== "message");
+        if (isAttachment) hasAttachment = true;
+        if (part.type === "text" && (part.subtype === "plain" || part.subtype === "html") && !isAttachment && textBudget > 0) {
+          const decoder = node.getDecoder();
+          const collector: TextCollector = { node, decoder, chunks: [], size: 0, html: part.subtype === "html" };
+          decoder.on("data", (data: Buffer) => {
+            if (collector.size < LIMITS.maxIndexedText) {
+              collector.chunks.push(data);
+              collector.size += data.length;
+            }
+          });
+          decoder.on("error", () => undefined);
+          texts.push(collector);
+          activeText = collector;
+        }
+      } else {
+        offset += chunk.value.length;
+        if (chunk.type === "body" && current) {
+          current.part.bodyEnd = offset;
+          if (activeText) {
+            textBudget -= chunk.value.length;
+            activeText.decoder.write(chunk.value);
+          }
+        } else if (chunk.type === "data") {
+          closeText();
+        }
+      }
+      done();
+    },
+  });
+
+  let parsed = true;
+  try {
+    await pipeline(Readable.from([raw]), new Splitter({ maxHeadSize: LIMITS.maxHeaderBytes, ignoreEmbedded: true }), sink);
+    closeText();
+  } catch {
+    parsed = false;
+  }
+
+  if (!parsed || !root || !rootNode || offset !== raw.length) {
+    return fallbackAnalysis(raw, parsed && rootNode ? rootNode : null);
+  }
+  // Containers end where their last descendant ends.
+  const finish = (part: MimePart): number => {
+    for (const child of part.children) part.bodyEnd = Math.max(part.bodyEnd, finish(child));
+    return part.bodyEnd;
+  };
+  const structure: MimePart = root;
+  finish(structure);
+  structure.bodyEnd = raw.length;
+  const fixLines = (part: MimePart) => {
+    if (part.type === "text" || (part.type === "message" && part.subtype === "rfc822")) {
+      part.lines = countLines(raw, part.bodyStart, part.bodyEnd);
+    }
+    part.children.forEach(fixLines);
+  };
+  fixLines(structure);
+  const embeddedTexts = await analyzeEmbeddedMessages(raw, structure, depth);
+  numberParts(structure, "");
+
+  const textParts = await Promise.all(
+    texts.map(
+      (collector) =>
+        new Promise<string>((resolve) => {
+          const done = () => {
+            const bytes = Buffer.concat(collector.chunks);
+            let text: string;
+            try {
+              text = decodeCharset(bytes, collector.node.charset || "utf-8");
+            } catch {
+              text = bytes.toString("utf8");
+            }
+            resolve(collector.html ? htmlToText(text) : text);
+          };
+          if (collector.decoder.readableEnded) done();
+          else {
+            collector.decoder.on("end", done);
+            collector.decoder.on("error", done);
+            collector.decoder.resume();
+          }
+        }),
+    ),
+  );
+  return summarise(raw, rootNode, structure, [...textParts, ...embeddedTexts], hasAttachment);
+}
+
+function shiftOffsets(part: MimePart, by: number) {
+  part.headerStart += by;
+  part.bodyStart += by;
+  part.bodyEnd += by;
+  part.children.forEach((child) => shiftOffsets(child, by));
+}
+
+/** Gives every message/rfc822 part its enclosed message's tree and envelope, as IMAP needs. */
+async function analyzeEmbeddedMessages(raw: Buffer, part: MimePart, depth: number): Promise<string[]> {
+  if (part.type === "message" && part.subtype === "rfc822" && ["7bit", "8bit", "binary"].includes(part.encoding)) {
+    if (depth >= LIMITS.maxDepth || part.bodyEnd <= part.bodyStart) return [];
+    const inner = await analyzeMessage(raw.subarray(part.bodyStart, part.bodyEnd), depth + 1);
+    shiftOffsets(inner.structure, part.bodyStart);
+    part.children = [inner.structure];
+    part.envelope = inner.envelope;
+    return inner.text ? [inner.text] : [];
+  }
+  const texts: string[] = [];
+  for (const child of part.children) texts.push(...(await analyzeEmbeddedMessages(raw, child, depth)));
+  return texts;
+}
+
+function summarise(raw: Buffer, rootNode: MailsplitNode, structure: MimePart, textParts: string[], hasAttachment: boolean): MessageAnalysis {
+  const envelope = buildEnvelope(rootNode);
+  const firstFrom = envelope.from?.find((a) => a[2] !== null);
+  const addressList = (key: string) =>
+    (envelopeAddresses(headerValue(rootNode, key)) ?? [])
+      .filter((a) => a[2] && a[3])
+      .map((a) => `${a[2]}@${a[3]}`)
+      .join(", ");
+  const dateHeader = headerValue(rootNode, "date");
+  const sentAt = dateHeader ? new Date(dateHeader.replace(/\s*\([^)]*\)\s*$/, "")) : null;
+  const text = textParts.join("\n").slice(0, LIMITS.maxIndexedText);
+  // Prefer the plain-text alternative for the preview; HTML-only mail still gets one.
+  const preview = text.replace(/\s+/g, " ").trim().slice(0, LIMITS.previewLength);
+  const fromName = decodeWords(firstFrom?.[0] ?? null);
+  const fromAddress = firstFrom && firstFrom[3] ? `${firstFrom[2]}@${firstFrom[3]}` : (firstFrom?.[2] ?? "");
+  return {
+    size: raw.length,
+    headerSize: structure.bodyStart,
+    lines: countLines(raw),
+    envelope,
+    structure,
+    messageId: (envelope.messageId ?? "").trim(),
+    subject: decodeWords(envelope.subject),
+    from: { name: fromName, address: fromAddress },
+    to: addressList("to"),
+    cc: addressList("cc"),
+    sentAt: sentAt && !Number.isNaN(sentAt.getTime()) ? sentAt : null,
+    inReplyTo: (envelope.inReplyTo ?? "").trim(),
+    references: headerValue(rootNode, "references") ?? "",
+    hasAttachment,
+    preview,
+    text,
+    addresses: ["from", "to", "cc", "bcc", "reply-to"].map(addressList).filter(Boolean).join(" ") + (fromName ? ` ${fromName}` : ""),
+  };
+}
+
+/** A message mailsplit could not take apart: one text/plain body after the first blank line. */
+function fallbackAnalysis(raw: Buffer, node: MailsplitNode | null): MessageAnalysis {
+  let bodyStart = raw.indexOf("\r\n\r\n");
+  bodyStart = bodyStart === -1 ? raw.length : bodyStart + 4;
+  const structure: MimePart = {
+    part: "",
+    type: "text",
+    subtype: "plain",
+    params: { charset: "us-ascii" },
+    id: null,
+    description: null,
+    encoding: "7bit",
+    md5: null,
+    disposition: null,
+    language: null,
+    location: null,
+    headerStart: 0,
+    bodyStart,
+    bodyEnd: raw.length,
+    lines: countLines(raw, bodyStart),
+    children: [],
+  };
+  const empty: Envelope = {
+    date: null, subject: null, from: null, sender: null, replyTo: null, to: null, cc: null, bcc: null, inReplyTo: null, messageId: null,
+  };
+  if (node) return { ...summarise(raw, node, structure, [raw.subarray(bodyStart, bodyStart + 4096).toString("utf8")], false) };
+  return {
+    size: raw.length, headerSize: bodyStart, lines: countLines(raw), envelope: empty, structure, messageId: "", subject: "",
+    from: { name: "", address: "" }, to: "", cc: "", sentAt: null, inReplyTo: "", references: "", hasAttachment: false,
+    preview: "", text: "", addresses: "",
+  };
+}
+
+export function sha256(buffer: Buffer): string {
+  return createHash("sha256").update(buffer).digest("hex");
+}
