@@ -1,0 +1,206 @@
+// Domains, accounts and aliases, and the question SMTP asks of them: who receives mail
+// sent to this address?
+import type { Config } from "@/lib/config";
+import type { Prisma } from "@/lib/db";
+import { normalizeDomain, parseAddress } from "./addresses";
+import { StoreError } from "./errors";
+import { createDefaultMailboxes } from "./mailboxes";
+import { checkPasswordStrength, hashPassword, verifyPassword } from "./passwords";
+
+export interface AccountSummary {
+  address: string;
+  displayName: string;
+  isAdmin: boolean;
+  disabled: boolean;
+  messageCount: number;
+  usedBytes: bigint;
+  quotaBytes: bigint;
+}
+
+/** A local account that receives a message, with the address that led to it. */
+export interface Recipient {
+  accountId: number;
+  address: string;
+  usedBytes: bigint;
+  quotaBytes: bigint;
+}
+
+const MAX_ALIAS_DEPTH = 8;
+
+export class Accounts {
+  constructor(
+    private readonly prisma: Prisma,
+    private readonly config: Config,
+  ) {}
+
+  async addDomain(name: string) {
+    const domain = normalizeDomain(name);
+    const existing = await this.prisma.domain.findUnique({ where: { name: domain } });
+    if (existing) throw new StoreError("exists", `domain ${domain} already exists`);
+    return this.prisma.domain.create({ data: { name: domain } });
+  }
+
+  /** The domains of MAIL_DOMAINS exist in the store from the first start on. */
+  async ensureDomains(names: string[]) {
+    for (const name of names) {
+      const domain = normalizeDomain(name);
+      await this.prisma.domain.upsert({ where: { name: domain }, create: { name: domain }, update: {} });
+    }
+  }
+
+  listDomains() {
+    return this.prisma.domain.findMany({ orderBy: { name: "asc" }, include: { _count: { select: { accounts: true } } } });
+  }
+
+  async isLocalDomain(domain: string): Promise<boolean> {
+    try {
+      return (await this.prisma.domain.findUnique({ where: { name: normalizeDomain(domain) } })) !== null;
+    } catch {
+      return false;
+    }
+  }
+
+  async count(): Promise<number> {
+    return this.prisma.account.count();
+  }
+
+  async addAccount(input: { address: string; password: string; displayName?: string; isAdmin?: boolean; quotaBytes?: number; createDomain?: boolean }) {
+    const parsed = parseAddress(input.address);
+    checkPasswordStrength(input.password, parsed.address);
+    const passwordHash = await hashPassword(input.password);
+    return this.prisma.$transaction(async (tx) => {
+      let domain = await tx.domain.findUnique({ where: { name: parsed.domain } });
+      if (!domain) {
+        if (!input.createDomain) throw new StoreError("not-found", `unknown domain ${parsed.domain}: add it first (mailctl domain add ${parsed.domain})`);
+        domain = await tx.domain.create({ data: { name: parsed.domain } });
+      }
+      if (await tx.account.findUnique({ where: { addressKey: parsed.key } })) throw new StoreError("exists", `account ${parsed.address} already exists`);
+      if (await tx.alias.findFirst({ where: { addressKey: parsed.key } })) throw new StoreError("exists", `${parsed.address} is already an alias`);
+      const account = await tx.account.create({
+        data: {
+          address: parsed.address,
+          addressKey: parsed.key,
+          domainId: domain.id,
+          passwordHash,
+          displayName: input.displayName?.trim() ?? "",
+          isAdmin: input.isAdmin ?? false,
+          quotaBytes: BigInt(input.quotaBytes ?? this.config.defaultQuota),
+        },
+      });
+      await createDefaultMailboxes(tx, account.id);
+      return account;
+    });
+  }
+
+  /** The first account of a new installation: an administrator, its domain created with it. */
+  async addFirstAccount(input: { address: string; password: string; displayName?: string }) {
+    if ((await this.count()) > 0) throw new StoreError("forbidden", "the first account exists already");
+    return this.addAccount({ ...input, isAdmin: true, createDomain: true });
+  }
+
+  async setPassword(address: string, password: string) {
+    const parsed = parseAddress(address);
+    checkPasswordStrength(password, parsed.address);
+    const account = await this.prisma.account.findUnique({ where: { addressKey: parsed.key } });
+    if (!account) throw new StoreError("not-found", `no account ${parsed.address}`);
+    await this.prisma.account.update({ where: { id: account.id }, data: { passwordHash: await hashPassword(password) } });
+  }
+
+  async deleteAccount(address: string) {
+    const parsed = parseAddress(address);
+    const account = await this.prisma.account.findUnique({ where: { addressKey: parsed.key } });
+    if (!account) throw new StoreError("not-found", `no account ${parsed.address}`);
+    await this.prisma.$transaction(async (tx) => {
+      await tx.alias.deleteMany({ where: { destination: account.addressKey } });
+      await tx.account.delete({ where: { id: account.id } });
+    });
+  }
+
+  async listAccounts(): Promise<AccountSummary[]> {
+    const accounts = await this.prisma.account.findMany({ orderBy: { addressKey: "asc" }, include: { mailboxes: { select: { messageCount: true } } } });
+    return accounts.map((a) => ({
+      address: a.address,
+      displayName: a.displayName,
+      isAdmin: a.isAdmin,
+      disabled: a.disabled,
+      messageCount: a.mailboxes.reduce((sum, m) => sum + m.messageCount, 0),
+      usedBytes: a.usedBytes,
+      quotaBytes: a.quotaBytes,
+    }));
+  }
+
+  /** The account for these credentials, or null; a disabled account never authenticates. */
+  async authenticate(address: string, password: string) {
+    let key: string;
+    try {
+      key = parseAddress(address).key;
+    } catch {
+      return null;
+    }
+    const account = await this.prisma.account.findUnique({ where: { addressKey: key } });
+    if (!account || account.disabled) return null;
+    return (await verifyPassword(account.passwordHash, password)) ? account : null;
+  }
+
+  async addAlias(address: string, destination: string) {
+    const source = address.trim().startsWith("@") ? { key: `@${normalizeDomain(address.trim().slice(1))}`, domain: normalizeDomain(address.trim().slice(1)) } : parseAddress(address);
+    const target = parseAddress(destination);
+    const domain = await this.prisma.domain.findUnique({ where: { name: source.domain } });
+    if (!domain) throw new StoreError("not-found", `unknown domain ${source.domain}: aliases are for local domains`);
+    if (!(await this.prisma.domain.findUnique({ where: { name: target.domain } }))) {
+      throw new StoreError("invalid", `${target.address} is not local: forwarding to other domains needs the outbound queue, which is not there yet`);
+    }
+    if (await this.prisma.account.findUnique({ where: { addressKey: source.key } })) throw new StoreError("exists", `${source.key} is an account`);
+    if (await this.prisma.alias.findUnique({ where: { addressKey_destination: { addressKey: source.key, destination: target.key } } })) {
+      throw new StoreError("exists", `alias ${source.key} → ${target.address} already exists`);
+    }
+    return this.prisma.alias.create({ data: { addressKey: source.key, destination: target.key, domainId: domain.id } });
+  }
+
+  listAliases() {
+    return this.prisma.alias.findMany({ orderBy: [{ addressKey: "asc" }, { destination: "asc" }] });
+  }
+
+  async deleteAlias(address: string, destination?: string) {
+    const key = address.trim().startsWith("@") ? `@${normalizeDomain(address.trim().slice(1))}` : parseAddress(address).key;
+    const where = destination ? { addressKey: key, destination: parseAddress(destination).key } : { addressKey: key };
+    const { count } = await this.prisma.alias.deleteMany({ where });
+    if (count === 0) throw new StoreError("not-found", `no alias ${key}${destination ? ` → ${destination}` : ""}`);
+  }
+
+  /**
+   * The local accounts that mail to this address reaches: the account itself, its
+   * subaddress (user+tag@), aliases (followed to a bounded depth), or the domain's
+   * catch-all. Empty when nobody here receives it.
+   */
+  async resolve(local: string, domain: string): Promise<Recipient[]> {
+    let asciiDomain: string;
+    try {
+      asciiDomain = normalizeDomain(domain);
+    } catch {
+      return [];
+    }
+    const found = new Map<number, Recipient>();
+    const visit = async (key: string, depth: number, allowCatchAll: boolean): Promise<void> => {
+      if (depth > MAX_ALIAS_DEPTH) return;
+      const account = await this.prisma.account.findUnique({ where: { addressKey: key } });
+      if (account) {
+        if (!account.disabled) found.set(account.id, { accountId: account.id, address: account.address, usedBytes: account.usedBytes, quotaBytes: account.quotaBytes });
+        return;
+      }
+      const aliases = await this.prisma.alias.findMany({ where: { addressKey: key } });
+      if (aliases.length) {
+        for (const alias of aliases) await visit(alias.destination, depth + 1, false);
+        return;
+      }
+      const at = key.lastIndexOf("@");
+      const plus = key.indexOf("+");
+      if (plus > 0 && plus < at) return visit(key.slice(0, plus) + key.slice(at), depth + 1, allowCatchAll);
+      if (allowCatchAll) {
+        for (const alias of await this.prisma.alias.findMany({ where: { addressKey: key.slice(at) } })) await visit(alias.destination, depth + 1, false);
+      }
+    };
+    await visit(`${local}@${asciiDomain}`.toLowerCase(), 0, true);
+    return [...found.values()];
+  }
+}

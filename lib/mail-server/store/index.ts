@@ -1,0 +1,63 @@
+// The mail server's store: the only state SMTP, IMAP and POP3 share. Everything that reads
+// or changes accounts, mailboxes and messages goes through here.
+import type { Config } from "@/lib/config";
+import { openDatabase, type Database } from "@/lib/db";
+import { applyMigrations } from "@/lib/migrate";
+import { Accounts } from "./accounts";
+import { BlobStore } from "./blobs";
+import { StoreEvents } from "./events";
+import { MessageWriter } from "./messages";
+import { searchContent, type SearchField } from "./search";
+
+export { StoreError } from "./errors";
+export type { AppendRequest, AppendResult } from "./messages";
+export type { Recipient, AccountSummary } from "./accounts";
+export type { MailboxChange } from "./events";
+export { shiftStructure } from "./messages";
+
+export class MailStore {
+  readonly accounts: Accounts;
+  readonly blobs: BlobStore;
+  readonly events = new StoreEvents();
+  private readonly writer: MessageWriter;
+
+  private constructor(
+    readonly db: Database,
+    readonly config: Config,
+  ) {
+    this.accounts = new Accounts(db.prisma, config);
+    this.blobs = new BlobStore(config.dataDir);
+    this.writer = new MessageWriter(db, this.blobs, this.events);
+  }
+
+  /** Migrates the database, connects, and makes sure the configured domains exist. */
+  static async open(config: Config): Promise<MailStore> {
+    await applyMigrations(config);
+    const store = new MailStore(await openDatabase(config), config);
+    await store.accounts.ensureDomains(config.domains);
+    return store;
+  }
+
+  append: MessageWriter["append"] = (requests) => this.writer.append(requests);
+
+  search(text: string, field: SearchField = "all", mailboxId?: number) {
+    return searchContent(this.db, text, field, mailboxId);
+  }
+
+  /** The messages of a mailbox in UID order, with their content metadata. */
+  listMessages(mailboxId: number) {
+    return this.db.prisma.mailboxMessage.findMany({ where: { mailboxId }, orderBy: { uid: "asc" }, include: { content: true } });
+  }
+
+  mailboxes(accountId: number) {
+    return this.db.prisma.mailbox.findMany({ where: { accountId }, orderBy: { name: "asc" } });
+  }
+
+  async readMessage(blobHash: string): Promise<Buffer> {
+    return this.blobs.read(blobHash);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
