@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# npm test: the whole suite on a bare Debian machine with Node and npm. Installs the real peers the tests
+# talk to, starts PostgreSQL for the duration, runs Vitest then Playwright, and prints one summary line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
+
+# Debian packages the tests need: a browser, PostgreSQL, and the real mail programs we test against.
+PACKAGES=(chromium postgresql postfix swaks python3 curl)
+
+log() { echo "npm test: $*" >&2; }
+
+out=$(mktemp -d)
+started_pg=""
+cleanup() {
+  if [[ -n $started_pg ]]; then
+    pg_ctlcluster "$started_pg" main stop >/dev/null 2>&1 || log "could not stop PostgreSQL $started_pg"
+  fi
+  rm -rf "$out"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+install_packages() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  if [[ $EUID -ne 0 ]]; then
+    log "missing system packages, install them first: sudo apt-get install -y ${missing[*]}"
+    exit 1
+  fi
+  log "installing ${missing[*]} (log: $out/apt.log)"
+  # Postfix installed with "No configuration" has no main.cf, so the system service cannot start;
+  # the tests run private instances with `postfix -c DIR`.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
+    >"$out/apt.log" 2>&1; then
+    tail -20 "$out/apt.log" >&2
+    log "apt-get install failed"
+    exit 1
+  fi
+  if [[ " ${missing[*]} " == *" postfix "* ]]; then
+    # Belt and braces: a preseeded or existing /etc/postfix/main.cf would let the service grab port 25.
+    if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+      systemctl disable --now postfix >/dev/null 2>&1 || true
+    fi
+    postfix status >/dev/null 2>&1 && postfix stop >/dev/null 2>&1 || true
+  fi
+}
+
+# Runs psql/createdb as the cluster owner (root via runuser; PostgreSQL refuses to run as root).
+as_postgres() {
+  if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"
+  elif [[ $(id -un) == postgres ]]; then "$@"
+  else sudo -n -u postgres "$@"
+  fi
+}
+
+start_postgres() {
+  if [[ -n ${TEST_DATABASE_URL:-} ]]; then return 0; fi # caller brought their own server
+  local version port status
+  read -r version port status < <(pg_lsclusters -h | awk '$2 == "main" { print $1, $3, $4; exit }')
+  if [[ -z ${version:-} ]]; then
+    version=$(ls /usr/lib/postgresql | sort -V | tail -1)
+    as_postgres pg_createcluster "$version" main >/dev/null 2>&1 || true
+    read -r version port status < <(pg_lsclusters -h | awk '$2 == "main" { print $1, $3, $4; exit }')
+  fi
+  if [[ $status != online* ]]; then
+    if ! pg_ctlcluster "$version" main start >/dev/null 2>&1 && ! as_postgres pg_ctlcluster "$version" main start; then
+      log "could not start PostgreSQL $version (run as root, or set TEST_DATABASE_URL)"
+      exit 1
+    fi
+    started_pg=$version
+  fi
+  # The role may create databases: tests make a throwaway database each (tests/support/postgres.ts).
+  as_postgres psql -q -v ON_ERROR_STOP=1 -p "$port" -d postgres >/dev/null <<'SQL'
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mailtest') THEN
+    CREATE ROLE mailtest LOGIN CREATEDB PASSWORD 'mailtest';
+  ELSE
+    ALTER ROLE mailtest LOGIN CREATEDB PASSWORD 'mailtest';
+  END IF;
+END $$;
+SQL
+  if [[ -z $(as_postgres psql -p "$port" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'mailtest'") ]]; then
+    as_postgres createdb -p "$port" -O mailtest mailtest
+  fi
+  export TEST_DATABASE_URL="postgres://mailtest:mailtest@127.0.0.1:$port/mailtest"
+}
+
+install_packages
+start_postgres
+
+status=0
+# --configLoader runner: the default bundling loader warns about ESM syntax in vitest.config.ts because
+# package.json has no "type": "module".
+npx vitest run --configLoader runner --reporter=default --reporter=json --outputFile="$out/vitest.json" || status=1
+PLAYWRIGHT_JSON_OUTPUT_FILE="$out/playwright.json" npx playwright test --reporter=line,json || status=1
+
+# One line for humans and CI logs: both runners added up. A missing report means that runner crashed.
+node - "$out/vitest.json" "$out/playwright.json" <<'JS' || status=1
+const fs = require("node:fs");
+const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch { return null; } };
+const [vitest, playwright] = process.argv.slice(2).map(read);
+let passed = 0, failed = 0, skipped = 0;
+const broken = [];
+if (vitest) {
+  passed += vitest.numPassedTests; failed += vitest.numFailedTests;
+  skipped += vitest.numPendingTests + vitest.numTodoTests;
+  // Suites that fail to load (syntax error, throwing import) have no tests to count.
+  failed += vitest.testResults.filter((r) => r.status === "failed" && r.assertionResults.length === 0).length;
+} else broken.push("vitest");
+if (playwright) {
+  const s = playwright.stats;
+  passed += s.expected + s.flaky; failed += s.unexpected; skipped += s.skipped;
+  failed += (playwright.errors ?? []).length;
+} else broken.push("playwright");
+console.log(`${passed} passed, ${failed} failed` + (skipped ? ` (${skipped} skipped)` : "") +
+  (broken.length ? ` — no report from ${broken.join(" and ")}` : ""));
+process.exit(failed || broken.length ? 1 : 0);
+JS
+exit $status
