@@ -1,0 +1,13 @@
+// CommonJS because package.json has no "type": "module" and Next loads this file with require().
+
+/** @type {import("next").NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Native addons and the mail libraries must be required at run time, not bundled.
+  serverExternalPackages: ["better-sqlite3", "imapflow", "mailparser", "nodemailer", "argon2", "@prisma/client", "pg"],
+  // Without this Turbopack guesses the workspace root from the nearest lockfile it finds above.
+  turbopack: { root: __dirname },
+};
+
+module.exports = nextConfig;
