@@ -1,0 +1,106 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { connection } from "next/server";
+import { CenteredPage } from "@/components/centered-page";
+import { MailServerProblem } from "@/components/mail-server-problem";
+import { loadConfig } from "@/lib/config";
+import { getSetupStatusOrProblem } from "@/lib/user-agent/admin-api";
+
+export const metadata: Metadata = { title: "Account ready" };
+
+interface Server {
+  protocol: string;
+  role: string;
+  /** Implicit TLS first: it is what mail clients should prefer (RFC 8314). */
+  ports: { port: number; security: string }[];
+}
+
+function ServerSettings({ server, host }: { server: Server; host: string }) {
+  const ports = server.ports.filter((p) => p.port !== 0);
+  return (
+    <div className="rounded-xl bg-slate-50 p-4 dark:bg-slate-800/60">
+      <h3 className="font-medium">
+        {server.protocol} <span className="font-normal text-slate-500 dark:text-slate-400">· {server.role}</span>
+      </h3>
+      {ports.length === 0 ? (
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Turned off on this server.</p>
+      ) : (
+        <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+          <dt className="text-slate-500 dark:text-slate-400">Server</dt>
+          <dd className="font-mono break-all">{host}</dd>
+          {ports.map(({ port, security }) => (
+            <div key={port} className="contents">
+              <dt className="text-slate-500 dark:text-slate-400">Port</dt>
+              <dd>
+                <span className="font-mono">{port}</span> · {security}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </div>
+  );
+}
+
+export default async function SetupDonePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await connection();
+  const { address } = await searchParams;
+  const status = await getSetupStatusOrProblem();
+  if ("problem" in status) return <MailServerProblem message={status.problem} />;
+  if (status.needed) redirect("/setup");
+  // Only reachable from the form, which always passes the address; anything else has nothing to show.
+  if (typeof address !== "string" || !address.includes("@")) redirect("/");
+
+  const config = loadConfig();
+  const servers: Server[] = [
+    {
+      protocol: "IMAP",
+      role: "incoming mail",
+      ports: [
+        { port: config.ports.imaps, security: "SSL/TLS" },
+        { port: config.ports.imap, security: "STARTTLS" },
+      ],
+    },
+    {
+      protocol: "SMTP",
+      role: "outgoing mail",
+      ports: [
+        { port: config.ports.submissions, security: "SSL/TLS" },
+        { port: config.ports.submission, security: "STARTTLS" },
+      ],
+    },
+  ];
+
+  return (
+    <CenteredPage>
+      <h1 className="text-2xl font-semibold tracking-tight">
+        Your account <span className="break-all text-indigo-600 dark:text-indigo-400">{address}</span> is ready
+      </h1>
+      <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
+        To use it from a mail client such as Thunderbird or your phone, enter these settings. The user name is your full
+        e-mail address; the password is the one you just chose.
+      </p>
+      <section aria-labelledby="settings" className="mt-6 space-y-3">
+        <h2 id="settings" className="sr-only">
+          Mail client settings
+        </h2>
+        {servers.map((server) => (
+          <ServerSettings key={server.protocol} server={server} host={config.hostname} />
+        ))}
+      </section>
+      {config.tls.certFile === null && (
+        <p className="mt-4 text-sm text-slate-600 dark:text-slate-400">
+          The server uses a self-signed certificate until you configure <code className="font-mono">TLS_CERT</code>, so
+          your mail client will ask you to accept it the first time.
+        </p>
+      )}
+      <Link
+        href="/"
+        className="mt-6 inline-flex min-h-11 w-full items-center justify-center rounded-lg bg-indigo-600 px-4 font-medium text-white hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 sm:w-auto"
+      >
+        Continue
+      </Link>
+    </CenteredPage>
+  );
+}
