@@ -89,9 +89,20 @@ export function countLines(buffer: Buffer, start = 0, end = buffer.length): numb
   return lines;
 }
 
+/**
+ * mailsplit reads headers as latin1; raw UTF-8 headers (RFC 6532, what SMTPUTF8 mail
+ * carries) are turned back into the text they were. Bytes that aren't UTF-8 stay latin1.
+ */
+function fromBinary(value: string): string {
+  if (!/[\x80-\xff]/.test(value)) return value;
+  const bytes = Buffer.from(value, "latin1");
+  const text = bytes.toString("utf8");
+  return text.includes("\ufffd") ? value : text;
+}
+
 function headerValue(node: MailsplitNode, key: string): string | null {
   const line = node.headers.getFirst(key);
-  return line ? line.replace(/\r?\n[ \t]+/g, " ").trim() || null : null;
+  return line ? fromBinary(line.replace(/\r?\n[ \t]+/g, " ").trim()) || null : null;
 }
 
 function envelopeAddresses(raw: string | null): EnvelopeAddress[] | null {
