@@ -28,7 +28,7 @@ function ServerSettings({ server, host }: { server: Server; host: string }) {
       ) : (
         <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
           <dt className="text-slate-500 dark:text-slate-400">Server</dt>
-          <dd className="font-mono break-all">{host}</dd>
+          <dd className="font-mono wrap-anywhere">{host}</dd>
           {ports.map(({ port, security }) => (
             <div key={port} className="contents">
               <dt className="text-slate-500 dark:text-slate-400">Port</dt>
@@ -75,7 +75,7 @@ export default async function SetupDonePage({ searchParams }: { searchParams: Pr
   return (
     <CenteredPage>
       <h1 className="text-2xl font-semibold tracking-tight">
-        Your account <span className="break-all text-indigo-600 dark:text-indigo-400">{address}</span> is ready
+        Your account <span className="wrap-anywhere text-indigo-600 dark:text-indigo-400">{address}</span> is ready
       </h1>
       <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
         To use it from a mail client such as Thunderbird or your phone, enter these settings. The user name is your full
