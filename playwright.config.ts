@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+// Uncommon fixed ports, so a developer's `npm start` on the defaults can keep running during the tests.
+const ADMIN_PORT = 38080;
+const WEB_PORT = 38000;
+
+// Playwright loads this file in the runner and again in each worker. Only the runner creates the data
+// folder (workers inherit its path through the environment). It is removed on exit rather than in a
+// globalTeardown, because global teardown runs before the web servers are stopped.
+if (!process.env.E2E_DATA_DIR) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "webmail-e2e-"));
+  process.env.E2E_DATA_DIR = dataDir;
+  process.on("exit", () => rmSync(dataDir, { recursive: true, force: true }));
+}
+
+const inherited = Object.fromEntries(
+  Object.entries(process.env).filter(
+    // A developer's own server choices must not leak in: the test owns a fresh server and database.
+    (entry): entry is [string, string] => entry[1] !== undefined && !/^(DATABASE_URL|ADMIN_URL|IMAP_URL|SMTP_URL|TLS_CERT|TLS_KEY)$/.test(entry[0]),
+  ),
+);
+
+const env = {
+  ...inherited,
+  NEXT_TELEMETRY_DISABLED: "1",
+  DATA_DIR: process.env.E2E_DATA_DIR,
+  BIND_ADDRESS: "127.0.0.1",
+  MAIL_HOSTNAME: "mail.example.test",
+  ADMIN_PORT: String(ADMIN_PORT),
+  WEB_PORT: String(WEB_PORT),
+  // Port 0 turns a listener off: the first-run flow needs only the admin API.
+  SMTP_PORT: "0",
+  SUBMISSION_PORT: "0",
+  SUBMISSIONS_PORT: "0",
+  IMAP_PORT: "0",
+  IMAPS_PORT: "0",
+  POP3_PORT: "0",
+  POP3S_PORT: "0",
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 30_000,
+  reporter: process.env.CI ? "line" : "list",
+  use: {
+    baseURL: `http://127.0.0.1:${WEB_PORT}`,
+    browserName: "chromium",
+    // Debian's Chromium: `npx playwright install` cannot download browsers here.
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+    trace: "retain-on-failure",
+  },
+  webServer: [
+    {
+      name: "mail-server",
+      // E2E_MAIL_SERVER_COMMAND runs the same tests against another implementation of the admin API.
+      command: process.env.E2E_MAIL_SERVER_COMMAND ?? "npm run mail-server",
+      url: `http://127.0.0.1:${ADMIN_PORT}/api/v1/setup`,
+      wait: { stdout: /mail server ready/ },
+      env,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    },
+    {
+      name: "web",
+      command: "npm run web",
+      // The first run includes `next build`.
+      url: `http://127.0.0.1:${WEB_PORT}/favicon.svg`,
+      env,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    },
+  ],
+});
