@@ -62,8 +62,7 @@ export default defineConfig({
   webServer: [
     {
       name: "mail-server",
-      // E2E_MAIL_SERVER_COMMAND runs the same tests against another implementation of the admin API.
-      command: process.env.E2E_MAIL_SERVER_COMMAND ?? "npm run mail-server",
+      command: "npm run mail-server",
       url: `http://127.0.0.1:${ADMIN_PORT}/api/v1/setup`,
       wait: { stdout: /mail server ready/ },
       env,

@@ -145,7 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
     return value === undefined ? fallback : parsePort(name, value);
   };
 
-  const dataDir = path.resolve(get("DATA_DIR") ?? "./data");
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ get("DATA_DIR") ?? "./data");
   const databaseUrl = get("DATABASE_URL") ?? `file:${path.join(dataDir, "mail.db")}`;
   let databaseProvider: Config["databaseProvider"];
   if (/^postgres(ql)?:\/\//i.test(databaseUrl)) databaseProvider = "postgresql";

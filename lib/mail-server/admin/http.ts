@@ -32,6 +32,11 @@ function field(body: unknown, name: string): string {
   return value;
 }
 
+/** Store errors are phrased to follow "error: "; alone on a page they start with a capital. */
+function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1) + (/[.!?]$/.test(message) ? "" : ".");
+}
+
 const STATUS: Record<StoreError["code"], number> = { invalid: 400, "weak-password": 400, exists: 409, forbidden: 409, "not-found": 404 };
 
 async function route(store: MailStore, request: http.IncomingMessage): Promise<Reply> {
@@ -57,7 +62,7 @@ export async function startAdminServer(config: Config, store: MailStore, port: n
   const server = http.createServer((request, response) => {
     route(store, request)
       .catch((error: unknown): Reply => {
-        if (error instanceof StoreError) return { status: STATUS[error.code], body: { error: error.message } };
+        if (error instanceof StoreError) return { status: STATUS[error.code], body: { error: sentence(error.message) } };
         console.error(`admin: ${error instanceof Error ? error.message : String(error)}`);
         return { status: 500, body: { error: "internal error" } };
       })
