@@ -188,10 +188,10 @@ async function benchOurs(): Promise<Sample> {
   }
 }
 
-// `mailctl user list`: one account a line, its address then the message count (then bytes and quota).
+// `mailctl user list`: one account a line, "ADDRESS<TAB>messages=N<TAB>used=…<TAB>quota=…".
 function storedCount(list: string): number {
-  const line = list.split("\n").find((l) => l.includes(RECIPIENT));
-  const count = line && /(\d+)/.exec(line.slice(line.indexOf(RECIPIENT) + RECIPIENT.length));
+  const line = list.split("\n").find((l) => l.startsWith(`${RECIPIENT}\t`));
+  const count = line && /\bmessages=(\d+)/.exec(line);
   if (!count) throw new Error(`no message count for ${RECIPIENT} in mailctl user list:\n${list}`);
   return Number(count[1]);
 }
