@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { freePort, startPostfix } from "../tests/support/postfix";
 
@@ -210,6 +210,9 @@ function tryRun(cmd: string, args: string[]): string {
   }
 }
 
+// Other work on the machine skews both sides; the load average says how much to trust a run.
+const loadAtStart = loadavg()[0];
+
 function machine(): string[] {
   const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "?";
   const [fsType, source] = tryRun("findmnt", ["-no", "FSTYPE,SOURCE", "--target", tmpdir()]).split(/\s+/);
@@ -219,6 +222,7 @@ function machine(): string[] {
   return [
     `- date: ${new Date().toISOString()}`,
     `- CPU: ${cpu}, ${cpus().length} cores; RAM ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    `- load average (1 min): ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end`,
     `- disk: ${tmpdir()} is ${fsType} on ${source}${rotational}; both sides write there`,
     `- OS: Debian ${tryRun("cat", ["/etc/debian_version"])}, kernel ${tryRun("uname", ["-r"])}`,
     `- Node ${process.version}, Postfix ${tryRun("postconf", ["-d", "-h", "mail_version"])}, commit ${tryRun("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"])}`,
