@@ -215,6 +215,11 @@ export class SmtpClient {
     });
   }
 
+  /** Stops reading from the socket (a client that never reads its replies). */
+  pauseReading() {
+    this.socket.pause();
+  }
+
   /** Bytes received and not yet read as a reply. */
   get pending(): Buffer {
     return this.buffer;

@@ -236,6 +236,34 @@ describe("delivery details (SQLite)", () => {
     expect(await t.totalMessages()).toBe(before + 1);
   });
 
+  it("takes a message of exactly MAX_MESSAGE_SIZE bytes and refuses one byte more (DATA and BDAT)", async () => {
+    const limit = 1024 * 1024;
+    const sized = (n: number, subject: string) => {
+      const head = Buffer.from(`Subject: ${subject}\r\n\r\n`);
+      const body = Buffer.alloc(n - head.length - 2, "b");
+      return Buffer.concat([head, body, Buffer.from("\r\n")]);
+    };
+    const client = await SmtpClient.open(t.port);
+    await client.ehlo();
+    expect((await client.send("alice@remote.test", ["bob@example.test"], sized(limit, "exactly the limit"))).code).toBe(250);
+    const over = await client.send("alice@remote.test", ["bob@example.test"], sized(limit + 1, "one byte over"));
+    expect([over.code, over.enhanced]).toEqual([552, "5.3.4"]);
+    for (const [n, code] of [
+      [limit, 250],
+      [limit + 1, 552],
+    ] as const) {
+      expect((await client.command("MAIL FROM:<alice@remote.test> BODY=BINARYMIME")).code).toBe(250);
+      expect((await client.command("RCPT TO:<bob@example.test>")).code).toBe(250);
+      await client.write(Buffer.concat([Buffer.from(`BDAT ${n} LAST\r\n`), sized(n, `bdat ${n}`)]));
+      expect((await client.reply(10_000)).code).toBe(code);
+    }
+    await client.quit();
+    const stored = (await t.inbox("bob@example.test")).map((m) => headerOf(m, "Subject"));
+    expect(stored).toEqual(expect.arrayContaining(["exactly the limit", `bdat ${limit}`]));
+    expect(stored).not.toContain("one byte over");
+    expect(stored).not.toContain(`bdat ${limit + 1}`);
+  });
+
   it("delivers over STARTTLS (smtplib.starttls) and says ESMTPS in Received", async () => {
     const result = await smtplibSend({ port: t.port, from: "alice@remote.test", to: ["carol@example.test"], message: simpleMessage("over tls"), starttls: true });
     expect(result).toEqual({ refused: {} });
@@ -315,6 +343,36 @@ describe("delivery details (SQLite)", () => {
     await client.quit();
     const stored = (await t.inbox("carol@example.test")).find((m) => headerOf(m, "Subject") === "a bounce");
     expect(splitTrace(stored!).returnPath).toBe("<>");
+  });
+
+  it("keeps the DSN parameters (RET, ENVID, NOTIFY, ORCPT) with the message and refuses malformed ones", async () => {
+    const client = await SmtpClient.open(t.port);
+    expect(await client.ehlo()).toContain("DSN");
+    expect((await client.command("MAIL FROM:<alice@remote.test> RET=HDRS ENVID=QQ+2B314")).code).toBe(250);
+    expect((await client.command("RCPT TO:<carol@example.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;carol+40example.test")).code).toBe(250);
+    expect((await client.command("RCPT TO:<bob@example.test> NOTIFY=NEVER,SUCCESS")).code).toBe(501);
+    expect((await client.command("RCPT TO:<bob@example.test> ORCPT=carol@example.test")).code).toBe(501);
+    expect((await client.command("RCPT TO:<bob@example.test> FOO=BAR")).code).toBe(555);
+    expect((await client.command("DATA")).code).toBe(354);
+    await client.write("Subject: with dsn\r\n\r\nx\r\n.\r\n");
+    expect((await client.reply()).code).toBe(250);
+    await client.quit();
+    const stored = (await t.messages("carol@example.test")).find((m) => headerOf(m.raw, "Subject") === "with dsn");
+    expect(stored!.envelope).toMatchObject({ ret: "HDRS", envid: "QQ+314", notify: ["SUCCESS", "FAILURE"], orcpt: "rfc822;carol@example.test" });
+  });
+
+  it("refuses a message that has looped (100 Received fields) with 554 5.4.6 and stores nothing", async () => {
+    const before = await t.totalMessages();
+    const hops = Array.from({ length: 100 }, (_, i) => `Received: from hop${i}.remote.test by hop${i + 1}.remote.test; Thu, 26 Nov 2026 10:00:00 +0000\r\n`).join("");
+    const client = await SmtpClient.open(t.port);
+    await client.ehlo();
+    const reply = await client.send("alice@remote.test", ["bob@example.test"], `${hops}Subject: looping\r\n\r\nround and round\r\n`);
+    expect([reply.code, reply.enhanced]).toEqual([554, "5.4.6"]);
+    // A few hops are normal mail.
+    const fine = await client.send("alice@remote.test", ["bob@example.test"], `${hops.split("\r\n").slice(0, 10).join("\r\n")}\r\nSubject: ten hops\r\n\r\nx\r\n`);
+    expect(fine.code).toBe(250);
+    await client.quit();
+    expect(await t.totalMessages()).toBe(before + 1);
   });
 
   it("accepts RCPT TO:<Postmaster> without a domain (RFC 5321 §4.5.1 MUST)", async () => {

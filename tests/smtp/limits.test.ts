@@ -1,10 +1,15 @@
 // Limits and hostile input: huge lines, NUL bytes, error storms, too many recipients, clients
 // that vanish, HTTP on the mail port, broken MIME, full mailboxes and idle connections. The
 // server answers with the protocol's error and keeps serving everyone else.
+import v8 from "node:v8";
+import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { headerOf, SmtpClient, splitTrace, startSmtpServer, waitFor, type SmtpTestServer } from "../helpers/smtp";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+v8.setFlagsFromString("--expose-gc");
+const gc = vm.runInNewContext("gc") as () => void;
 
 async function openTransaction(client: SmtpClient, to: string[]) {
   expect((await client.command("MAIL FROM:<alice@remote.test>")).code).toBe(250);
@@ -71,6 +76,26 @@ describe("limits and hostile input", () => {
     expect(errors).toBeGreaterThanOrEqual(3);
     expect(errors).toBeLessThanOrEqual(10);
     await client.waitClosed(3000);
+  });
+
+  it("does not buffer unbounded replies for a client that pipelines commands and never reads (backpressure)", async () => {
+    const client = await SmtpClient.open(t.port);
+    client.pauseReading();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // 2 MB of EHLO: about 65 MB of replies. The server lives in this process, so what it holds shows here.
+    await client.write(Buffer.from("EHLO x\r\n".repeat(256 * 1024)));
+    let last = 0;
+    for (let waited = 0; waited < 3000; waited += 200) {
+      await sleep(200);
+      const now = process.memoryUsage().heapUsed;
+      if (waited >= 600 && Math.abs(now - last) < 1e6) break;
+      last = now;
+    }
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    client.destroy();
+    expect(grown / 1e6, "MB of heap held for one client that does not read").toBeLessThan(16);
   });
 
   it("refuses recipients past SMTP_MAX_RECIPIENTS with 452 4.5.3 and delivers to the others", async () => {

@@ -172,6 +172,16 @@ describe("STARTTLS command injection", () => {
     expect(rest).not.toMatch(/^250/m);
   });
 
+  it("answers EHLO and STARTTLS pipelined together (STARTTLS last in the group) and upgrades", async () => {
+    const client = await SmtpClient.open(t.port);
+    await client.write("EHLO client.example.net\r\nSTARTTLS\r\n");
+    expect((await client.reply()).code).toBe(250);
+    expect((await client.reply()).code).toBe(220);
+    await client.startTls();
+    expect(await client.ehlo()).not.toContain("STARTTLS");
+    await client.quit();
+  });
+
   it("refuses STARTTLS once TLS is active", async () => {
     const client = await injected("STARTTLS\r\n");
     await client.ehlo();
