@@ -421,19 +421,14 @@ export interface PythonResult {
   stderr: string;
 }
 
-/**
- * Runs `python3 -c script args…` without blocking the event loop (the server under test runs
- * in this process). Never throws for a non-zero exit: the result says how it ended.
- */
-export function runPython(
-  script: string,
-  options: { args?: string[]; env?: Record<string, string>; stdin?: Buffer | string; timeoutMs?: number } = {},
+/** Runs a program without blocking the event loop; never throws for a non-zero exit. */
+export function runProgram(
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; stdin?: Buffer | string; timeoutMs?: number } = {},
 ): Promise<PythonResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn("python3", ["-c", script, ...(options.args ?? [])], {
-      env: { ...process.env, PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1", ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
     child.stdin.on("error", () => undefined);
     child.stdin.end(options.stdin ?? "");
     const out: Buffer[] = [];
@@ -449,6 +444,20 @@ export function runPython(
       clearTimeout(timer);
       resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
     });
+  });
+}
+
+/**
+ * Runs `python3 -c script args…` without blocking the event loop (the server under test runs
+ * in this process). Never throws for a non-zero exit: the result says how it ended.
+ */
+export function runPython(
+  script: string,
+  options: { args?: string[]; env?: Record<string, string>; stdin?: Buffer | string; timeoutMs?: number } = {},
+): Promise<PythonResult> {
+  return runProgram("python3", ["-c", script, ...(options.args ?? [])], {
+    ...options,
+    env: { PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1", ...options.env },
   });
 }
 

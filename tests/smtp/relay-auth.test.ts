@@ -1,7 +1,7 @@
 // No open relay: address tricks that old MTAs turned into relaying are refused without AUTH
 // and nothing is stored. AUTH PLAIN and LOGIN, and the PLAINTEXT_AUTH policy.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { headerOf, nodemailerTransport, PASSWORDS, smtplibSend, SmtpClient, splitTrace, startSmtpServer, type SmtpTestServer } from "../helpers/smtp";
+import { headerOf, nodemailerTransport, PASSWORDS, runProgram, smtplibSend, SmtpClient, splitTrace, startSmtpServer, type SmtpTestServer } from "../helpers/smtp";
 
 const BOB = "bob@example.test";
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
@@ -152,6 +152,23 @@ describe("AUTH with PLAINTEXT_AUTH=loopback (the default)", () => {
       expect(splitTrace(m.raw).received).toMatch(/ with ESMTPSA id /);
       expect(m.envelope).toMatchObject({ authenticatedAs: BOB });
     }
+  });
+
+  it("swaks with STARTTLS, AUTH LOGIN and PIPELINING delivers", async () => {
+    const result = await runProgram("swaks", [
+      "--server", `127.0.0.1:${t.port}`,
+      "--from", BOB,
+      "--to", "carol@example.test",
+      "--tls", "--auth", "LOGIN", "--auth-user", BOB, "--auth-password", PASSWORDS[BOB],
+      "--pipeline",
+      "--header", "Subject: via swaks",
+      "--body", "sent by swaks",
+    ]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/<~ {2}235 2\.7\.0 /);
+    const stored = (await t.messages("carol@example.test")).find((m) => headerOf(m.raw, "Subject") === "via swaks");
+    expect(stored).toBeDefined();
+    expect(splitTrace(stored!.raw).received).toMatch(/ with ESMTPSA id /);
   });
 
   it("smtplib.login with a wrong password gets 535", async () => {
