@@ -6,6 +6,7 @@ import { normalizeDomain, parseAddress } from "./addresses";
 import { StoreError } from "./errors";
 import { createDefaultMailboxes } from "./mailboxes";
 import { checkPasswordStrength, hashPassword, verifyPassword } from "./passwords";
+import type { SqlRunner } from "./sql";
 
 export interface AccountSummary {
   address: string;
@@ -30,6 +31,7 @@ const MAX_ALIAS_DEPTH = 8;
 export class Accounts {
   constructor(
     private readonly prisma: Prisma,
+    private readonly sql: SqlRunner,
     private readonly config: Config,
   ) {}
 
@@ -53,11 +55,13 @@ export class Accounts {
   }
 
   async isLocalDomain(domain: string): Promise<boolean> {
+    let name: string;
     try {
-      return (await this.prisma.domain.findUnique({ where: { name: normalizeDomain(domain) } })) !== null;
+      name = normalizeDomain(domain);
     } catch {
       return false;
     }
+    return (await this.sql.query(`SELECT 1 FROM "Domain" WHERE "name" = ?`, [name])).length > 0;
   }
 
   async count(): Promise<number> {
@@ -168,6 +172,10 @@ export class Accounts {
     if (count === 0) throw new StoreError("not-found", `no alias ${key}${destination ? ` → ${destination}` : ""}`);
   }
 
+  private aliasTargets(key: string) {
+    return this.sql.query<{ destination: string }>(`SELECT "destination" FROM "Alias" WHERE "addressKey" = ?`, [key]);
+  }
+
   /**
    * The local accounts that mail to this address reaches: the account itself, its
    * subaddress (user+tag@), aliases (followed to a bounded depth), or the domain's
@@ -183,12 +191,17 @@ export class Accounts {
     const found = new Map<number, Recipient>();
     const visit = async (key: string, depth: number, allowCatchAll: boolean): Promise<void> => {
       if (depth > MAX_ALIAS_DEPTH) return;
-      const account = await this.prisma.account.findUnique({ where: { addressKey: key } });
+      const [account] = await this.sql.query<{ id: number; address: string; disabled: number | boolean; usedBytes: number | string; quotaBytes: number | string }>(
+        `SELECT "id", "address", "disabled", "usedBytes", "quotaBytes" FROM "Account" WHERE "addressKey" = ?`,
+        [key],
+      );
       if (account) {
-        if (!account.disabled) found.set(account.id, { accountId: account.id, address: account.address, usedBytes: account.usedBytes, quotaBytes: account.quotaBytes });
+        if (!account.disabled) {
+          found.set(account.id, { accountId: account.id, address: account.address, usedBytes: BigInt(account.usedBytes), quotaBytes: BigInt(account.quotaBytes) });
+        }
         return;
       }
-      const aliases = await this.prisma.alias.findMany({ where: { addressKey: key } });
+      const aliases = await this.aliasTargets(key);
       if (aliases.length) {
         for (const alias of aliases) await visit(alias.destination, depth + 1, false);
         return;
@@ -197,7 +210,7 @@ export class Accounts {
       const plus = key.indexOf("+");
       if (plus > 0 && plus < at) return visit(key.slice(0, plus) + key.slice(at), depth + 1, allowCatchAll);
       if (allowCatchAll) {
-        for (const alias of await this.prisma.alias.findMany({ where: { addressKey: key.slice(at) } })) await visit(alias.destination, depth + 1, false);
+        for (const alias of await this.aliasTargets(key.slice(at))) await visit(alias.destination, depth + 1, false);
       }
     };
     await visit(`${local}@${asciiDomain}`.toLowerCase(), 0, true);

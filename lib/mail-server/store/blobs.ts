@@ -1,10 +1,10 @@
-// Message bytes, content-addressed by SHA-256 under DATA_DIR/blobs/ab/cd/<hash>. A blob is
+// Message bytes, content-addressed by SHA-256 under DATA_DIR/blobs/ab/<hash>. A blob is
 // written to a temporary name, fsync'd, and renamed into place; the rename reaches the disk
 // when its directory is fsync'd, which the delivery commit does once per batch, before the
 // database commit that makes the message visible. A blob nobody references (a crash
 // between the two) is garbage, never a half message.
 import { createHash, randomBytes } from "node:crypto";
-import { promises as fs, constants } from "node:fs";
+import { promises as fs } from "node:fs";
 import path from "node:path";
 
 export interface StoredBlob {
@@ -23,7 +23,8 @@ export class BlobStore {
 
   pathOf(hash: string): string {
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`not a blob hash: ${hash}`);
-    return path.join(this.root, hash.slice(0, 2), hash.slice(2, 4), hash);
+    // One level of 256 directories: few enough that each is created (and fsync'd) once.
+    return path.join(this.root, hash.slice(0, 2), hash);
   }
 
   async put(bytes: Buffer): Promise<StoredBlob> {
@@ -34,12 +35,7 @@ export class BlobStore {
       await fs.mkdir(dir, { recursive: true });
       this.knownDirs.add(dir);
     }
-    try {
-      await fs.access(file, constants.F_OK);
-      return { hash, dir };
-    } catch {
-      // not there yet: write it
-    }
+    // Same hash, same bytes: writing a copy that is already there just replaces it.
     const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
     const handle = await fs.open(temp, "w", 0o640);
     try {

@@ -8,6 +8,7 @@ import { BlobStore } from "./blobs";
 import { StoreEvents } from "./events";
 import { MessageWriter } from "./messages";
 import { searchContent, type SearchField } from "./search";
+import { openSqlRunner, type SqlRunner } from "./sql";
 
 export { StoreError } from "./errors";
 export type { AppendRequest, AppendResult } from "./messages";
@@ -23,17 +24,19 @@ export class MailStore {
 
   private constructor(
     readonly db: Database,
+    /** Prepared SQL for the hot paths (delivery, recipient lookup); Prisma for the rest. */
+    readonly sql: SqlRunner,
     readonly config: Config,
   ) {
-    this.accounts = new Accounts(db.prisma, config);
+    this.accounts = new Accounts(db.prisma, sql, config);
     this.blobs = new BlobStore(config.dataDir);
-    this.writer = new MessageWriter(db, this.blobs, this.events);
+    this.writer = new MessageWriter(sql, this.blobs, this.events);
   }
 
   /** Migrates the database, connects, and makes sure the configured domains exist. */
   static async open(config: Config): Promise<MailStore> {
     await applyMigrations(config);
-    const store = new MailStore(await openDatabase(config), config);
+    const store = new MailStore(await openDatabase(config), openSqlRunner(config), config);
     await store.accounts.ensureDomains(config.domains);
     return store;
   }
@@ -57,7 +60,8 @@ export class MailStore {
     return this.blobs.read(blobHash);
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    await this.sql.close();
+    await this.db.close();
   }
 }

@@ -1,13 +1,11 @@
 // Putting messages into mailboxes. Deliveries are group-committed: whatever arrives while
 // one transaction commits goes into the next, so many SMTP sessions share each fsync while
 // every one of them still gets its answer only after its message is durable.
-import type { Database, Prisma } from "@/lib/db";
 import type { MessageAnalysis, MimePart } from "@/lib/mime/analyze";
 import type { BlobStore } from "./blobs";
 import { StoreError } from "./errors";
 import type { StoreEvents } from "./events";
-
-type Tx = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
+import type { SqlRunner } from "./sql";
 
 export interface AppendRequest {
   accountId: number;
@@ -60,7 +58,7 @@ export class MessageWriter {
   private committing = false;
 
   constructor(
-    private readonly db: Database,
+    private readonly sql: SqlRunner,
     private readonly blobs: BlobStore,
     private readonly events: StoreEvents,
   ) {}
@@ -103,7 +101,7 @@ export class MessageWriter {
       return;
     }
     try {
-      const results = await this.db.prisma.$transaction(async (tx) => {
+      const results = await this.sql.transaction(async (tx) => {
         const all: AppendResult[][] = [];
         for (const job of batch) all.push(await this.insertJob(tx, job));
         return all;
@@ -121,89 +119,63 @@ export class MessageWriter {
     this.events.emit("change", { kind: "append", accountId: result.accountId, mailboxId: result.mailboxId, uids: [result.uid], modSeq: result.modSeq });
   }
 
-  private async insertJob(tx: Tx, job: Job): Promise<AppendResult[]> {
+  private async insertJob(tx: SqlRunner, job: Job): Promise<AppendResult[]> {
     const results: AppendResult[] = [];
     for (const [i, request] of job.requests.entries()) results.push(await this.insertOne(tx, request, job.blobs[i].hash));
     return results;
   }
 
-  private async insertOne(tx: Tx, request: AppendRequest, blobHash: string): Promise<AppendResult> {
+  private async insertOne(tx: SqlRunner, request: AppendRequest, blobHash: string): Promise<AppendResult> {
     const a = request.analysis;
-    let content = await tx.messageContent.findUnique({ where: { blobHash }, select: { id: true } });
+    const now = new Date();
+    let [content] = await tx.query<{ id: number }>(`SELECT "id" FROM "MessageContent" WHERE "blobHash" = ?`, [blobHash]);
     if (!content) {
-      content = await tx.messageContent.create({
-        select: { id: true },
-        data: {
-          blobHash,
-          size: a.size,
-          headerSize: a.headerSize,
-          lines: a.lines,
-          messageId: clean(a.messageId, 998),
-          subject: clean(a.subject, 998),
-          fromAddress: clean(a.from.address, 320),
-          fromName: clean(a.from.name, 320),
-          toAddresses: clean(a.to),
-          ccAddresses: clean(a.cc),
-          sentAt: a.sentAt,
-          inReplyTo: clean(a.inReplyTo, 998),
-          references: clean(a.references),
-          hasAttachment: a.hasAttachment,
-          preview: clean(a.preview),
-          envelope: clean(JSON.stringify(a.envelope), 1_000_000),
-          bodyStructure: clean(JSON.stringify(a.structure), 10_000_000),
-        },
-      });
+      [content] = await tx.query<{ id: number }>(
+        `INSERT INTO "MessageContent" ("blobHash", "size", "headerSize", "lines", "messageId", "subject", "fromAddress", "fromName",
+           "toAddresses", "ccAddresses", "sentAt", "inReplyTo", "references", "hasAttachment", "preview", "envelope", "bodyStructure", "createdAt")
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
+        [
+          blobHash, a.size, a.headerSize, a.lines, clean(a.messageId, 998), clean(a.subject, 998), clean(a.from.address, 320),
+          clean(a.from.name, 320), clean(a.to), clean(a.cc), a.sentAt, clean(a.inReplyTo, 998), clean(a.references), a.hasAttachment,
+          clean(a.preview), clean(JSON.stringify(a.envelope), 1_000_000), clean(JSON.stringify(a.structure), 10_000_000), now,
+        ],
+      );
       await this.index(tx, content.id, a);
     }
     const mailboxId = request.mailboxId ?? (await this.inboxId(tx, request.accountId));
     const seen = request.flags?.seen ?? false;
-    const mailbox = await tx.mailbox.update({
-      where: { id: mailboxId },
-      data: {
-        uidNext: { increment: 1 },
-        highestModSeq: { increment: 1 },
-        messageCount: { increment: 1 },
-        unseenCount: { increment: seen ? 0 : 1 },
-        totalBytes: { increment: a.size },
-      },
-      select: { uidNext: true, uidValidity: true, highestModSeq: true, accountId: true },
-    });
-    if (mailbox.accountId !== request.accountId) throw new StoreError("forbidden", "mailbox belongs to another account");
+    const [mailbox] = await tx.query<{ uidNext: number; uidValidity: number; highestModSeq: number | string; accountId: number }>(
+      `UPDATE "Mailbox" SET "uidNext" = "uidNext" + 1, "highestModSeq" = "highestModSeq" + 1, "messageCount" = "messageCount" + 1,
+         "unseenCount" = "unseenCount" + ?, "totalBytes" = "totalBytes" + ?
+       WHERE "id" = ? RETURNING "uidNext", "uidValidity", "highestModSeq", "accountId"`,
+      [seen ? 0 : 1, a.size, mailboxId],
+    );
+    if (!mailbox || mailbox.accountId !== request.accountId) throw new StoreError("forbidden", "no such mailbox for this account");
     const uid = mailbox.uidNext - 1;
-    await tx.mailboxMessage.create({
-      data: {
-        mailboxId,
-        uid,
-        modSeq: mailbox.highestModSeq,
-        contentId: content.id,
-        internalDate: request.internalDate ?? new Date(),
-        seen,
-        answered: request.flags?.answered ?? false,
-        flagged: request.flags?.flagged ?? false,
-        deleted: request.flags?.deleted ?? false,
-        draft: request.flags?.draft ?? false,
-        keywords: (request.keywords ?? []).join(" "),
-        envelopeInfo: request.envelopeInfo ? clean(JSON.stringify(request.envelopeInfo), 100_000) : "",
-      },
-    });
-    await tx.account.update({ where: { id: request.accountId }, data: { usedBytes: { increment: a.size } } });
-    return { accountId: request.accountId, mailboxId, uid, uidValidity: mailbox.uidValidity, modSeq: mailbox.highestModSeq };
+    const modSeq = BigInt(mailbox.highestModSeq);
+    await tx.query(
+      `INSERT INTO "MailboxMessage" ("mailboxId", "uid", "modSeq", "contentId", "internalDate", "seen", "answered", "flagged", "deleted", "draft",
+         "keywords", "envelopeInfo") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        mailboxId, uid, modSeq, content.id, request.internalDate ?? now, seen, request.flags?.answered ?? false, request.flags?.flagged ?? false,
+        request.flags?.deleted ?? false, request.flags?.draft ?? false, (request.keywords ?? []).join(" "),
+        request.envelopeInfo ? clean(JSON.stringify(request.envelopeInfo), 100_000) : "",
+      ],
+    );
+    await tx.query(`UPDATE "Account" SET "usedBytes" = "usedBytes" + ? WHERE "id" = ?`, [a.size, request.accountId]);
+    return { accountId: request.accountId, mailboxId, uid, uidValidity: mailbox.uidValidity, modSeq };
   }
 
-  private async inboxId(tx: Tx, accountId: number): Promise<number> {
-    const inbox = await tx.mailbox.findUnique({ where: { accountId_name: { accountId, name: "INBOX" } }, select: { id: true } });
+  private async inboxId(tx: SqlRunner, accountId: number): Promise<number> {
+    const [inbox] = await tx.query<{ id: number }>(`SELECT "id" FROM "Mailbox" WHERE "accountId" = ? AND "name" = 'INBOX'`, [accountId]);
     if (!inbox) throw new StoreError("not-found", `account ${accountId} has no INBOX`);
     return inbox.id;
   }
 
-  private async index(tx: Tx, contentId: number, a: MessageAnalysis) {
-    const subject = clean(a.subject);
-    const addresses = clean(a.addresses);
-    const body = clean(a.text, 1_000_000);
-    if (this.db.provider === "sqlite") {
-      await tx.$executeRaw`INSERT INTO "message_search" ("rowid", "subject", "addresses", "body") VALUES (${contentId}, ${subject}, ${addresses}, ${body})`;
-    } else {
-      await tx.$executeRaw`INSERT INTO "message_search" ("contentId", "subject", "addresses", "body") VALUES (${contentId}, ${subject}, ${addresses}, ${body})`;
-    }
+  private async index(tx: SqlRunner, contentId: number, a: MessageAnalysis) {
+    const key = tx.dialect === "sqlite" ? `"rowid"` : `"contentId"`;
+    await tx.query(`INSERT INTO "message_search" (${key}, "subject", "addresses", "body") VALUES (?, ?, ?, ?)`, [
+      contentId, clean(a.subject), clean(a.addresses), clean(a.text, 1_000_000),
+    ]);
   }
 }

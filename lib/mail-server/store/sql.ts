@@ -1,0 +1,169 @@
+// A thin SQL runner for the store's hot paths (delivery, recipient lookup, and later the
+// IMAP reads), beside Prisma. Prisma prepares every statement anew and costs more CPU per
+// query than the whole rest of an SMTP delivery; here statements are prepared once and a
+// batch of deliveries runs as plain SQL in one transaction. The schema stays Prisma's: this
+// runner only reads and writes the tables prisma/schema.prisma defines.
+//
+// SQL is written once with "?" placeholders; the PostgreSQL runner numbers them.
+import { promises as fs } from "node:fs";
+import Database from "better-sqlite3";
+import pg from "pg";
+import type { Config } from "@/lib/config";
+import { sqliteFile } from "@/lib/migrate";
+
+export type SqlValue = string | number | bigint | boolean | Date | null | Buffer;
+
+export interface SqlRunner {
+  readonly dialect: Config["databaseProvider"];
+  query<T>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  /** Runs fn in one transaction; transactions never interleave. */
+  transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Dates as Prisma stores them, so that both can read what the other wrote. */
+function sqliteValue(value: SqlValue): unknown {
+  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value;
+}
+
+class SqliteRunner implements SqlRunner {
+  readonly dialect = "sqlite" as const;
+  private readonly statements = new Map<string, Database.Statement>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly walFile: string,
+  ) {}
+
+  /**
+   * Makes the commits so far durable. The connection runs with synchronous=NORMAL, so
+   * COMMIT only writes the WAL; fsync'ing the WAL file afterwards is what
+   * synchronous=FULL would do inside COMMIT, but on a libuv thread instead of blocking the
+   * event loop, so other sessions keep being served (and batched) during the fsync.
+   */
+  private async syncWal() {
+    const handle = await fs.open(this.walFile, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async query<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    const statement = this.statement(sql);
+    const values = params.map(sqliteValue);
+    if (statement.reader) return statement.all(...values) as T[];
+    statement.run(...values);
+    return [];
+  }
+
+  transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    const run = async () => {
+      // IMMEDIATE: take the write lock now rather than fail to upgrade a read lock later.
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await fn(this);
+        this.db.exec("COMMIT");
+        await this.syncWal();
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec("ROLLBACK");
+        throw error;
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async close() {
+    this.db.close();
+  }
+}
+
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+function pgValue(value: SqlValue): unknown {
+  // TIMESTAMP(3) columns hold UTC without a zone, as Prisma writes them.
+  if (value instanceof Date) return value.toISOString().replace("Z", "");
+  if (typeof value === "bigint") return value.toString();
+  return value;
+}
+
+class PostgresRunner implements SqlRunner {
+  readonly dialect = "postgresql" as const;
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly client: pg.PoolClient | null = null,
+    private readonly names = new Map<string, string>(),
+  ) {}
+
+  /** Named statements are prepared once per connection by pg. */
+  private name(sql: string): string {
+    let name = this.names.get(sql);
+    if (!name) {
+      name = `s${this.names.size + 1}`;
+      this.names.set(sql, name);
+    }
+    return name;
+  }
+
+  async query<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    const text = numbered(sql);
+    const config = { name: this.name(text), text, values: params.map(pgValue) };
+    const result = this.client ? await this.client.query(config) : await this.pool.query(config);
+    return result.rows as T[];
+  }
+
+  async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const tx = new PostgresRunner(this.pool, client, this.names);
+    try {
+      await client.query("BEGIN");
+      const result = await fn(tx);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close() {
+    await this.pool.end();
+  }
+}
+
+export function openSqlRunner(config: Config): SqlRunner {
+  if (config.databaseProvider === "sqlite") {
+    const file = sqliteFile(config.databaseUrl);
+    const db = new Database(file, { timeout: 10_000 });
+    db.pragma("journal_mode = WAL");
+    // Durability comes from SqliteRunner.syncWal after each commit (see there).
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    return new SqliteRunner(db, `${file}-wal`);
+  }
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 8 });
+  // An idle connection dropped by the server is replaced on the next query; don't crash on it.
+  pool.on("error", () => undefined);
+  return new PostgresRunner(pool);
+}
