@@ -88,7 +88,6 @@ describe.each(PROVIDERS)("delivery on %s", (provider) => {
       expect(["team@example.test", "bob@example.test", "BOB@Example.TEST"]).toContain(trace.deliveredTo);
       expect(trace.message.equals(simpleMessage("to the team and bob"))).toBe(true);
     }
-    expect(splitTrace(carol[0]).deliveredTo).toBe("team@example.test");
   });
 
   it("delivers to several recipients in one transaction (nodemailer, pipelined envelope)", async () => {
