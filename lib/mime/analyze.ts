@@ -5,6 +5,7 @@
 import { Readable, Writable, type Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createHash } from "node:crypto";
+import "./mailsplit-headers-fix";
 import { Splitter, type MailsplitNode, type MailsplitChunk } from "mailsplit";
 import libmime from "libmime";
 import { decode as decodeCharset } from "libmime/lib/charset";

@@ -81,11 +81,12 @@ describe.each(PROVIDERS)("delivery on %s", (provider) => {
     expect(subjects(bob)).toEqual(["to the team and bob"]);
     expect(subjects(carol)).toEqual(["to the team and bob"]);
     // Several recipients: the Received field names none of them (RFC 5321 §7.2: no leak of Bcc recipients).
-    for (const raw of [...bob, ...carol]) {
+    for (const [raw, mailbox] of [...bob.map((m) => [m, "bob@example.test"] as const), ...carol.map((m) => [m, "carol@example.test"] as const)]) {
       const trace = splitTrace(raw);
       expect(trace.received).not.toMatch(/ for </);
       expect(trace.returnPath).toBe("<alice@remote.test>");
-      expect(["team@example.test", "bob@example.test", "BOB@Example.TEST"]).toContain(trace.deliveredTo);
+      // Delivered-To names the mailbox the copy landed in, as Postfix and Dovecot write it.
+      expect(trace.deliveredTo).toBe(mailbox);
       expect(trace.message.equals(simpleMessage("to the team and bob"))).toBe(true);
     }
   });

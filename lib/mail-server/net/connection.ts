@@ -11,6 +11,8 @@ export type LineResult = { line: string } | { tooLong: true } | null;
 export type ByteConsumer = (chunk: Buffer) => { used: number; done: boolean };
 
 const PAUSE_ABOVE = 1024 * 1024;
+/** Replies queued for a client that doesn't read: past this, stop reading its commands. */
+const MAX_UNSENT = 256 * 1024;
 
 export class Connection {
   socket: net.Socket;
@@ -122,6 +124,7 @@ export class Connection {
    * no memory. null when the connection is gone.
    */
   async readLine(maxLength: number): Promise<LineResult> {
+    await this.drained();
     for (;;) {
       const lf = this.buffer.indexOf(10);
       if (this.discardingLongLine) {
@@ -146,6 +149,24 @@ export class Connection {
       }
       if (!(await this.more())) return null;
     }
+  }
+
+  /**
+   * Waits while the client has not read what was written to it, so that a client that
+   * pipelines commands and never reads its replies can't make us hold them all.
+   */
+  private async drained(): Promise<void> {
+    if (this.socket.writableLength <= MAX_UNSENT || this.closed) return;
+    this.flush();
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.socket.off("drain", done);
+        this.socket.off("close", done);
+        resolve();
+      };
+      this.socket.on("drain", done);
+      this.socket.on("close", done);
+    });
   }
 
   /** Feeds input to the consumer until it is done; false if the connection ended first. */

@@ -6,8 +6,8 @@ import { shiftStructure, type AppendRequest } from "../store";
 import { SmtpError } from "./protocol";
 import type { SmtpSession, SmtpTransaction } from "./session";
 
-/** More Received headers than this means a mail loop (RFC 5321 §6.3). */
-const MAX_HOPS = 50;
+/** This many Received headers means a mail loop (RFC 5321 §6.3: "normally at least 100"). */
+const MAX_HOPS = 100;
 
 export function rfc5322Date(date: Date): string {
   const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -29,13 +29,13 @@ function countReceived(raw: Buffer): number {
   return (head.match(/^Received:/gim) ?? []).length;
 }
 
-function receivedHeader(session: SmtpSession, transaction: SmtpTransaction, now: Date): string {
+function receivedHeader(session: SmtpSession, transaction: SmtpTransaction, id: string, now: Date): string {
   const { connection, context } = session;
   const tls = connection.secure && connection.tlsProtocol ? `\r\n\t(using ${connection.tlsProtocol} with cipher ${connection.tlsCipher})` : "";
   const single = transaction.recipients.length === 1 ? `\r\n\tfor <${transaction.recipients[0].mailbox.address}>` : "";
   return (
     `Received: from ${session.helo?.name ?? "unknown"} ([${connection.remoteAddress}])${tls}\r\n` +
-    `\tby ${context.config.hostname} with ${protocolName(session, transaction)} id ${session.id}${single};\r\n` +
+    `\tby ${context.config.hostname} with ${protocolName(session, transaction)} id ${id}${single};\r\n` +
     `\t${rfc5322Date(now)}\r\n`
   );
 }
@@ -44,7 +44,8 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
   if (countReceived(message) >= MAX_HOPS) throw new SmtpError(554, "5.4.6", "Too many hops: mail loop detected");
   const now = new Date();
   const analysis = await analyzeMessage(message);
-  const received = receivedHeader(session, transaction, now);
+  const id = `${session.id}${(++session.messageCount).toString(36).toUpperCase()}`;
+  const received = receivedHeader(session, transaction, id, now);
   const sender = transaction.from ? transaction.from.address : "";
   const envelopeInfo = {
     from: sender,
@@ -64,10 +65,11 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
   const requests: AppendRequest[] = [];
   const seen = new Set<number>();
   for (const recipient of transaction.recipients) {
-    for (const accountId of recipient.accountIds) {
+    for (const { accountId, address } of recipient.accounts) {
       if (seen.has(accountId)) continue;
       seen.add(accountId);
-      const prefix = Buffer.from(`Return-Path: <${sender}>\r\nDelivered-To: ${recipient.mailbox.address}\r\n${received}`, "utf8");
+      // Delivered-To names the mailbox it landed in, as Postfix and Dovecot write it.
+      const prefix = Buffer.from(`Return-Path: <${sender}>\r\nDelivered-To: ${address}\r\n${received}`, "utf8");
       requests.push({
         accountId,
         raw: Buffer.concat([prefix, message]),
@@ -84,6 +86,6 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
     }
   }
   await session.context.store.append(requests);
-  session.context.log(`smtp ${session.id}: stored from=<${sender}> size=${message.length} recipients=${requests.length}`);
-  session.send(250, "2.0.0", `Ok: stored as ${session.id}`);
+  session.context.log(`smtp ${id}: stored from=<${sender}> size=${message.length} recipients=${requests.length}`);
+  session.send(250, "2.0.0", `Ok: stored as ${id}`);
 }

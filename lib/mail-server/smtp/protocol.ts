@@ -134,7 +134,7 @@ export interface PathAndParams {
  * route before ":" is accepted and ignored, RFC 5321 §4.1.1.3 and appendix C), then
  * ESMTP parameters. Brackets may be missing, as some old clients send.
  */
-export function parsePathAndParams(text: string, options: { allowNull: boolean; allowUtf8: boolean }): PathAndParams {
+export function parsePathAndParams(text: string, options: { allowNull: boolean; allowUtf8: boolean; allowPostmaster?: boolean }): PathAndParams {
   const value = text.trimStart();
   let path: string;
   let rest: string;
@@ -166,6 +166,10 @@ export function parsePathAndParams(text: string, options: { allowNull: boolean; 
   }
   const route = /^(@[^:,]+(?:,@[^:,]+)*):(.*)$/s.exec(path);
   if (route) path = route[2];
+  if (options.allowPostmaster && /^postmaster$/i.test(path)) {
+    // RFC 5321 §4.5.1: <Postmaster> with no domain MUST be accepted; its domain is ours.
+    return { mailbox: { local: path, domain: "", address: path, localUnquoted: "postmaster", utf8: false, literal: false }, params };
+  }
   return { mailbox: parseMailbox(path, options.allowUtf8), params };
 }
 

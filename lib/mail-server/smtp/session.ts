@@ -15,7 +15,7 @@ export type BodyType = "7BIT" | "8BITMIME" | "BINARYMIME";
 export interface SmtpRecipient {
   mailbox: Mailbox;
   /** Accounts that receive it (one for a user, several for an alias). */
-  accountIds: number[];
+  accounts: { accountId: number; address: string }[];
   notify: string[] | null;
   orcpt: string | null;
 }
@@ -45,6 +45,8 @@ export interface SmtpServerContext {
 
 export class SmtpSession implements Session {
   readonly id = randomBytes(6).toString("base64url").toUpperCase();
+  /** Messages of this connection so far, so that each gets its own id. */
+  messageCount = 0;
   helo: { name: string; extended: boolean } | null = null;
   user: { accountId: number; address: string } | null = null;
   transaction: SmtpTransaction | null = null;

@@ -172,6 +172,15 @@ export class Accounts {
     if (count === 0) throw new StoreError("not-found", `no alias ${key}${destination ? ` → ${destination}` : ""}`);
   }
 
+  /** Postmaster of every local domain (RFC 5321 §4.5.1) reaches the administrators unless an alias says otherwise. */
+  private async administrators(): Promise<Recipient[]> {
+    const admins = await this.sql.query<{ id: number; address: string; usedBytes: number | string; quotaBytes: number | string }>(
+      `SELECT "id", "address", "usedBytes", "quotaBytes" FROM "Account" WHERE "isAdmin" = ? AND "disabled" = ?`,
+      [true, false],
+    );
+    return admins.map((a) => ({ accountId: a.id, address: a.address, usedBytes: BigInt(a.usedBytes), quotaBytes: BigInt(a.quotaBytes) }));
+  }
+
   private aliasTargets(key: string) {
     return this.sql.query<{ destination: string }>(`SELECT "destination" FROM "Alias" WHERE "addressKey" = ?`, [key]);
   }
@@ -214,6 +223,7 @@ export class Accounts {
       }
     };
     await visit(`${local}@${asciiDomain}`.toLowerCase(), 0, true);
+    if (!found.size && local.toLowerCase() === "postmaster") return this.administrators();
     return [...found.values()];
   }
 }

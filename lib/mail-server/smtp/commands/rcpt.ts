@@ -37,6 +37,7 @@ export async function rcpt(session: SmtpSession, args: string) {
   if (transaction.recipients.length >= config.smtp.maxRecipients) throw new SmtpError(452, "4.5.3", "Too many recipients");
   const rcptMailbox = mailbox!;
 
+  if (rcptMailbox.domain === "") rcptMailbox.domain = config.domains[0] ?? config.hostname;
   if (rcptMailbox.literal || !(await store.accounts.isLocalDomain(rcptMailbox.domain))) {
     if (!session.user) throw new SmtpError(554, "5.7.1", `Relay access denied: ${rcptMailbox.domain} is not a domain of this server`);
     throw new SmtpError(550, "5.7.1", "Relaying is not available: this server does not deliver to other domains yet");
@@ -46,10 +47,10 @@ export async function rcpt(session: SmtpSession, args: string) {
   const incoming = BigInt(transaction.size ?? 0);
   const withRoom = accounts.filter((a) => a.usedBytes + incoming <= a.quotaBytes);
   if (!withRoom.length) throw new SmtpError(452, "4.2.2", `<${rcptMailbox.address}>: Mailbox full, try again later`);
-  transaction.recipients.push({ mailbox: rcptMailbox, accountIds: withRoom.map((a) => a.accountId), notify, orcpt });
+  transaction.recipients.push({ mailbox: rcptMailbox, accounts: withRoom.map((a) => ({ accountId: a.accountId, address: a.address })), notify, orcpt });
   session.send(250, "2.1.5", "Recipient OK");
 }
 
 function parsePathAndParamsOrThrow(text: string, smtputf8: boolean) {
-  return parsePathAndParams(text, { allowNull: false, allowUtf8: smtputf8 });
+  return parsePathAndParams(text, { allowNull: false, allowUtf8: smtputf8, allowPostmaster: true });
 }
