@@ -5,7 +5,6 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/sqlite/client";
-import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
 import { ConfigError, type Config } from "./config";
 import { sqliteFile } from "./migrate";
 
@@ -27,6 +26,8 @@ export async function openDatabase(config: Config): Promise<Database> {
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
     return { prisma, provider: "sqlite", close: () => prisma.$disconnect() };
   }
+  // Loaded only when used: each generated client carries its own query compiler.
+  const { PrismaClient: PostgresPrismaClient } = await import("./generated/postgresql/client");
   const postgres = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 10 }) });
   try {
     await postgres.$queryRawUnsafe("SELECT 1");

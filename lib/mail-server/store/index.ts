@@ -56,8 +56,11 @@ export class MailStore {
     return this.db.prisma.mailbox.findMany({ where: { accountId }, orderBy: { name: "asc" } });
   }
 
+  /** A message's bytes, from the database or, for a large one, its file. */
   async readMessage(blobHash: string): Promise<Buffer> {
-    return this.blobs.read(blobHash);
+    const [row] = await this.sql.query<{ data: Buffer | Uint8Array }>(`SELECT "data" FROM "Blob" WHERE "hash" = ?`, [blobHash]);
+    if (row) return Buffer.isBuffer(row.data) ? row.data : Buffer.from(row.data);
+    return this.blobs.readFile(blobHash);
   }
 
   async close(): Promise<void> {

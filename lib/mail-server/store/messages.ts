@@ -2,7 +2,7 @@
 // one transaction commits goes into the next, so many SMTP sessions share each fsync while
 // every one of them still gets its answer only after its message is durable.
 import type { MessageAnalysis, MimePart } from "@/lib/mime/analyze";
-import type { BlobStore } from "./blobs";
+import type { BlobStore, StoredBlob } from "./blobs";
 import { StoreError } from "./errors";
 import type { StoreEvents } from "./events";
 import type { SqlRunner } from "./sql";
@@ -30,7 +30,7 @@ export interface AppendResult {
 
 interface Job {
   requests: AppendRequest[];
-  blobs: { hash: string; dir: string }[];
+  blobs: StoredBlob[];
   resolve: (results: AppendResult[]) => void;
   reject: (error: unknown) => void;
 }
@@ -95,7 +95,7 @@ export class MessageWriter {
 
   private async commitBatch(batch: Job[]) {
     try {
-      await this.blobs.syncDirs(batch.flatMap((job) => job.blobs.map((b) => b.dir)));
+      await this.blobs.syncDirs(batch.flatMap((job) => job.blobs.flatMap((b) => (b.dir ? [b.dir] : []))));
     } catch (error) {
       batch.forEach((job) => job.reject(error));
       return;
@@ -121,12 +121,13 @@ export class MessageWriter {
 
   private async insertJob(tx: SqlRunner, job: Job): Promise<AppendResult[]> {
     const results: AppendResult[] = [];
-    for (const [i, request] of job.requests.entries()) results.push(await this.insertOne(tx, request, job.blobs[i].hash));
+    for (const [i, request] of job.requests.entries()) results.push(await this.insertOne(tx, request, job.blobs[i]));
     return results;
   }
 
-  private async insertOne(tx: SqlRunner, request: AppendRequest, blobHash: string): Promise<AppendResult> {
+  private async insertOne(tx: SqlRunner, request: AppendRequest, blob: StoredBlob): Promise<AppendResult> {
     const a = request.analysis;
+    const blobHash = blob.hash;
     const now = new Date();
     let [content] = await tx.query<{ id: number }>(`SELECT "id" FROM "MessageContent" WHERE "blobHash" = ?`, [blobHash]);
     if (!content) {
@@ -141,6 +142,7 @@ export class MessageWriter {
         ],
       );
       await this.index(tx, content.id, a);
+      if (blob.inline) await tx.query(`INSERT INTO "Blob" ("hash", "data") VALUES (?, ?) ON CONFLICT DO NOTHING`, [blobHash, blob.inline]);
     }
     const mailboxId = request.mailboxId ?? (await this.inboxId(tx, request.accountId));
     const seen = request.flags?.seen ?? false;
