@@ -53,6 +53,17 @@ export function shiftStructure(part: MimePart, by: number, isRoot = true): MimeP
   };
 }
 
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 export class MessageWriter {
   private queue: Job[] = [];
   private committing = false;
@@ -101,11 +112,7 @@ export class MessageWriter {
       return;
     }
     try {
-      const results = await this.sql.transaction(async (tx) => {
-        const all: AppendResult[][] = [];
-        for (const job of batch) all.push(await this.insertJob(tx, job));
-        return all;
-      });
+      const results = await this.sql.transaction((tx) => this.insertBatch(tx, batch));
       batch.forEach((job, i) => job.resolve(results[i]));
       results.flat().forEach((r) => this.announce(r));
     } catch (error) {
@@ -119,53 +126,86 @@ export class MessageWriter {
     this.events.emit("change", { kind: "append", accountId: result.accountId, mailboxId: result.mailboxId, uids: [result.uid], modSeq: result.modSeq });
   }
 
-  private async insertJob(tx: SqlRunner, job: Job): Promise<AppendResult[]> {
-    const results: AppendResult[] = [];
-    for (const [i, request] of job.requests.entries()) results.push(await this.insertOne(tx, request, job.blobs[i]));
-    return results;
-  }
-
-  private async insertOne(tx: SqlRunner, request: AppendRequest, blob: StoredBlob): Promise<AppendResult> {
-    const a = request.analysis;
-    const blobHash = blob.hash;
+  /**
+   * Inserts a batch with as few statements as it can: UIDs and MODSEQs are allocated with
+   * one UPDATE per mailbox, quota with one per account; each message adds its rows.
+   */
+  private async insertBatch(tx: SqlRunner, batch: Job[]): Promise<AppendResult[][]> {
     const now = new Date();
-    let [content] = await tx.query<{ id: number }>(`SELECT "id" FROM "MessageContent" WHERE "blobHash" = ?`, [blobHash]);
-    if (!content) {
-      [content] = await tx.query<{ id: number }>(
-        `INSERT INTO "MessageContent" ("blobHash", "size", "headerSize", "lines", "messageId", "subject", "fromAddress", "fromName",
-           "toAddresses", "ccAddresses", "sentAt", "inReplyTo", "references", "hasAttachment", "preview", "envelope", "bodyStructure", "createdAt")
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
+    const items = batch.flatMap((job, jobIndex) => job.requests.map((request, i) => ({ jobIndex, request, blob: job.blobs[i], mailboxId: 0, uid: 0, modSeq: 0n, uidValidity: 0 })));
+    const inboxes = new Map<number, number>();
+    for (const item of items) {
+      const { accountId, mailboxId } = item.request;
+      if (mailboxId !== undefined) item.mailboxId = mailboxId;
+      else {
+        if (!inboxes.has(accountId)) inboxes.set(accountId, await this.inboxId(tx, accountId));
+        item.mailboxId = inboxes.get(accountId)!;
+      }
+    }
+
+    for (const [mailboxId, group] of groupBy(items, (item) => item.mailboxId)) {
+      const unseen = group.filter((item) => !item.request.flags?.seen).length;
+      const bytes = group.reduce((sum, item) => sum + item.request.analysis.size, 0);
+      const [mailbox] = await tx.query<{ uidNext: number; uidValidity: number; highestModSeq: number | string; accountId: number }>(
+        `UPDATE "Mailbox" SET "uidNext" = "uidNext" + ?, "highestModSeq" = "highestModSeq" + ?, "messageCount" = "messageCount" + ?,
+           "unseenCount" = "unseenCount" + ?, "totalBytes" = "totalBytes" + ?
+         WHERE "id" = ? RETURNING "uidNext", "uidValidity", "highestModSeq", "accountId"`,
+        [group.length, group.length, group.length, unseen, bytes, mailboxId],
+      );
+      if (!mailbox || group.some((item) => item.request.accountId !== mailbox.accountId)) {
+        throw new StoreError("forbidden", "no such mailbox for this account");
+      }
+      const firstModSeq = BigInt(mailbox.highestModSeq) - BigInt(group.length) + 1n;
+      group.forEach((item, i) => {
+        item.uid = mailbox.uidNext - group.length + i;
+        item.modSeq = firstModSeq + BigInt(i);
+        item.uidValidity = mailbox.uidValidity;
+      });
+    }
+
+    for (const item of items) {
+      const { request } = item;
+      const contentId = await this.contentId(tx, request.analysis, item.blob, now);
+      await tx.query(
+        `INSERT INTO "MailboxMessage" ("mailboxId", "uid", "modSeq", "contentId", "internalDate", "seen", "answered", "flagged", "deleted", "draft",
+           "keywords", "envelopeInfo") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
-          blobHash, a.size, a.headerSize, a.lines, clean(a.messageId, 998), clean(a.subject, 998), clean(a.from.address, 320),
-          clean(a.from.name, 320), clean(a.to), clean(a.cc), a.sentAt, clean(a.inReplyTo, 998), clean(a.references), a.hasAttachment,
-          clean(a.preview), clean(JSON.stringify(a.envelope), 1_000_000), clean(JSON.stringify(a.structure), 10_000_000), now,
+          item.mailboxId, item.uid, item.modSeq, contentId, request.internalDate ?? now, request.flags?.seen ?? false,
+          request.flags?.answered ?? false, request.flags?.flagged ?? false, request.flags?.deleted ?? false, request.flags?.draft ?? false,
+          (request.keywords ?? []).join(" "), request.envelopeInfo ? clean(JSON.stringify(request.envelopeInfo), 100_000) : "",
         ],
       );
-      await this.index(tx, content.id, a);
-      if (blob.inline) await tx.query(`INSERT INTO "Blob" ("hash", "data") VALUES (?, ?) ON CONFLICT DO NOTHING`, [blobHash, blob.inline]);
     }
-    const mailboxId = request.mailboxId ?? (await this.inboxId(tx, request.accountId));
-    const seen = request.flags?.seen ?? false;
-    const [mailbox] = await tx.query<{ uidNext: number; uidValidity: number; highestModSeq: number | string; accountId: number }>(
-      `UPDATE "Mailbox" SET "uidNext" = "uidNext" + 1, "highestModSeq" = "highestModSeq" + 1, "messageCount" = "messageCount" + 1,
-         "unseenCount" = "unseenCount" + ?, "totalBytes" = "totalBytes" + ?
-       WHERE "id" = ? RETURNING "uidNext", "uidValidity", "highestModSeq", "accountId"`,
-      [seen ? 0 : 1, a.size, mailboxId],
+
+    for (const [accountId, group] of groupBy(items, (item) => item.request.accountId)) {
+      const bytes = group.reduce((sum, item) => sum + item.request.analysis.size, 0);
+      await tx.query(`UPDATE "Account" SET "usedBytes" = "usedBytes" + ? WHERE "id" = ?`, [bytes, accountId]);
+    }
+
+    return batch.map((_, jobIndex) =>
+      items
+        .filter((item) => item.jobIndex === jobIndex)
+        .map((item) => ({ accountId: item.request.accountId, mailboxId: item.mailboxId, uid: item.uid, uidValidity: item.uidValidity, modSeq: item.modSeq })),
     );
-    if (!mailbox || mailbox.accountId !== request.accountId) throw new StoreError("forbidden", "no such mailbox for this account");
-    const uid = mailbox.uidNext - 1;
-    const modSeq = BigInt(mailbox.highestModSeq);
-    await tx.query(
-      `INSERT INTO "MailboxMessage" ("mailboxId", "uid", "modSeq", "contentId", "internalDate", "seen", "answered", "flagged", "deleted", "draft",
-         "keywords", "envelopeInfo") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  }
+
+  /** The content row of these bytes, created with its index entry (and inline blob) if new. */
+  private async contentId(tx: SqlRunner, a: MessageAnalysis, blob: StoredBlob, now: Date): Promise<number> {
+    const [existing] = await tx.query<{ id: number }>(`SELECT "id" FROM "MessageContent" WHERE "blobHash" = ?`, [blob.hash]);
+    if (existing) return existing.id;
+    const [content] = await tx.query<{ id: number }>(
+      `INSERT INTO "MessageContent" ("blobHash", "size", "headerSize", "lines", "messageId", "subject", "fromAddress", "fromName",
+         "toAddresses", "ccAddresses", "sentAt", "inReplyTo", "references", "hasAttachment", "preview", "envelope", "bodyStructure", "createdAt")
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
       [
-        mailboxId, uid, modSeq, content.id, request.internalDate ?? now, seen, request.flags?.answered ?? false, request.flags?.flagged ?? false,
-        request.flags?.deleted ?? false, request.flags?.draft ?? false, (request.keywords ?? []).join(" "),
-        request.envelopeInfo ? clean(JSON.stringify(request.envelopeInfo), 100_000) : "",
+        blob.hash, a.size, a.headerSize, a.lines, clean(a.messageId, 998), clean(a.subject, 998), clean(a.from.address, 320),
+        clean(a.from.name, 320), clean(a.to), clean(a.cc), a.sentAt, clean(a.inReplyTo, 998), clean(a.references), a.hasAttachment,
+        clean(a.preview), clean(JSON.stringify(a.envelope), 1_000_000), clean(JSON.stringify(a.structure), 10_000_000), now,
       ],
     );
-    await tx.query(`UPDATE "Account" SET "usedBytes" = "usedBytes" + ? WHERE "id" = ?`, [a.size, request.accountId]);
-    return { accountId: request.accountId, mailboxId, uid, uidValidity: mailbox.uidValidity, modSeq };
+    await this.index(tx, content.id, a);
+    if (blob.inline) await tx.query(`INSERT INTO "Blob" ("hash", "data") VALUES (?, ?) ON CONFLICT DO NOTHING`, [blob.hash, blob.inline]);
+    return content.id;
   }
 
   private async inboxId(tx: SqlRunner, accountId: number): Promise<number> {
