@@ -2,8 +2,7 @@
 // (ENVELOPE, BODYSTRUCTURE, BODY[part]) and search never re-parse the blob: the MIME tree
 // with every part's byte offsets, the IMAP envelope, the headers lists show, and the
 // decoded text for the full-text index. The parsing itself is mailsplit's.
-import { Readable, Writable, type Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Transform } from "node:stream";
 import { createHash } from "node:crypto";
 import "./mailsplit-headers-fix";
 import { Splitter, type MailsplitNode, type MailsplitChunk } from "mailsplit";
@@ -238,61 +237,65 @@ export async function analyzeMessage(raw: Buffer, depth = 0): Promise<MessageAna
     activeText = null;
   };
 
-  const sink = new Writable({
-    objectMode: true,
-    write(chunk: MailsplitNode | MailsplitChunk, _encoding, done) {
-      if (chunk.type === "node") {
-        closeText();
-        const node = chunk;
-        const headerLength = node._headerlen;
-        const part = describePart(node, offset, offset + headerLength);
-        offset += headerLength;
-        // Find the parent part: the nearest open ancestor node.
-        while (stack.length && stack[stack.length - 1].node !== node.parentNode) stack.pop();
-        const parent = stack[stack.length - 1];
-        const depth = parent ? parent.depth + 1 : 0;
-        if (!parent) {
-          root = part;
-          rootNode = node;
-        } else if (depth <= LIMITS.maxDepth) {
-          parent.part.children.push(part);
-        }
-        stack.push({ part, node, depth });
-        current = { part, node };
-        const isAttachment = part.disposition?.type === "attachment" || (!!node.filename && part.type !== "multipart" && part.type !== "message");
-        if (isAttachment) hasAttachment = true;
-        if (part.type === "text" && (part.subtype === "plain" || part.subtype === "html") && !isAttachment && textBudget > 0) {
-          const decoder = node.getDecoder();
-          const collector: TextCollector = { node, decoder, chunks: [], size: 0, html: part.subtype === "html" };
-          decoder.on("data", (data: Buffer) => {
-            if (collector.size < LIMITS.maxIndexedText) {
-              collector.chunks.push(data);
-              collector.size += data.length;
-            }
-          });
-          decoder.on("error", () => undefined);
-          texts.push(collector);
-          activeText = collector;
-        }
-      } else {
-        offset += chunk.value.length;
-        if (chunk.type === "body" && current) {
-          current.part.bodyEnd = offset;
-          if (activeText) {
-            textBudget -= chunk.value.length;
-            activeText.decoder.write(chunk.value);
-          }
-        } else if (chunk.type === "data") {
-          closeText();
-        }
+  // A plain listener rather than a Writable in a pipeline: for the typical small message the
+  // stream plumbing cost more than the parsing.
+  const onChunk = (chunk: MailsplitNode | MailsplitChunk) => {
+    if (chunk.type === "node") {
+      closeText();
+      const node = chunk;
+      const headerLength = node._headerlen;
+      const part = describePart(node, offset, offset + headerLength);
+      offset += headerLength;
+      // Find the parent part: the nearest open ancestor node.
+      while (stack.length && stack[stack.length - 1].node !== node.parentNode) stack.pop();
+      const parent = stack[stack.length - 1];
+      const depth = parent ? parent.depth + 1 : 0;
+      if (!parent) {
+        root = part;
+        rootNode = node;
+      } else if (depth <= LIMITS.maxDepth) {
+        parent.part.children.push(part);
       }
-      done();
-    },
-  });
+      stack.push({ part, node, depth });
+      current = { part, node };
+      const isAttachment = part.disposition?.type === "attachment" || (!!node.filename && part.type !== "multipart" && part.type !== "message");
+      if (isAttachment) hasAttachment = true;
+      if (part.type === "text" && (part.subtype === "plain" || part.subtype === "html") && !isAttachment && textBudget > 0) {
+        const decoder = node.getDecoder();
+        const collector: TextCollector = { node, decoder, chunks: [], size: 0, html: part.subtype === "html" };
+        decoder.on("data", (data: Buffer) => {
+          if (collector.size < LIMITS.maxIndexedText) {
+            collector.chunks.push(data);
+            collector.size += data.length;
+          }
+        });
+        decoder.on("error", () => undefined);
+        texts.push(collector);
+        activeText = collector;
+      }
+    } else {
+      offset += chunk.value.length;
+      if (chunk.type === "body" && current) {
+        current.part.bodyEnd = offset;
+        if (activeText) {
+          textBudget -= chunk.value.length;
+          activeText.decoder.write(chunk.value);
+        }
+      } else if (chunk.type === "data") {
+        closeText();
+      }
+    }
+  };
 
   let parsed = true;
   try {
-    await pipeline(Readable.from([raw]), new Splitter({ maxHeadSize: LIMITS.maxHeaderBytes, ignoreEmbedded: true }), sink);
+    const splitter = new Splitter({ maxHeadSize: LIMITS.maxHeaderBytes, ignoreEmbedded: true });
+    splitter.on("data", onChunk);
+    await new Promise<void>((resolve, reject) => {
+      splitter.once("end", resolve);
+      splitter.once("error", reject);
+      splitter.end(raw);
+    });
     closeText();
   } catch {
     parsed = false;
@@ -379,7 +382,7 @@ function summarise(raw: Buffer, rootNode: MailsplitNode, structure: MimePart, te
   const sentAt = dateHeader ? new Date(dateHeader.replace(/\s*\([^)]*\)\s*$/, "")) : null;
   const text = textParts.join("\n").slice(0, LIMITS.maxIndexedText);
   // Prefer the plain-text alternative for the preview; HTML-only mail still gets one.
-  const preview = text.replace(/\s+/g, " ").trim().slice(0, LIMITS.previewLength);
+  const preview = text.slice(0, LIMITS.previewLength * 8).replace(/\s+/g, " ").trim().slice(0, LIMITS.previewLength);
   const fromName = decodeWords(firstFrom?.[0] ?? null);
   const fromAddress = firstFrom && firstFrom[3] ? `${firstFrom[2]}@${firstFrom[3]}` : (firstFrom?.[2] ?? "");
   return {
