@@ -192,11 +192,15 @@ function numberParts(part: MimePart, prefix: string) {
       numberParts(child, child.part);
     });
   } else if (part.type === "message" && part.subtype === "rfc822" && part.children[0]) {
-    // The enclosed message's own parts are numbered under this part ("2.1", "2.2" …);
-    // its single-part body is "2.1" too, which imap clients expect.
+    // RFC 3501 §6.4.5: the enclosed message's parts are numbered under this part ("2.1",
+    // "2.2" …); a multipart has no number of its own, a single-part body is "2.1".
     const inner = part.children[0];
-    inner.part = prefix;
-    if (inner.type === "multipart") numberParts(inner, prefix);
+    if (inner.type === "multipart") {
+      inner.part = prefix;
+      numberParts(inner, prefix);
+    } else {
+      inner.part = `${prefix}.1`;
+    }
   }
 }
 
@@ -283,7 +287,35 @@ export async function analyzeMessage(raw: Buffer, depth = 0): Promise<MessageAna
         }
       } else if (chunk.type === "data") {
         closeText();
+        closeAtDelimiters(offset - chunk.value.length, chunk.value);
       }
+    }
+  };
+
+  /**
+   * A delimiter line of an open multipart ends every part opened inside it since; the CRLF
+   * before the delimiter belongs to the delimiter (RFC 2046 §5.1.1). So a nested multipart
+   * keeps its own close-delimiter and epilogue, and a part kept at the depth limit covers
+   * the parts cut off below it.
+   */
+  const closeAtDelimiters = (start: number, value: Buffer) => {
+    for (let lineStart = 0; lineStart < value.length; ) {
+      const lf = value.indexOf(10, lineStart);
+      const lineEnd = lf === -1 ? value.length : lf;
+      if (value[lineStart] === 0x2d && value[lineStart + 1] === 0x2d) {
+        const line = value.toString("latin1", lineStart + 2, lineEnd).replace(/[ \t\r]+$/, "");
+        for (let i = stack.length - 1; i >= 0; i--) {
+          const boundary = stack[i].part.type === "multipart" ? stack[i].part.params.boundary : undefined;
+          if (boundary === undefined || (line !== boundary && line !== `${boundary}--`)) continue;
+          const at = start + lineStart;
+          const delimiterStart = raw[at - 1] === 10 ? (raw[at - 2] === 13 ? at - 2 : at - 1) : at;
+          for (let j = stack.length - 1; j > i; j--) stack[j].part.bodyEnd = Math.max(stack[j].part.bodyStart, delimiterStart);
+          stack.length = i + 1;
+          current = null;
+          break;
+        }
+      }
+      lineStart = lineEnd + 1;
     }
   };
 
@@ -302,8 +334,11 @@ export async function analyzeMessage(raw: Buffer, depth = 0): Promise<MessageAna
   }
 
   if (!parsed || !root || !rootNode || offset !== raw.length) {
-    return fallbackAnalysis(raw, parsed && rootNode ? rootNode : null);
+    // mailsplit gave up (too many parts, a header past the limit): keep what the headers say.
+    return fallbackAnalysis(raw, rootNode);
   }
+  // Multiparts still open at the end of the message (no close-delimiter) end with it.
+  for (const { part } of stack) if (part.type === "multipart") part.bodyEnd = raw.length;
   // Containers end where their last descendant ends.
   const finish = (part: MimePart): number => {
     for (const child of part.children) part.bodyEnd = Math.max(part.bodyEnd, finish(child));
@@ -345,7 +380,8 @@ export async function analyzeMessage(raw: Buffer, depth = 0): Promise<MessageAna
         }),
     ),
   );
-  return summarise(raw, rootNode, structure, [...textParts, ...embeddedTexts], hasAttachment);
+  const plain = textParts.find((_, i) => !texts[i].html);
+  return summarise(raw, rootNode, structure, [...textParts, ...embeddedTexts], hasAttachment, plain);
 }
 
 function shiftOffsets(part: MimePart, by: number) {
@@ -370,7 +406,7 @@ async function analyzeEmbeddedMessages(raw: Buffer, part: MimePart, depth: numbe
   return texts;
 }
 
-function summarise(raw: Buffer, rootNode: MailsplitNode, structure: MimePart, textParts: string[], hasAttachment: boolean): MessageAnalysis {
+function summarise(raw: Buffer, rootNode: MailsplitNode, structure: MimePart, textParts: string[], hasAttachment: boolean, previewText?: string): MessageAnalysis {
   const envelope = buildEnvelope(rootNode);
   const firstFrom = envelope.from?.find((a) => a[2] !== null);
   const addressList = (key: string) =>
@@ -381,8 +417,8 @@ function summarise(raw: Buffer, rootNode: MailsplitNode, structure: MimePart, te
   const dateHeader = headerValue(rootNode, "date");
   const sentAt = dateHeader ? new Date(dateHeader.replace(/\s*\([^)]*\)\s*$/, "")) : null;
   const text = textParts.join("\n").slice(0, LIMITS.maxIndexedText);
-  // Prefer the plain-text alternative for the preview; HTML-only mail still gets one.
-  const preview = text.slice(0, LIMITS.previewLength * 8).replace(/\s+/g, " ").trim().slice(0, LIMITS.previewLength);
+  // The plain-text alternative when there is one; HTML-only mail still gets a preview.
+  const preview = (previewText ?? text).slice(0, LIMITS.previewLength * 8).replace(/\s+/g, " ").trim().slice(0, LIMITS.previewLength);
   const fromName = decodeWords(firstFrom?.[0] ?? null);
   const fromAddress = firstFrom && firstFrom[3] ? `${firstFrom[2]}@${firstFrom[3]}` : (firstFrom?.[2] ?? "");
   return {

@@ -136,7 +136,8 @@ export class Connection {
           return { tooLong: true };
         }
       } else if (lf !== -1) {
-        if (lf > maxLength + 1) {
+        const contentLength = lf > 0 && this.buffer[lf - 1] === 13 ? lf - 1 : lf;
+        if (contentLength > maxLength) {
           this.take(lf + 1);
           return { tooLong: true };
         }

@@ -17,7 +17,14 @@ export function decodeBase64(text: string): Buffer | null {
 export function decodePlain(response: string): SaslCredentials | null {
   const bytes = decodeBase64(response);
   if (!bytes) return null;
-  const fields = bytes.toString("utf8").split("\u0000");
+  let text: string;
+  try {
+    // RFC 4616: the fields are UTF-8; other bytes are refused, not turned into U+FFFD.
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+  const fields = text.split("\u0000");
   if (fields.length !== 3) return null;
   const [authzid, username, password] = fields;
   if (!username || !password) return null;

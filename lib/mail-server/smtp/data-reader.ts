@@ -16,12 +16,10 @@ export class DotDataDecoder {
 
   private emit(piece: Buffer) {
     if (!piece.length) return;
+    const room = this.maxSize - this.size;
+    if (room > 0) this.chunks.push(room >= piece.length ? piece : piece.subarray(0, room));
     this.size += piece.length;
-    if (this.size > this.maxSize) {
-      this.overflow = true;
-      return;
-    }
-    this.chunks.push(piece);
+    if (this.size > this.maxSize) this.overflow = true;
   }
 
   private noteBareCr(piece: Buffer) {
@@ -71,6 +69,6 @@ export class DotDataDecoder {
   }
 
   message(): Buffer {
-    return Buffer.concat(this.chunks, Math.min(this.size, this.maxSize));
+    return Buffer.concat(this.chunks);
   }
 }

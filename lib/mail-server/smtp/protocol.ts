@@ -1,6 +1,7 @@
 // The SMTP wire format (RFC 5321, with RFC 3461 DSN, RFC 6531 SMTPUTF8 and RFC 3030
 // BDAT): command lines, paths, parameters and replies. Pure functions, no I/O, so they can
 // be tested and fuzzed alone.
+import { isIPv6 } from "node:net";
 
 export interface Command {
   verb: string;
@@ -65,7 +66,7 @@ function unquote(local: string): string | null {
       const next = local.charCodeAt(++i);
       if (i >= local.length - 1 || next < 32 || next > 126) return null;
       out += local[i];
-    } else if (c === 34 || (c < 32 && c !== 9) || c === 127) {
+    } else if (c === 34 || c < 32 || c === 127) {
       return null;
     } else {
       out += local[i];
@@ -83,7 +84,7 @@ function isDomain(domain: string, utf8: boolean): boolean {
 function isAddressLiteral(domain: string): boolean {
   const inner = /^\[(.*)\]$/.exec(domain)?.[1];
   if (inner === undefined) return false;
-  if (/^IPv6:[0-9A-Fa-f:.]+$/.test(inner)) return true;
+  if (inner.startsWith("IPv6:")) return isIPv6(inner.slice(5));
   const parts = inner.split(".");
   return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
@@ -138,7 +139,8 @@ export function parsePathAndParams(text: string, options: { allowNull: boolean; 
   const value = text.trimStart();
   let path: string;
   let rest: string;
-  if (value.startsWith("<")) {
+  const bracketed = value.startsWith("<");
+  if (bracketed) {
     let end = -1;
     let quoted = false;
     for (let i = 1; i < value.length; i++) {
@@ -161,7 +163,8 @@ export function parsePathAndParams(text: string, options: { allowNull: boolean; 
   if (rest && !/^\s/.test(rest)) throw new SmtpError(501, "5.5.4", "Syntax error after the address");
   const params = parseParams(rest);
   if (path === "") {
-    if (!options.allowNull) throw new SmtpError(501, "5.1.3", "Bad address syntax: empty address");
+    // The null path is "<>" (RFC 5321 §4.1.2); "MAIL FROM:" with nothing is a syntax error.
+    if (!options.allowNull || !bracketed) throw new SmtpError(501, "5.1.3", "Bad address syntax: empty address");
     return { mailbox: null, params };
   }
   const route = /^(@[^:,]+(?:,@[^:,]+)*):(.*)$/s.exec(path);
@@ -177,8 +180,10 @@ export function parseParams(text: string): Map<string, string | null> {
   const params = new Map<string, string | null>();
   for (const token of text.trim().split(/\s+/).filter(Boolean)) {
     const eq = token.indexOf("=");
-    const key = (eq === -1 ? token : token.slice(0, eq)).toUpperCase();
-    if (!/^[A-Z0-9][A-Z0-9-]*$/.test(key)) throw new SmtpError(501, "5.5.4", `Syntax error in parameter ${token.slice(0, 40)}`);
+    const rawKey = eq === -1 ? token : token.slice(0, eq);
+    // Checked before upper-casing: "ſIZE" must not become SIZE (esmtp-keyword is ASCII).
+    const key = /^[A-Za-z0-9][A-Za-z0-9-]*$/.test(rawKey) ? rawKey.toUpperCase() : "";
+    if (!key) throw new SmtpError(501, "5.5.4", `Syntax error in parameter ${token.slice(0, 40)}`);
     if (params.has(key)) throw new SmtpError(501, "5.5.4", `Parameter ${key} given twice`);
     params.set(key, eq === -1 ? null : token.slice(eq + 1));
   }

@@ -8,7 +8,13 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** "Bücher.Example" → "xn--bcher-kva.example"; throws StoreError on a name that isn't one. */
 export function normalizeDomain(domain: string): string {
-  const trimmed = domain.trim().replace(/\.$/, "");
+  // Ideographic and full-width full stops are dots (UTS #46).
+  const trimmed = domain.trim().replace(/[\u3002\uff0e\uff61]/g, ".").replace(/\.$/, "");
+  // domainToASCII parses a URL host: "a.test/x" would become "a.test" and "0x7f.1" an IPv4
+  // address. Only letters, digits, marks, dots and hyphens reach it, and no numeric TLD.
+  if (!/^[\p{L}\p{N}\p{M}.-]+$/u.test(trimmed) || /(^|\.)\d+$/.test(trimmed)) {
+    throw new StoreError("invalid", `"${domain}" is not a valid domain name`);
+  }
   const ascii = domainToASCII(trimmed.toLowerCase());
   if (!ascii || ascii.length > 253 || !ascii.split(".").every((label) => LABEL.test(label))) {
     throw new StoreError("invalid", `"${domain}" is not a valid domain name`);

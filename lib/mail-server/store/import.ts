@@ -10,6 +10,21 @@ function toCrlf(text: Buffer): Buffer {
   return Buffer.from(text.toString("latin1").replace(/\r?\n/g, "\r\n"), "latin1");
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * The date of a "From " line: asctime in UTC (RFC 4155), "Tue Apr  1 10:00:00 2025", or with
+ * a zone before the year as Thunderbird writes it, "Sat Jan 03 01:05:34 +0000 2015".
+ */
+function asctimeUtc(text: string): Date | null {
+  const match = /^\w{3}\s+(\w{3})\s+(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2})(?:\s+([+-]\d{4}|[A-Z]{1,5}))?\s+(\d{4})/.exec(text);
+  const month = match ? MONTHS.indexOf(match[1]) : -1;
+  if (!match || month < 0) return null;
+  const zone = match[6] && /^[+-]\d{4}$/.test(match[6]) ? (match[6][0] === "-" ? -1 : 1) * (Number(match[6].slice(1, 3)) * 60 + Number(match[6].slice(3))) : 0;
+  const utc = Date.UTC(Number(match[7]), month, Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]));
+  return new Date(utc - zone * 60_000);
+}
+
 /** Splits an mbox into messages with the internal date of each "From " line when it has one. */
 export function splitMbox(bytes: Buffer): { raw: Buffer; date: Date | null }[] {
   const text = bytes.toString("latin1");
@@ -19,9 +34,10 @@ export function splitMbox(bytes: Buffer): { raw: Buffer; date: Date | null }[] {
   for (let match = separator.exec(text); match; match = separator.exec(text)) starts.push({ index: match.index, line: match[0] });
   starts.forEach((start, i) => {
     const end = i + 1 < starts.length ? starts[i + 1].index : text.length;
-    const body = text.slice(start.index + start.line.length, end).replace(/\n$/, "").replace(/^>(>*From )/gm, "$1");
-    const date = new Date(start.line.replace(/^From \S+\s+/, "").trim());
-    messages.push({ raw: toCrlf(Buffer.from(body, "latin1")), date: Number.isNaN(date.getTime()) ? null : date });
+    // The line end before the next "From " line is the separator's, not the message's.
+    const body = text.slice(start.index + start.line.length, end).replace(/\r?\n$/, "").replace(/^>(>*From )/gm, "$1");
+    if (!body.trim()) return;
+    messages.push({ raw: toCrlf(Buffer.from(body, "latin1")), date: asctimeUtc(start.line.replace(/^From \S+\s+/, "").trim()) });
   });
   return messages;
 }
