@@ -101,6 +101,8 @@ export class Connection {
 
   /** Calls back after ms without input (the protocol answers and closes). */
   setIdleTimeout(ms: number, onIdle: () => void) {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     this.idleMs = ms;
     this.onIdle = onIdle;
     this.touch();
@@ -108,7 +110,10 @@ export class Connection {
 
   private touch() {
     if (!this.idleMs || this.closed) return;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
     this.idleTimer = setTimeout(() => this.onIdle?.(), this.idleMs);
     this.idleTimer.unref();
   }
