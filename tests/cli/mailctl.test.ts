@@ -7,8 +7,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@/lib/config";
 import { MailStore } from "@/lib/mail-server/store";
-import { headerOf, readMessages, SmtpClient, splitTrace } from "../helpers/smtp";
-import { ALL_PORTS_OFF, freePort, killAll, removeTempDirs, runScript, startServerProcess, stderrLines, tempDir, type RunOptions, type RunResult } from "./processes";
+import { headerOf, readMessages, runProgram, SmtpClient, splitTrace } from "../helpers/smtp";
+import { ALL_PORTS_OFF, CONTRACT_VARIABLES, freePort, killAll, removeTempDirs, ROOT, runScript, startServerProcess, stderrLines, tempDir, type RunOptions, type RunResult } from "./processes";
 
 const BOB_PASSWORD = "correct horse battery staple";
 
@@ -63,6 +63,49 @@ async function withStore<T>(fn: (store: MailStore) => Promise<T>): Promise<T> {
     return await fn(store);
   } finally {
     await store.close();
+  }
+}
+
+/** Runs mailctl on a terminal (a pseudo-terminal from Python's pty), answering each prompt in turn. */
+const PTY_SCRIPT = String.raw`
+import json, os, pty, select, sys, time
+answers = json.loads(os.environ["ANSWERS"])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out = b""
+def read_until(token, timeout):
+    global out
+    end = time.time() + timeout
+    while (token is None or token not in out) and time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            out += data
+for prompt, answer in answers:
+    read_until(prompt.encode(), 15)
+    os.write(fd, answer.encode() + b"\r")
+read_until(None, 15)
+_, status = os.waitpid(pid, 0)
+print(json.dumps({"code": os.waitstatus_to_exitcode(status), "output": out.decode("utf-8", "replace")}))
+`;
+
+async function mailctlOnTerminal(args: string[], answers: [string, string][]): Promise<{ code: number; output: string }> {
+  const result = await runProgram("python3", ["-c", PTY_SCRIPT, process.execPath, "--import", "tsx", path.join(ROOT, "scripts", "mailctl.ts"), ...args], {
+    // runProgram adds process.env: blank out the contract's variables (blank means unset) so only ours count.
+    env: { ...Object.fromEntries(CONTRACT_VARIABLES.map((name) => [name, ""])), ...env, ANSWERS: JSON.stringify(answers) },
+    timeoutMs: 30_000,
+  });
+  const last = result.stdout.trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(last) as { code: number; output: string };
+  } catch {
+    throw new Error(`pty runner failed (exit ${result.code}): ${result.stderr || result.stdout}`);
   }
 }
 
@@ -141,6 +184,22 @@ describe("mailctl on a stopped server", () => {
     expectFailure(add, /password/);
     expectFailure(passwd, /password/);
     expect(add.ms).toBeLessThan(8000);
+  });
+
+  it("on a terminal, user add asks twice without echoing; different answers are refused", async () => {
+    const [added, mismatch] = await Promise.all([
+      mailctlOnTerminal(["user", "add", "tty@example.test"], [["Password: ", "typed on a terminal"], ["Repeat password: ", "typed on a terminal"]]),
+      mailctlOnTerminal(["user", "add", "tty2@example.test"], [["Password: ", "typed on a terminal"], ["Repeat password: ", "typed differently"]]),
+    ]);
+    expect(added.code, added.output).toBe(0);
+    expect(added.output).toContain("added tty@example.test");
+    expect(added.output).not.toContain("typed on a terminal");
+    expect(mismatch.code).not.toBe(0);
+    expect(mismatch.output).toMatch(/do not match/);
+    await withStore(async (store) => {
+      expect(await store.accounts.authenticate("tty@example.test", "typed on a terminal")).not.toBeNull();
+      expect((await store.accounts.listAccounts()).map((a) => a.address)).not.toContain("tty2@example.test");
+    });
   });
 
   it("--password-stdin reads one line: a line followed by nothing (stdin left open) is enough", async () => {

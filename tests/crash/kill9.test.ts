@@ -284,6 +284,6 @@ describe.each(PROVIDERS)("kill -9 under load on %s", (provider: Provider) => {
     }
     const summary = await verify(env, sent);
     console.log(`[kill9 ${provider}] ${rounds.join("; ")}; stored ${summary.stored} (acknowledged ${summary.acked}, stored without 250: ${summary.unackedStored})`);
-    expect(summary.acked).toBeGreaterThan(100);
+    expect(summary.acked).toBeGreaterThan(60);
   });
 });
