@@ -2,6 +2,7 @@
 // Every variable of the contract (README, "Configuration") is read here and nowhere else.
 // A bad value throws ConfigError naming the variable; the caller prints it and stops.
 import path from "node:path";
+import { isIP } from "node:net";
 import { accessSync, constants } from "node:fs";
 
 export class ConfigError extends Error {
@@ -85,6 +86,12 @@ export function parseDuration(variable: string, value: string): number {
   return Math.round(Number(match[1]) * DURATION_UNITS[match[2] ?? "s"]);
 }
 
+function positiveDuration(variable: string, value: string): number {
+  const ms = parseDuration(variable, value);
+  if (ms <= 0) throw new ConfigError(variable, `"${value}" must be longer than zero`);
+  return ms;
+}
+
 export function parsePort(variable: string, value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new ConfigError(variable, `"${value}" is not a port number (0–65535)`);
   const port = Number(value);
@@ -111,6 +118,7 @@ function parseDomainList(variable: string, value: string): string[] {
       throw new ConfigError(variable, `"${domain}" is not a domain name`);
     }
   }
+  if (!domains.length) throw new ConfigError(variable, "names no domain");
   return domains;
 }
 
@@ -171,6 +179,9 @@ export function loadConfig(env: Env = process.env): Config {
   const pop3Expire = get("POP3_EXPIRE") ?? "NEVER";
   const retryDelays = (get("QUEUE_RETRY_DELAYS") ?? "5m,10m,20m,40m,1h,2h,4h").split(",").map((d) => parseDuration("QUEUE_RETRY_DELAYS", d));
   const bindAddress = get("BIND_ADDRESS") ?? "127.0.0.1";
+  if (!isIP(bindAddress) && bindAddress !== "localhost") {
+    throw new ConfigError("BIND_ADDRESS", `"${bindAddress}" is not an IP address (examples: 127.0.0.1, 0.0.0.0, ::)`);
+  }
   const ports = {
     web: port("WEB_PORT", 3000),
     smtp: port("SMTP_PORT", 2525),
@@ -202,8 +213,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxMessageSize: parseSize("MAX_MESSAGE_SIZE", get("MAX_MESSAGE_SIZE") ?? "50M"),
     defaultQuota: parseSize("DEFAULT_QUOTA", get("DEFAULT_QUOTA") ?? "5G"),
     queueRetryDelays: retryDelays,
-    queueLifetime: parseDuration("QUEUE_LIFETIME", get("QUEUE_LIFETIME") ?? "5d"),
-    queueDelayNotice: parseDuration("QUEUE_DELAY_NOTICE", get("QUEUE_DELAY_NOTICE") ?? "4h"),
+    queueLifetime: positiveDuration("QUEUE_LIFETIME", get("QUEUE_LIFETIME") ?? "5d"),
+    queueDelayNotice: positiveDuration("QUEUE_DELAY_NOTICE", get("QUEUE_DELAY_NOTICE") ?? "4h"),
     dnsServers: (get("DNS_SERVERS") ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     pop3ExpireDays: pop3Expire.toUpperCase() === "NEVER" ? null : positiveInt("POP3_EXPIRE", pop3Expire),
     signup: oneOf("SIGNUP", get("SIGNUP") ?? "closed", ["closed", "invite", "open"] as const),

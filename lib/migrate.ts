@@ -52,7 +52,9 @@ function migrateSqlite(config: Config, migrations: Migration[]): string[] {
     mkdirSync(path.dirname(file), { recursive: true });
     db = new Database(file, { timeout: 10_000 });
   } catch (error) {
-    throw new ConfigError("DATABASE_URL", `cannot open ${file}: ${(error as Error).message}`);
+    // The default database lives in DATA_DIR: then that is what needs fixing.
+    const variable = file.startsWith(config.dataDir + path.sep) && !process.env.DATABASE_URL ? "DATA_DIR" : "DATABASE_URL";
+    throw new ConfigError(variable, `cannot open ${file}: ${(error as Error).message}`);
   }
   try {
     db.pragma("journal_mode = WAL");

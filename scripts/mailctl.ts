@@ -36,12 +36,17 @@ function humanBytes(bytes: bigint): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+/** One line, without waiting for the end of input (a person typing keeps stdin open). */
 async function readPasswordFromStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
-  const line = Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const line = await new Promise<string | null>((resolve) => {
+    rl.once("line", (text) => resolve(text));
+    rl.once("close", () => resolve(null));
+  });
+  rl.close();
+  process.stdin.destroy();
   if (!line) throw new UsageError("no password on standard input");
-  return line;
+  return line.replace(/\r$/, "");
 }
 
 /** Asks twice on the terminal without echoing. */

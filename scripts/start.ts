@@ -20,8 +20,8 @@ function startChild(name: string, script: string, onLine: (line: string) => void
   });
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on("line", (line) => {
-      onLine(line);
       console.log(`[${name}] ${line}`);
+      onLine(line);
     });
   }
   return child;
@@ -98,7 +98,7 @@ async function main() {
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     // Before the children exist (migrating, building) there is nothing to wait for.
-    if (!children.size) process.exit(130);
+    if (!children.size) process.exit(signal === "SIGINT" ? 130 : 143);
     console.log(`\nStopping (${signal})…`);
     stopAll(signal);
   });

@@ -1,12 +1,16 @@
 // Starts the bundled mail server: the store, then every enabled listener. A port set to 0
 // in the configuration disables its listener.
 import type http from "node:http";
-import type { Config } from "@/lib/config";
+import { ConfigError, type Config } from "@/lib/config";
 import { MailStore } from "./store";
 import { loadTlsIdentity } from "./net/tls";
 import type { Listener } from "./net/listener";
 import { smtpListener } from "./smtp/server";
 import { startAdminServer } from "./admin/http";
+
+/** The variable behind each listener, to name it when its port can't be had. */
+const VARIABLES: Record<string, string> = { smtp: "SMTP_PORT" };
+const PORT_KEYS: Record<string, keyof Config["ports"]> = { SMTP_PORT: "smtp", ADMIN_PORT: "admin" };
 
 export interface RunningMailServer {
   store: MailStore;
@@ -30,16 +34,27 @@ export async function startMailServer(config: Config, options: StartOptions = {}
 
   const listeners: Listener[] = [];
   if (config.ports.smtp) listeners.push(smtpListener({ config, store, tls, role: "mx", log }, portFor(config.ports.smtp)));
+  if (!listeners.length && !config.ports.admin) {
+    await store.close();
+    throw new ConfigError("SMTP_PORT", "every listener is disabled (port 0): there is nothing to serve");
+  }
 
   let admin: http.Server | null = null;
+  let starting = "SMTP_PORT";
   try {
-    for (const listener of listeners) await listener.start();
+    for (const listener of listeners) {
+      starting = VARIABLES[listener.options.name] ?? "BIND_ADDRESS";
+      await listener.start();
+    }
+    starting = "ADMIN_PORT";
     if (config.ports.admin) admin = await startAdminServer(config, store, portFor(config.ports.admin));
   } catch (error) {
     await Promise.all(listeners.map((l) => l.stop(0)));
     await store.close();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE" || code === "EACCES") throw new Error(`cannot listen: ${(error as Error).message}`);
+    if (code === "EADDRINUSE") throw new ConfigError(starting, `${config.bindAddress}:${config.ports[PORT_KEYS[starting]]} is already in use`);
+    if (code === "EACCES") throw new ConfigError(starting, `no permission to listen on port ${config.ports[PORT_KEYS[starting]]} (ports below 1024 need root or CAP_NET_BIND_SERVICE)`);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new ConfigError("BIND_ADDRESS", `${config.bindAddress} is not an address of this machine`);
     throw error;
   }
 

@@ -57,6 +57,7 @@ describe("the mail server refuses to start on a bad value, with one line naming 
     ["OUTBOUND_ROUTES without =", { OUTBOUND_ROUTES: "garbage" }, ["OUTBOUND_ROUTES"]],
     // Not a host address: it fails when listening, and the line must still say which variable is wrong.
     ["BIND_ADDRESS=nonsense", { BIND_ADDRESS: "nonsense", SMTP_PORT: "2525" }, ["BIND_ADDRESS"]],
+    ["every listener disabled", { SMTP_PORT: "0", ADMIN_PORT: "0" }, ["SMTP_PORT"]],
   ];
   it.concurrent.each(cases)("%s", async (_label, env, names) => {
     const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === "<key>" ? readableKey : v]));
@@ -201,6 +202,9 @@ describe("loadConfig", () => {
     ["SMTP_IDLE_TIMEOUT", "never"],
     ["RELAY_HOST", "relay.test:0"],
     ["DEFAULT_QUOTA", "huge"],
+    ["MAIL_DOMAINS", ","],
+    ["QUEUE_LIFETIME", "0"],
+    ["BIND_ADDRESS", "mail.example.test"],
   ])("%s=%s throws a ConfigError naming the variable", (variable, value) => {
     let thrown: unknown;
     try {
