@@ -2,8 +2,8 @@
 import { ConfigError } from "@/lib/config";
 
 export function failAndExit(error: unknown, prefix = "error"): never {
-  if (error instanceof ConfigError) console.error(`${prefix}: ${error.message}`);
-  else if (error instanceof Error) console.error(`${prefix}: ${error.message}`);
-  else console.error(`${prefix}: ${String(error)}`);
+  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  // One line, whatever the error (driver errors span several).
+  console.error(`${prefix}: ${message.replace(/\s*\n\s*/g, " ").trim()}`);
   process.exit(1);
 }

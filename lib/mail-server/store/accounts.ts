@@ -42,11 +42,14 @@ export class Accounts {
     return this.prisma.domain.create({ data: { name: domain } });
   }
 
-  /** The domains of MAIL_DOMAINS exist in the store from the first start on. */
+  /**
+   * The domains of MAIL_DOMAINS exist in the store from the first start on. Plain SQL with ON
+   * CONFLICT: processes starting together (server, mailctl) may race here, and Prisma's
+   * upsert is a read then a write.
+   */
   async ensureDomains(names: string[]) {
     for (const name of names) {
-      const domain = normalizeDomain(name);
-      await this.prisma.domain.upsert({ where: { name: domain }, create: { name: domain }, update: {} });
+      await this.sql.query(`INSERT INTO "Domain" ("name", "createdAt") VALUES (?, ?) ON CONFLICT ("name") DO NOTHING`, [normalizeDomain(name), new Date()]);
     }
   }
 
