@@ -39,7 +39,7 @@ export class Accounts {
     const domain = normalizeDomain(name);
     const existing = await this.prisma.domain.findUnique({ where: { name: domain } });
     if (existing) throw new StoreError("exists", `domain ${domain} already exists`);
-    return this.prisma.domain.create({ data: { name: domain } });
+    return this.sql.exclusive(() => this.prisma.domain.create({ data: { name: domain } }));
   }
 
   /**
@@ -75,28 +75,30 @@ export class Accounts {
     const parsed = parseAddress(input.address);
     checkPasswordStrength(input.password, parsed.address);
     const passwordHash = await hashPassword(input.password);
-    return this.prisma.$transaction(async (tx) => {
-      let domain = await tx.domain.findUnique({ where: { name: parsed.domain } });
-      if (!domain) {
-        if (!input.createDomain) throw new StoreError("not-found", `unknown domain ${parsed.domain}: add it first (mailctl domain add ${parsed.domain})`);
-        domain = await tx.domain.create({ data: { name: parsed.domain } });
-      }
-      if (await tx.account.findUnique({ where: { addressKey: parsed.key } })) throw new StoreError("exists", `account ${parsed.address} already exists`);
-      if (await tx.alias.findFirst({ where: { addressKey: parsed.key } })) throw new StoreError("exists", `${parsed.address} is already an alias`);
-      const account = await tx.account.create({
-        data: {
-          address: parsed.address,
-          addressKey: parsed.key,
-          domainId: domain.id,
-          passwordHash,
-          displayName: input.displayName?.trim() ?? "",
-          isAdmin: input.isAdmin ?? false,
-          quotaBytes: BigInt(input.quotaBytes ?? this.config.defaultQuota),
-        },
-      });
-      await createDefaultMailboxes(tx, account.id);
-      return account;
-    });
+    return this.sql.exclusive(() =>
+      this.prisma.$transaction(async (tx) => {
+        let domain = await tx.domain.findUnique({ where: { name: parsed.domain } });
+        if (!domain) {
+          if (!input.createDomain) throw new StoreError("not-found", `unknown domain ${parsed.domain}: add it first (mailctl domain add ${parsed.domain})`);
+          domain = await tx.domain.create({ data: { name: parsed.domain } });
+        }
+        if (await tx.account.findUnique({ where: { addressKey: parsed.key } })) throw new StoreError("exists", `account ${parsed.address} already exists`);
+        if (await tx.alias.findFirst({ where: { addressKey: parsed.key } })) throw new StoreError("exists", `${parsed.address} is already an alias`);
+        const account = await tx.account.create({
+          data: {
+            address: parsed.address,
+            addressKey: parsed.key,
+            domainId: domain.id,
+            passwordHash,
+            displayName: input.displayName?.trim() ?? "",
+            isAdmin: input.isAdmin ?? false,
+            quotaBytes: BigInt(input.quotaBytes ?? this.config.defaultQuota),
+          },
+        });
+        await createDefaultMailboxes(tx, account.id);
+        return account;
+      }),
+    );
   }
 
   /** The first account of a new installation: an administrator, its domain created with it. */
@@ -110,17 +112,20 @@ export class Accounts {
     checkPasswordStrength(password, parsed.address);
     const account = await this.prisma.account.findUnique({ where: { addressKey: parsed.key } });
     if (!account) throw new StoreError("not-found", `no account ${parsed.address}`);
-    await this.prisma.account.update({ where: { id: account.id }, data: { passwordHash: await hashPassword(password) } });
+    const passwordHash = await hashPassword(password);
+    await this.sql.exclusive(() => this.prisma.account.update({ where: { id: account.id }, data: { passwordHash } }));
   }
 
   async deleteAccount(address: string) {
     const parsed = parseAddress(address);
     const account = await this.prisma.account.findUnique({ where: { addressKey: parsed.key } });
     if (!account) throw new StoreError("not-found", `no account ${parsed.address}`);
-    await this.prisma.$transaction(async (tx) => {
-      await tx.alias.deleteMany({ where: { destination: account.addressKey } });
-      await tx.account.delete({ where: { id: account.id } });
-    });
+    await this.sql.exclusive(() =>
+      this.prisma.$transaction(async (tx) => {
+        await tx.alias.deleteMany({ where: { destination: account.addressKey } });
+        await tx.account.delete({ where: { id: account.id } });
+      }),
+    );
   }
 
   async listAccounts(): Promise<AccountSummary[]> {
@@ -161,7 +166,7 @@ export class Accounts {
     if (await this.prisma.alias.findUnique({ where: { addressKey_destination: { addressKey: source.key, destination: target.key } } })) {
       throw new StoreError("exists", `alias ${source.key} → ${target.address} already exists`);
     }
-    return this.prisma.alias.create({ data: { addressKey: source.key, destination: target.key, domainId: domain.id } });
+    return this.sql.exclusive(() => this.prisma.alias.create({ data: { addressKey: source.key, destination: target.key, domainId: domain.id } }));
   }
 
   listAliases() {
@@ -171,7 +176,7 @@ export class Accounts {
   async deleteAlias(address: string, destination?: string) {
     const key = address.trim().startsWith("@") ? `@${normalizeDomain(address.trim().slice(1))}` : parseAddress(address).key;
     const where = destination ? { addressKey: key, destination: parseAddress(destination).key } : { addressKey: key };
-    const { count } = await this.prisma.alias.deleteMany({ where });
+    const { count } = await this.sql.exclusive(() => this.prisma.alias.deleteMany({ where }));
     if (count === 0) throw new StoreError("not-found", `no alias ${key}${destination ? ` → ${destination}` : ""}`);
   }
 

@@ -18,6 +18,13 @@ export interface SqlRunner {
   query<T>(sql: string, params?: SqlValue[]): Promise<T[]>;
   /** Runs fn in one transaction; transactions never interleave. */
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn (which writes through Prisma, on its own connection) while no transaction of this
+   * runner is open. On SQLite two connections of one process must never wait for each
+   * other's write lock: better-sqlite3 waits synchronously, so the event loop would stop
+   * with the other transaction still holding the lock.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -68,6 +75,12 @@ class SqliteRunner implements SqlRunner {
     if (statement.reader) return statement.all(...values) as T[];
     statement.run(...values);
     return [];
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(fn, fn);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
@@ -129,6 +142,11 @@ class PostgresRunner implements SqlRunner {
     const config = { name: this.name(text), text, values: params.map(pgValue) };
     const result = this.client ? await this.client.query(config) : await this.pool.query(config);
     return result.rows as T[];
+  }
+
+  /** PostgreSQL's connections wait for each other's locks without stopping the process. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
   }
 
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
