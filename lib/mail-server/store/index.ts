@@ -7,6 +7,8 @@ import { Accounts } from "./accounts";
 import { BlobStore } from "./blobs";
 import { StoreEvents } from "./events";
 import { MessageWriter } from "./messages";
+import { MessageOps } from "./message-ops";
+import { Folders } from "./folders";
 import { searchContent, type SearchField } from "./search";
 import { openSqlRunner, type SqlRunner } from "./sql";
 
@@ -14,12 +16,18 @@ export { StoreError } from "./errors";
 export type { AppendRequest, AppendResult } from "./messages";
 export type { Recipient, AccountSummary } from "./accounts";
 export type { MailboxChange } from "./events";
+export type { MessageState } from "./message-ops";
+export type { MailboxInfo } from "./folders";
 export { shiftStructure } from "./messages";
 
 export class MailStore {
   readonly accounts: Accounts;
   readonly blobs: BlobStore;
   readonly events = new StoreEvents();
+  /** Flags, expunge, copy, move of stored messages. */
+  readonly messages: MessageOps;
+  /** Mailbox management: list, create, delete, rename, subscribe. */
+  readonly folders: Folders;
   private readonly writer: MessageWriter;
 
   private constructor(
@@ -31,6 +39,8 @@ export class MailStore {
     this.accounts = new Accounts(db.prisma, sql, config);
     this.blobs = new BlobStore(config.dataDir);
     this.writer = new MessageWriter(sql, this.blobs, this.events);
+    this.messages = new MessageOps(sql, this.blobs, this.events);
+    this.folders = new Folders(sql, this.messages, this.events);
   }
 
   /** Migrates the database, connects, and makes sure the configured domains exist. */

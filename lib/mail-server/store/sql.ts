@@ -180,7 +180,12 @@ export function openSqlRunner(config: Config): SqlRunner {
     db.pragma("foreign_keys = ON");
     return new SqliteRunner(db, `${file}-wal`);
   }
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 8 });
+  const pool = new pg.Pool({
+    connectionString: config.databaseUrl,
+    max: 8,
+    // TIMESTAMP columns hold UTC (as Prisma writes them); pg would read them as local time.
+    types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === 1114 ? (text: string) => new Date(`${text.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+  });
   // An idle connection dropped by the server is replaced on the next query; don't crash on it.
   pool.on("error", () => undefined);
   return new PostgresRunner(pool);
