@@ -8,13 +8,6 @@ import type { StoreEvents } from "./events";
 import type { SqlRunner } from "./sql";
 
 export const SYSTEM_FLAGS = ["\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft"] as const;
-const FLAG_COLUMNS: Record<string, "seen" | "answered" | "flagged" | "deleted" | "draft"> = {
-  "\\seen": "seen",
-  "\\answered": "answered",
-  "\\flagged": "flagged",
-  "\\deleted": "deleted",
-  "\\draft": "draft",
-};
 const MAX_KEYWORDS = 64;
 const CHUNK = 500;
 
