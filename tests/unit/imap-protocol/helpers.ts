@@ -50,8 +50,8 @@ export class ScriptedClient implements CommandIO {
   pieceSize = 7;
 
   constructor(segments: Array<string | Buffer>) {
-    const [first = "", ...rest] = segments.map((s) => (typeof s === "string" ? Buffer.from(s, "utf8") : s));
-    this.buffer = first;
+    const [first, ...rest] = segments.map((s) => (typeof s === "string" ? Buffer.from(s, "utf8") : s));
+    this.buffer = first ?? Buffer.alloc(0);
     this.held = rest;
   }
 

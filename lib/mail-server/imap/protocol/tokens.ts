@@ -102,6 +102,7 @@ function isDigit(c: number): boolean {
  * ASTRING-CHARs, so "[Gmail]/Drafts" or "foo[bar" stay valid mailbox names.
  */
 const SECTION_PREFIXES = new Set(["BODY", "BODY.PEEK", "BINARY", "BINARY.PEEK", "BINARY.SIZE"]);
+const LONGEST_PREFIX = Math.max(...[...SECTION_PREFIXES].map((p) => p.length));
 
 /** Literal sizes past this many digits can't be real (and lose precision as numbers). */
 const MAX_LITERAL_DIGITS = 15;
@@ -259,7 +260,8 @@ class Tokenizer {
     const start = this.pos;
     if (buf[this.pos] === BACKSLASH) this.pos++;
     while (this.pos < buf.length && isAtomByte(buf[this.pos])) {
-      if (buf[this.pos] === LBRACKET && SECTION_PREFIXES.has(buf.toString("latin1", start, this.pos).toUpperCase())) {
+      // The length test first: a 64 KiB atom of "[" must not decode its prefix 64 Ki times.
+      if (buf[this.pos] === LBRACKET && this.pos - start <= LONGEST_PREFIX && SECTION_PREFIXES.has(buf.toString("latin1", start, this.pos).toUpperCase())) {
         const section = this.section(depth);
         const partial = buf[this.pos] === LT ? this.partial() : "";
         const text = buf.toString("latin1", start, section.start) + section.text + partial;
