@@ -49,8 +49,9 @@ export class ImapSyntaxError extends Error {
   /** A response code for the answer, e.g. "TOOBIG" (RFC 4469/7888) or "LIMIT" (RFC 5530). */
   readonly code: string | undefined;
 
-  constructor(message: string, details: { tag?: string; code?: string } = {}) {
-    super(message);
+  /** Set only when a bug (not the input) made tokenize fail; the fuzz tests look for it. */
+  constructor(message: string, details: { tag?: string; code?: string; cause?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = "ImapSyntaxError";
     this.tag = details.tag;
     this.code = details.code;
@@ -356,7 +357,7 @@ export function tokenize(bytes: Buffer, options: TokenizeOptions = {}): ImapComm
   } catch (error) {
     if (error instanceof ImapSyntaxError) throw error;
     // Not expected from the code above; kept so a bug stays a BAD answer, not a crash.
-    throw new ImapSyntaxError("Unparseable command", { tag: tokenizer.tag });
+    throw new ImapSyntaxError("Unparseable command", { tag: tokenizer.tag, cause: error });
   }
 }
 
