@@ -30,10 +30,14 @@ function bound(text: string): SeqBound {
   return value;
 }
 
+/**
+ * Throws ImapSyntaxError for anything but a sequence-set. "$" is accepted only with allowSaved
+ * (a server advertising SEARCHRES), so a session without it never meets a saved set.
+ */
 export function parseSequenceSet(text: string, options: { allowSaved?: boolean; maxLength?: number } = {}): SequenceSet {
   if (text.length > (options.maxLength ?? MAX_SEQUENCE_SET_LENGTH)) throw new ImapSyntaxError("Sequence set too long", { code: "LIMIT" });
   if (text === "$") {
-    if (options.allowSaved === false) throw new ImapSyntaxError("Invalid sequence set");
+    if (!options.allowSaved) throw new ImapSyntaxError("Invalid sequence set: $ needs SEARCHRES");
     return { saved: true };
   }
   if (text === "") throw new ImapSyntaxError("Empty sequence set");
