@@ -6,11 +6,12 @@ import { MailStore } from "./store";
 import { loadTlsIdentity } from "./net/tls";
 import type { Listener } from "./net/listener";
 import { smtpListener } from "./smtp/server";
+import { imapListener } from "./imap/server";
 import { startAdminServer } from "./admin/http";
 
 /** The variable behind each listener, to name it when its port can't be had. */
-const VARIABLES: Record<string, string> = { smtp: "SMTP_PORT" };
-const PORT_KEYS: Record<string, keyof Config["ports"]> = { SMTP_PORT: "smtp", ADMIN_PORT: "admin" };
+const VARIABLES: Record<string, string> = { smtp: "SMTP_PORT", imap: "IMAP_PORT", imaps: "IMAPS_PORT" };
+const PORT_KEYS: Record<string, keyof Config["ports"]> = { SMTP_PORT: "smtp", IMAP_PORT: "imap", IMAPS_PORT: "imaps", ADMIN_PORT: "admin" };
 
 export interface RunningMailServer {
   store: MailStore;
@@ -34,6 +35,8 @@ export async function startMailServer(config: Config, options: StartOptions = {}
 
   const listeners: Listener[] = [];
   if (config.ports.smtp) listeners.push(smtpListener({ config, store, tls, role: "mx", log }, portFor(config.ports.smtp)));
+  if (config.ports.imap) listeners.push(imapListener({ config, store, tls, log }, "imap", portFor(config.ports.imap)));
+  if (config.ports.imaps) listeners.push(imapListener({ config, store, tls, log }, "imaps", portFor(config.ports.imaps)));
   if (!listeners.length && !config.ports.admin) {
     await store.close();
     throw new ConfigError("SMTP_PORT", "every listener is disabled (port 0): there is nothing to serve");

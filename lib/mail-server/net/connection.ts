@@ -161,7 +161,7 @@ export class Connection {
    * Waits while the client has not read what was written to it, so that a client that
    * pipelines commands and never reads its replies can't make us hold them all.
    */
-  private async drained(): Promise<void> {
+  async drained(): Promise<void> {
     if (this.socket.writableLength <= MAX_UNSENT || this.closed) return;
     this.flush();
     await new Promise<void>((resolve) => {

@@ -141,6 +141,11 @@ export class Accounts {
     }));
   }
 
+  async usage(accountId: number): Promise<{ usedBytes: bigint; quotaBytes: bigint } | null> {
+    const [row] = await this.sql.query<{ usedBytes: number | string; quotaBytes: number | string }>(`SELECT "usedBytes", "quotaBytes" FROM "Account" WHERE "id" = ?`, [accountId]);
+    return row ? { usedBytes: BigInt(row.usedBytes), quotaBytes: BigInt(row.quotaBytes) } : null;
+  }
+
   /** The account for these credentials, or null; a disabled account never authenticates. */
   async authenticate(address: string, password: string) {
     let key: string;

@@ -116,6 +116,45 @@ export class MessageOps {
     return rows.map(toState);
   }
 
+  /** The named messages that exist, in UID order. */
+  async byUids(mailboxId: number, uids: number[]): Promise<MessageState[]> {
+    const out: MessageState[] = [];
+    for (const part of chunks(uids)) {
+      const rows = await this.sql.query<MessageRow>(
+        `SELECT ${COLUMNS} FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? AND m."uid" IN (${placeholders(part.length)})`,
+        [mailboxId, ...part],
+      );
+      out.push(...rows.map(toState));
+    }
+    return out.sort((a, b) => a.uid - b.uid);
+  }
+
+  /** What SEARCH matches on, from the stored analysis. */
+  async searchFields(contentIds: number[]): Promise<Map<number, { subject: string; sentAt: Date | null; envelope: string; blobHash: string; headerSize: number }>> {
+    const out = new Map<number, { subject: string; sentAt: Date | null; envelope: string; blobHash: string; headerSize: number }>();
+    for (const part of chunks([...new Set(contentIds)])) {
+      const rows = await this.sql.query<{ id: number; subject: string; sentAt: string | Date | null; envelope: string; blobHash: string; headerSize: number }>(
+        `SELECT "id", "subject", "sentAt", "envelope", "blobHash", "headerSize" FROM "MessageContent" WHERE "id" IN (${placeholders(part.length)})`,
+        part,
+      );
+      for (const row of rows) out.set(row.id, { ...row, sentAt: row.sentAt === null ? null : row.sentAt instanceof Date ? row.sentAt : new Date(row.sentAt) });
+    }
+    return out;
+  }
+
+  /** What FETCH renders from: the stored analysis and where the bytes are. */
+  async contents(contentIds: number[]): Promise<Map<number, { blobHash: string; envelope: string; bodyStructure: string }>> {
+    const out = new Map<number, { blobHash: string; envelope: string; bodyStructure: string }>();
+    for (const part of chunks([...new Set(contentIds)])) {
+      const rows = await this.sql.query<{ id: number; blobHash: string; envelope: string; bodyStructure: string }>(
+        `SELECT "id", "blobHash", "envelope", "bodyStructure" FROM "MessageContent" WHERE "id" IN (${placeholders(part.length)})`,
+        part,
+      );
+      for (const row of rows) out.set(row.id, row);
+    }
+    return out;
+  }
+
   /** UIDs that changed after a MODSEQ (CONDSTORE/QRESYNC, and sessions catching up). */
   async changedSince(mailboxId: number, modSeq: bigint): Promise<MessageState[]> {
     const rows = await this.sql.query<MessageRow>(

@@ -1,0 +1,55 @@
+// APPEND (RFC 3501 §6.3.11) with UIDPLUS's APPENDUID (RFC 4315) and APPENDLIMIT (RFC 7889):
+// the message is analysed like delivered mail and stored durably before the OK.
+import { analyzeMessage } from "@/lib/mime/analyze";
+import { asList, ImapSyntaxError, type ImapCommand } from "../protocol";
+import { ImapError, type ImapSession } from "../session";
+import { mailboxName, parseFlags } from "./util";
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** date-time: "17-Jul-1996 02:44:25 -0700" (RFC 3501 §9). */
+export function parseDateTime(text: string): Date {
+  const match = /^\s?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
+  const month = match ? MONTHS.findIndex((m) => m.toLowerCase() === match[2].toLowerCase()) : -1;
+  if (!match || month < 0) throw new ImapSyntaxError("Invalid date-time");
+  const offset = (match[7] === "-" ? -1 : 1) * (Number(match[8]) * 60 + Number(match[9]));
+  const utc = Date.UTC(Number(match[3]), month, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]));
+  const date = new Date(utc - offset * 60_000);
+  if (Number.isNaN(date.getTime())) throw new ImapSyntaxError("Invalid date-time");
+  return date;
+}
+
+export async function append(session: ImapSession, command: ImapCommand) {
+  const args = [...command.args];
+  const name = mailboxName(session, args.shift());
+  let flags: string[] = [];
+  let internalDate: Date | undefined;
+  if (args[0]?.type === "list") flags = parseFlags(asList(args.shift()));
+  const dateToken = args[0];
+  if (dateToken?.type === "string" && !dateToken.literal) {
+    args.shift();
+    internalDate = parseDateTime(dateToken.value.toString("latin1"));
+  }
+  const message = args.shift();
+  if (message?.type !== "string" || args.length) throw new ImapSyntaxError("APPEND takes a mailbox, optional flags and date, and the message as a literal");
+  const raw = message.value;
+  if (raw.length > session.config.maxMessageSize) throw new ImapError("NO", "Message too large", "TOOBIG");
+  if (!raw.length) throw new ImapError("NO", "Empty message", "CANNOT");
+  const mailbox = await session.store.folders.get(session.user!.accountId, name);
+  if (!mailbox) throw new ImapError("NO", "No such mailbox", "TRYCREATE");
+  const usage = await session.store.accounts.usage(session.user!.accountId);
+  if (usage && usage.usedBytes + BigInt(raw.length) > usage.quotaBytes) throw new ImapError("NO", "Quota exceeded", "OVERQUOTA");
+  const has = (flag: string) => flags.some((f) => f.toLowerCase() === flag.toLowerCase());
+  const [result] = await session.store.append([
+    {
+      accountId: session.user!.accountId,
+      mailboxId: mailbox.id,
+      raw,
+      analysis: await analyzeMessage(raw),
+      internalDate,
+      flags: { seen: has("\\Seen"), answered: has("\\Answered"), flagged: has("\\Flagged"), deleted: has("\\Deleted"), draft: has("\\Draft") },
+      keywords: flags.filter((f) => !f.startsWith("\\")),
+    },
+  ]);
+  await session.finish(command.tag, "OK", "APPEND completed", `APPENDUID ${result.uidValidity} ${result.uid}`);
+}

@@ -1,0 +1,100 @@
+// FETCH and UID FETCH (RFC 3501 §6.4.5). Everything but message bytes comes from the
+// analysis stored at delivery; bytes are read only for BODY[…] and RFC822 items, one
+// message at a time, and written as they are ready so a big FETCH never sits in memory.
+import type { Envelope, MimePart } from "@/lib/mime/analyze";
+import { fetchSection, parseFetchAttributes, renderBodyStructure, renderEnvelope, responseName, rfc822Section, setsSeen, needsMessageBytes, type FetchAttribute } from "../fetch";
+import { asAtom, asList, list, literal, ResponseBuilder, ImapSyntaxError, type ImapCommand } from "../protocol";
+import type { ImapSession } from "../session";
+import { resolveMessages } from "./util";
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "17-Jul-1996 02:44:25 +0000" (RFC 3501 date-time), in UTC. */
+export function formatInternalDate(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${pad(date.getUTCDate())}-${MONTHS[date.getUTCMonth()]}-${date.getUTCFullYear()} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+}
+
+function attributeTexts(command: ImapCommand): string[] {
+  const spec = command.args[1];
+  if (!spec || command.args.length > 2) throw new ImapSyntaxError("FETCH takes a message set and data items");
+  return spec.type === "list" ? asList(spec).map(asAtom) : [asAtom(spec)];
+}
+
+async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
+  const selected = session.selected!;
+  const messages = resolveMessages(session, asAtom(command.args[0]), byUid);
+  const attributes: FetchAttribute[] = parseFetchAttributes(attributeTexts(command));
+  if (byUid && !attributes.some((a) => a.kind === "UID")) attributes.unshift({ kind: "UID" });
+  const states = await session.store.messages.byUids(selected.mailboxId, messages.map((m) => m.uid));
+  const byUidMap = new Map(states.map((s) => [s.uid, s]));
+
+  // Reading a body marks the message \Seen (not in EXAMINE, not with PEEK).
+  const marksSeen = !selected.readOnly && attributes.some(setsSeen);
+  const newlySeen = new Set<number>();
+  if (marksSeen) {
+    const unseen = states.filter((s) => !s.flags.includes("\\Seen")).map((s) => s.uid);
+    if (unseen.length) {
+      const { changed } = await session.store.messages.setFlags(selected.mailboxId, unseen, "add", ["\\Seen"]);
+      for (const state of changed) {
+        byUidMap.set(state.uid, state);
+        selected.noteOwnChange(state.uid, state.modSeq);
+        newlySeen.add(state.uid);
+      }
+    }
+  }
+  const needsContent = attributes.some((a) => a.kind !== "FLAGS" && a.kind !== "UID" && a.kind !== "INTERNALDATE" && a.kind !== "RFC822.SIZE" && a.kind !== "MODSEQ");
+  const contents = needsContent ? await session.store.messages.contents(states.map((s) => s.contentId)) : new Map();
+  const wantsBytes = needsMessageBytes(attributes);
+
+  for (const { seq, uid } of messages) {
+    const state = byUidMap.get(uid);
+    if (!state) continue;
+    const content = contents.get(state.contentId);
+    const structure = content ? (JSON.parse(content.bodyStructure) as MimePart) : null;
+    const raw = wantsBytes && content ? await session.store.readMessage(content.blobHash) : null;
+    const items: (string | Buffer)[] = [];
+    for (const attribute of attributes) {
+      switch (attribute.kind) {
+        case "UID":
+          items.push("UID", String(uid));
+          break;
+        case "FLAGS":
+          items.push("FLAGS", list(state.flags));
+          break;
+        case "INTERNALDATE":
+          items.push("INTERNALDATE", `"${formatInternalDate(state.internalDate)}"`);
+          break;
+        case "RFC822.SIZE":
+          items.push("RFC822.SIZE", String(state.size));
+          break;
+        case "MODSEQ":
+          items.push("MODSEQ", `(${state.modSeq})`);
+          break;
+        case "ENVELOPE":
+          items.push("ENVELOPE", renderEnvelope(JSON.parse(content!.envelope) as Envelope));
+          break;
+        case "BODY":
+        case "BODYSTRUCTURE":
+          items.push(attribute.kind, renderBodyStructure(structure!, attribute.kind === "BODYSTRUCTURE"));
+          break;
+        case "RFC822":
+        case "RFC822.HEADER":
+        case "RFC822.TEXT":
+          items.push(attribute.kind, literal(fetchSection(raw!, structure!, rfc822Section(attribute.kind))));
+          break;
+        case "BODY[]":
+          items.push(responseName(attribute), literal(fetchSection(raw!, structure!, attribute.section, attribute.partial)));
+          break;
+      }
+    }
+    if (newlySeen.has(uid) && !attributes.some((a) => a.kind === "FLAGS")) items.push("FLAGS", list(state.flags));
+    session.write(new ResponseBuilder().add(`* ${seq} FETCH `).add(list(items)).crlf().toBuffer());
+    await session.connection.drained();
+  }
+  // Never an EXPUNGE in answer to a FETCH by sequence number (RFC 3501 §7.4.1).
+  await session.finish(command.tag, "OK", "FETCH completed", undefined, { allowExpunge: byUid, withUid: byUid });
+}
+
+export const fetch = (session: ImapSession, command: ImapCommand) => run(session, command, false);
+export const uidFetch = (session: ImapSession, command: ImapCommand) => run(session, command, true);

@@ -1,0 +1,150 @@
+// Mailbox commands (RFC 3501 §6.3): SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE,
+// UNSUBSCRIBE, LIST, LSUB, STATUS; NAMESPACE (RFC 2342). Special-use roles (RFC 6154) and
+// \HasChildren/\HasNoChildren (RFC 3348) come with every LIST.
+import { StoreError, type MailboxInfo } from "../../store";
+import { asAtom, asList, list as wireList, untagged, ImapSyntaxError, type ImapCommand } from "../protocol";
+import { SelectedMailbox } from "../selected";
+import { ImapError, type ImapSession } from "../session";
+import { mailboxName, wireName } from "./util";
+
+/** Store refusals in IMAP's words. */
+export function asImapError(error: unknown): never {
+  if (error instanceof StoreError) {
+    const code = error.code === "not-found" ? "NONEXISTENT" : error.code === "exists" ? "ALREADYEXISTS" : "CANNOT";
+    throw new ImapError("NO", error.message, code);
+  }
+  throw error;
+}
+
+async function open(session: ImapSession, command: ImapCommand, readOnly: boolean) {
+  const name = mailboxName(session, command.args[0]);
+  if (command.args.length !== 1) throw new ImapSyntaxError("SELECT takes one mailbox name");
+  // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1).
+  await session.select(null);
+  const mailbox = await session.store.folders.get(session.user!.accountId, name);
+  if (!mailbox) throw new ImapError("NO", "No such mailbox", "NONEXISTENT");
+  const messages = await session.store.messages.list(mailbox.id);
+  const selected = new SelectedMailbox(session.store, mailbox.id, session.user!.accountId, mailbox.name, readOnly, mailbox.uidValidity, messages.map((m) => m.uid));
+  for (const message of messages) selected.noteOwnChange(message.uid, message.modSeq);
+  await session.select(selected);
+
+  const keywords = new Set<string>();
+  for (const message of messages) for (const flag of message.flags) if (!flag.startsWith("\\")) keywords.add(flag);
+  const flags = ["\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft", ...keywords];
+  session.write(untagged("FLAGS", wireList(flags)));
+  session.write(untagged("OK", `[PERMANENTFLAGS ${readOnly ? "()" : `(${[...flags, "\\*"].join(" ")})`}] Flags permitted`));
+  session.write(untagged(String(messages.length), "EXISTS"));
+  session.write(untagged("0", "RECENT"));
+  const firstUnseen = messages.findIndex((m) => !m.flags.includes("\\Seen"));
+  if (firstUnseen >= 0) session.write(untagged("OK", `[UNSEEN ${firstUnseen + 1}] First unseen`));
+  session.write(untagged("OK", `[UIDVALIDITY ${mailbox.uidValidity}] UIDs valid`));
+  session.write(untagged("OK", `[UIDNEXT ${mailbox.uidNext}] Predicted next UID`));
+  await session.finish(command.tag, "OK", `${readOnly ? "EXAMINE" : "SELECT"} completed`, readOnly ? "READ-ONLY" : "READ-WRITE");
+}
+
+export const select = (session: ImapSession, command: ImapCommand) => open(session, command, false);
+export const examine = (session: ImapSession, command: ImapCommand) => open(session, command, true);
+
+export async function create(session: ImapSession, command: ImapCommand) {
+  // A trailing delimiter only says the name will have children (RFC 3501 §6.3.3).
+  const name = mailboxName(session, command.args[0]).replace(/\/+$/, "");
+  await session.store.folders.create(session.user!.accountId, name).catch(asImapError);
+  await session.finish(command.tag, "OK", "CREATE completed");
+}
+
+export async function deleteMailbox(session: ImapSession, command: ImapCommand) {
+  const name = mailboxName(session, command.args[0]);
+  if (session.selected && session.selected.name === (await session.store.folders.get(session.user!.accountId, name))?.name) await session.select(null);
+  await session.store.folders.delete(session.user!.accountId, name).catch(asImapError);
+  await session.finish(command.tag, "OK", "DELETE completed");
+}
+
+export async function rename(session: ImapSession, command: ImapCommand) {
+  const from = mailboxName(session, command.args[0]);
+  const to = mailboxName(session, command.args[1]);
+  await session.store.folders.rename(session.user!.accountId, from, to).catch(asImapError);
+  await session.finish(command.tag, "OK", "RENAME completed");
+}
+
+async function setSubscription(session: ImapSession, command: ImapCommand, subscribed: boolean) {
+  const name = mailboxName(session, command.args[0]);
+  try {
+    await session.store.folders.setSubscribed(session.user!.accountId, name, subscribed);
+  } catch (error) {
+    // Unsubscribing from a name that no longer exists is fine.
+    if (!(error instanceof StoreError && error.code === "not-found" && !subscribed)) asImapError(error);
+  }
+  await session.finish(command.tag, "OK", `${subscribed ? "SUBSCRIBE" : "UNSUBSCRIBE"} completed`);
+}
+
+export const subscribe = (session: ImapSession, command: ImapCommand) => setSubscription(session, command, true);
+export const unsubscribe = (session: ImapSession, command: ImapCommand) => setSubscription(session, command, false);
+
+/** LIST wildcards: "*" matches anything, "%" anything but the delimiter. */
+function patternMatcher(reference: string, pattern: string): (name: string) => boolean {
+  const full = reference + pattern;
+  const source = full.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/%/g, "[^/]*");
+  const regex = new RegExp(`^${source}$`, "s");
+  const inboxRegex = new RegExp(`^${source}$`, "is");
+  return (name) => regex.test(name) || ((name === "INBOX" || name.startsWith("INBOX/")) && inboxRegex.test(name));
+}
+
+function attributes(mailbox: MailboxInfo, all: MailboxInfo[], subscribedFlag: boolean): string[] {
+  const attrs: string[] = [];
+  const hasChildren = all.some((m) => m.name.startsWith(`${mailbox.name}/`));
+  attrs.push(hasChildren ? "\\HasChildren" : "\\HasNoChildren");
+  if (mailbox.specialUse) attrs.push(mailbox.specialUse);
+  if (subscribedFlag && mailbox.subscribed) attrs.push("\\Subscribed");
+  return attrs;
+}
+
+async function listing(session: ImapSession, command: ImapCommand, kind: "LIST" | "LSUB") {
+  if (command.args.length !== 2) throw new ImapSyntaxError(`${kind} takes a reference and a pattern`);
+  const reference = mailboxName(session, command.args[0]);
+  const pattern = mailboxName(session, command.args[1]);
+  if (kind === "LIST" && pattern === "") {
+    // The hierarchy delimiter and root (RFC 3501 §6.3.8).
+    session.write(untagged("LIST", wireList(["\\Noselect"]), '"/"', '""'));
+    return session.finish(command.tag, "OK", "LIST completed");
+  }
+  const all = await session.store.folders.list(session.user!.accountId);
+  const matches = patternMatcher(reference, pattern);
+  for (const mailbox of all) {
+    if (!matches(mailbox.name)) continue;
+    if (kind === "LSUB" && !mailbox.subscribed) continue;
+    session.write(untagged(kind, wireList(attributes(mailbox, all, false)), '"/"', wireName(session, mailbox.name)));
+  }
+  await session.finish(command.tag, "OK", `${kind} completed`);
+}
+
+export const list = (session: ImapSession, command: ImapCommand) => listing(session, command, "LIST");
+export const lsub = (session: ImapSession, command: ImapCommand) => listing(session, command, "LSUB");
+
+export async function status(session: ImapSession, command: ImapCommand) {
+  const name = mailboxName(session, command.args[0]);
+  const items = asList(command.args[1]).map((token) => asAtom(token).toUpperCase());
+  if (!items.length) throw new ImapSyntaxError("STATUS needs at least one item");
+  const mailbox = await session.store.folders.get(session.user!.accountId, name);
+  if (!mailbox) throw new ImapError("NO", "No such mailbox", "NONEXISTENT");
+  const values: Record<string, string> = {
+    MESSAGES: String(mailbox.messageCount),
+    RECENT: "0",
+    UIDNEXT: String(mailbox.uidNext),
+    UIDVALIDITY: String(mailbox.uidValidity),
+    UNSEEN: String(mailbox.unseenCount),
+    SIZE: String(mailbox.totalBytes),
+  };
+  const out: string[] = [];
+  for (const item of items) {
+    if (!(item in values)) throw new ImapSyntaxError(`Unknown STATUS item ${item.slice(0, 30)}`);
+    out.push(item, values[item]);
+  }
+  session.write(untagged("STATUS", wireName(session, mailbox.name), wireList(out)));
+  await session.finish(command.tag, "OK", "STATUS completed");
+}
+
+export async function namespace(session: ImapSession, command: ImapCommand) {
+  session.write(untagged("NAMESPACE", '(("" "/"))', "NIL", "NIL"));
+  await session.finish(command.tag, "OK", "NAMESPACE completed");
+}
+

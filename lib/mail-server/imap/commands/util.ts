@@ -1,0 +1,57 @@
+// Argument helpers the commands share: mailbox names on the wire, message sets.
+import { asAString, decodeMailboxName, encodeMailboxName, expand, exceeds, parseSequenceSet, astring, ImapSyntaxError, type ImapToken } from "../protocol";
+import { ImapError, type ImapSession } from "../session";
+
+/** A mailbox name as the client sent it: modified UTF-7, or UTF-8 once UTF8=ACCEPT is on. */
+export function mailboxName(session: ImapSession, token: ImapToken | undefined): string {
+  const wire = asAString(token);
+  if (session.utf8) return wire;
+  try {
+    return decodeMailboxName(wire);
+  } catch {
+    throw new ImapError("NO", "Mailbox name is not valid modified UTF-7", "CANNOT");
+  }
+}
+
+/** A mailbox name for a response. */
+export function wireName(session: ImapSession, name: string): Buffer {
+  return astring(session.utf8 ? name : encodeMailboxName(name), { utf8: session.utf8 });
+}
+
+/** Messages named by a sequence set or UID set, as (seq, uid) pairs in ascending order. */
+export function resolveMessages(session: ImapSession, setText: string, byUid: boolean): { seq: number; uid: number }[] {
+  const selected = session.selected;
+  if (!selected) throw new ImapError("BAD", "No mailbox selected");
+  const set = parseSequenceSet(setText);
+  if (byUid) {
+    // UIDs that no longer exist are simply not there (RFC 3501 §6.4.8): never an error.
+    const max = selected.maxUid;
+    return selected.uids.flatMap((uid, i) => (containsUid(set, uid, max) ? [{ seq: i + 1, uid }] : []));
+  }
+  if (exceeds(set, selected.exists)) throw new ImapSyntaxError("Message sequence number out of range");
+  return expand(set, selected.exists, 10_000_000).map((seq) => ({ seq, uid: selected.uids[seq - 1] }));
+}
+
+function containsUid(set: ReturnType<typeof parseSequenceSet>, uid: number, max: number): boolean {
+  if (set.saved) return false;
+  for (const range of set.ranges) {
+    const from = range.from === "*" ? max : range.from;
+    const to = range.to === "*" ? max : range.to;
+    if (uid >= Math.min(from, to) && uid <= Math.max(from, to)) return true;
+  }
+  return false;
+}
+
+/** IMAP flag names: system flags with "\", keywords as atoms. \Recent can't be set. */
+export function parseFlags(tokens: ImapToken[]): string[] {
+  return tokens.map((token) => {
+    if (token.type !== "atom") throw new ImapSyntaxError("Flags are atoms");
+    const flag = token.value;
+    if (flag.startsWith("\\")) {
+      const known = ["\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft", "\\Recent"].find((f) => f.toLowerCase() === flag.toLowerCase());
+      if (!known) throw new ImapSyntaxError(`Unknown system flag ${flag.slice(0, 30)}`);
+      return known;
+    }
+    return flag;
+  });
+}

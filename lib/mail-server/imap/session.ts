@@ -1,0 +1,190 @@
+// One IMAP connection (RFC 3501 §3): not authenticated → authenticated → selected → logout.
+// The wire format is in protocol/, FETCH rendering in fetch/, each command in commands/;
+// this file reads commands, checks the state a command needs, and keeps the client's view
+// of the selected mailbox up to date between commands.
+import type { Config } from "@/lib/config";
+import type { MailStore } from "../store";
+import type { Connection } from "../net/connection";
+import type { Session } from "../net/listener";
+import type { TlsIdentity } from "../net/tls";
+import { passwordsAllowed } from "../net/sasl";
+import { isReadError, readCommand, readErrorResponse, tagged, untaggedStatus, ImapSyntaxError, type ImapCommand, type ReadLimits, type Status } from "./protocol";
+import { FetchAttributeError } from "./fetch";
+import { SelectedMailbox } from "./selected";
+import { COMMANDS } from "./commands";
+
+export type ImapState = "not-authenticated" | "authenticated" | "selected" | "logout";
+
+export interface ImapServerContext {
+  config: Config;
+  store: MailStore;
+  tls: TlsIdentity | null;
+  log(line: string): void;
+}
+
+/** A refusal a command answers with NO (or BAD), optionally with a response code. */
+export class ImapError extends Error {
+  constructor(
+    readonly status: "NO" | "BAD",
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+const PRE_AUTH_IDLE_MS = 60_000;
+/** RFC 3501 §5.4: an autologout timer of at least 30 minutes. */
+const AUTH_IDLE_MS = 30 * 60_000;
+
+export class ImapSession implements Session {
+  state: ImapState = "not-authenticated";
+  user: { accountId: number; address: string } | null = null;
+  selected: SelectedMailbox | null = null;
+  /** ENABLEd extensions (RFC 5161). */
+  readonly enabled = new Set<string>();
+  failedLogins = 0;
+  private stopping = false;
+  private busy = false;
+  idling = false;
+
+  constructor(
+    readonly connection: Connection,
+    readonly context: ImapServerContext,
+  ) {}
+
+  get config() {
+    return this.context.config;
+  }
+
+  get store() {
+    return this.context.store;
+  }
+
+  /** Passwords may be sent here (LOGINDISABLED otherwise). */
+  get passwordsAllowed(): boolean {
+    return passwordsAllowed(this.config.plaintextAuth, this.connection.secure, this.connection.remoteAddress);
+  }
+
+  get utf8(): boolean {
+    return this.enabled.has("UTF8=ACCEPT");
+  }
+
+  capabilities(): string[] {
+    const caps = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "SPECIAL-USE", "CHILDREN", `APPENDLIMIT=${this.config.maxMessageSize}`];
+    if (this.state === "not-authenticated") {
+      if (this.context.tls && !this.connection.secure) caps.push("STARTTLS");
+      if (this.passwordsAllowed) caps.push("AUTH=PLAIN", "AUTH=LOGIN");
+      else caps.push("LOGINDISABLED");
+    }
+    return caps;
+  }
+
+  write(data: string | Buffer) {
+    this.connection.write(data);
+  }
+
+  /**
+   * Ends a command: pending mailbox updates first (EXPUNGE only where RFC 3501 §7.4.1 allows
+   * it), then the tagged status.
+   */
+  async finish(tag: string, status: Status, text: string, code?: string, options: { allowExpunge?: boolean; withUid?: boolean } = {}) {
+    if (this.selected) {
+      for (const update of await this.selected.sync({ allowExpunge: options.allowExpunge ?? true, withUid: options.withUid ?? false, withModSeq: false })) this.write(update);
+    }
+    this.write(tagged(tag, status, text, code));
+  }
+
+  async select(mailbox: SelectedMailbox | null) {
+    this.selected?.close();
+    this.selected = mailbox;
+    this.state = mailbox ? "selected" : "authenticated";
+  }
+
+  login(accountId: number, address: string) {
+    this.user = { accountId, address };
+    this.state = "authenticated";
+    this.connection.setIdleTimeout(AUTH_IDLE_MS, () => this.autologout());
+  }
+
+  private autologout() {
+    this.write(untaggedStatus("BYE", "Autologout: idle for too long"));
+    this.connection.close();
+  }
+
+  shutdown() {
+    this.stopping = true;
+    if (!this.busy || this.idling) this.closeForShutdown();
+  }
+
+  private closeForShutdown() {
+    this.write(untaggedStatus("BYE", `${this.config.hostname} shutting down, reconnect later`));
+    this.connection.close();
+  }
+
+  logout() {
+    this.state = "logout";
+    this.selected?.close();
+    this.selected = null;
+  }
+
+  private limits(): ReadLimits {
+    const authenticated = this.state !== "not-authenticated";
+    return {
+      maxLineLength: 64 * 1024,
+      // Before login a client has no reason to send big literals.
+      maxLiteralSize: authenticated ? this.config.maxMessageSize : 64 * 1024,
+      maxCommandSize: authenticated ? this.config.maxMessageSize + 1024 * 1024 : 128 * 1024,
+      maxLiterals: authenticated ? 1000 : 4,
+      maxDiscard: 1024 * 1024,
+    };
+  }
+
+  async run(): Promise<void> {
+    this.connection.setIdleTimeout(PRE_AUTH_IDLE_MS, () => this.autologout());
+    if (this.stopping) return this.closeForShutdown();
+    this.write(untaggedStatus("OK", `${this.config.hostname} IMAP4rev1 ready`, `CAPABILITY ${this.capabilities().join(" ")}`));
+    while (this.state !== "logout") {
+      const result = await readCommand(this.connection, this.limits(), { utf8: this.utf8 });
+      if (result === null || this.connection.closed) break;
+      if (isReadError(result)) {
+        this.write(readErrorResponse(result));
+        if (result.close) break;
+        continue;
+      }
+      this.busy = true;
+      try {
+        await this.dispatch(result);
+      } finally {
+        this.busy = false;
+      }
+      if (this.connection.closed) break;
+      if (this.stopping) return this.closeForShutdown();
+    }
+    this.selected?.close();
+    this.connection.close();
+  }
+
+  private async dispatch(command: ImapCommand) {
+    const handler = COMMANDS[command.command];
+    if (!handler) {
+      this.write(tagged(command.tag, "BAD", `Unknown command ${command.command.slice(0, 40)}`));
+      return;
+    }
+    if (!handler.states.includes(this.state)) {
+      const why = this.state === "not-authenticated" ? "Log in first" : this.state === "authenticated" ? "Select a mailbox first" : "Not allowed now";
+      this.write(tagged(command.tag, "BAD", why));
+      return;
+    }
+    try {
+      await handler.run(this, command);
+    } catch (error) {
+      if (error instanceof ImapError) await this.finish(command.tag, error.status, error.message, error.code);
+      else if (error instanceof ImapSyntaxError || error instanceof FetchAttributeError) this.write(tagged(command.tag, "BAD", error.message, error instanceof ImapSyntaxError ? error.code : undefined));
+      else {
+        this.context.log(`imap: ${command.command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        this.write(tagged(command.tag, "NO", "Server error, try again later", "SERVERBUG"));
+      }
+    }
+  }
+}
