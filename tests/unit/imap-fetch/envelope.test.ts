@@ -3,27 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeMessage, type Envelope } from "@/lib/mime/analyze";
 import { renderBodyStructure, renderEnvelope } from "@/lib/mail-server/imap/fetch";
-import { lines, SINGLE } from "./messages";
-
-/**
- * The message of RFC 3501 §8's sample session, rebuilt from what its FETCH shows: the header
- * fields of its ENVELOPE and a 92-line, 3028-byte US-ASCII body.
- */
-export const RFC3501_EXAMPLE = (() => {
-  const header = lines(
-    "Date: Wed, 17 Jul 1996 02:23:25 -0700 (PDT)",
-    "From: Terry Gray <gray@cac.washington.edu>",
-    "Subject: IMAP4rev1 WG mtg summary and minutes",
-    "To: imap@cac.washington.edu",
-    "cc: minutes@CNRI.Reston.VA.US, John Klensin <KLENSIN@MIT.EDU>",
-    "Message-Id: <B27397-0100000@cac.washington.edu>",
-    "MIME-Version: 1.0",
-    "Content-Type: TEXT/PLAIN; CHARSET=US-ASCII",
-    "",
-  );
-  const body = `${"x".repeat(31)}\r\n`.repeat(91) + `${"y".repeat(23)}\r\n`;
-  return Buffer.from(header + body, "latin1");
-})();
+import { lines, RFC3501_EXAMPLE, SINGLE } from "./messages";
 
 const text = (buffer: Buffer) => buffer.toString("utf8");
 
