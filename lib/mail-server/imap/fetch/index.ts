@@ -22,3 +22,4 @@ export {
 export { renderEnvelope } from "./envelope";
 export { renderBodyStructure } from "./bodystructure";
 export { applyPartial, extractSection, fetchSection, findPart, selectHeaderFields } from "./sections";
+export { formatInternalDate, renderFetchItem, renderFetchResponse, type FetchMessage } from "./response";
