@@ -277,11 +277,11 @@ export function formatSection(section: Section): string {
   if (section.text === "") return path;
   let text: string = section.text;
   if (section.fields.length) {
-    // Upper-cased like Dovecot does (matching is case-insensitive anyway); quoted only when a
-    // name isn't an atom.
+    // Upper-cased like Dovecot does (matching is case-insensitive anyway); quoted when a name
+    // isn't an atom, and when it holds "[", which a reader of the item would take as nesting.
     const names = section.fields.map((name) => {
       const upper = name.toUpperCase();
-      return /^[^(){%*"\\\]\x00-\x20\x7f]+$/.test(upper) ? upper : `"${upper.replace(/["\\]/g, "\\$&")}"`;
+      return /^[^(){%*"\\[\]\x00-\x20\x7f]+$/.test(upper) ? upper : `"${upper.replace(/["\\]/g, "\\$&")}"`;
     });
     text += ` (${names.join(" ")})`;
   }
