@@ -179,7 +179,8 @@ export class ImapSession implements Session {
     try {
       await handler.run(this, command);
     } catch (error) {
-      if (error instanceof ImapError) await this.finish(command.tag, error.status, error.message, error.code);
+      // A refused command carries no EXPUNGE: the client may be about to retry by sequence number.
+      if (error instanceof ImapError) await this.finish(command.tag, error.status, error.message, error.code, { allowExpunge: false });
       else if (error instanceof ImapSyntaxError || error instanceof FetchAttributeError) this.write(tagged(command.tag, "BAD", error.message, error instanceof ImapSyntaxError ? error.code : undefined));
       else {
         this.context.log(`imap: ${command.command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

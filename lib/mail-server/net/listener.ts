@@ -17,7 +17,7 @@ export interface ListenerOptions {
   host: string;
   port: number;
   /** Implicit TLS (SMTPS 465, IMAPS 993, POP3S 995). */
-  tls?: tls.SecureContext;
+  tls?: { cert: string; key: string };
   maxConnections: number;
   createSession(connection: Connection): Session;
   /** The line sent to a client refused for load or shutdown, e.g. "421 4.7.0 …\r\n". */
@@ -42,11 +42,11 @@ export class Listener {
   }
 
   async start(): Promise<void> {
-    const { tls: context } = this.options;
-    const server = context
-      ? tls.createServer({ secureContext: context }, (socket) => this.accept(socket, true))
+    const { tls: identity } = this.options;
+    const server = identity
+      ? tls.createServer({ cert: identity.cert, key: identity.key, minVersion: "TLSv1.2" }, (socket) => this.accept(socket, true))
       : net.createServer((socket) => this.accept(socket, false));
-    if (context) server.on("tlsClientError", (_error, socket) => socket.destroy());
+    if (identity) server.on("tlsClientError", (_error, socket) => socket.destroy());
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -15,10 +15,11 @@ export function formatInternalDate(date: Date): string {
   return `${pad(date.getUTCDate())}-${MONTHS[date.getUTCMonth()]}-${date.getUTCFullYear()} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }
 
-function attributeTexts(command: ImapCommand): string[] {
+/** A list's items, or the one item or macro (ALL, FAST, FULL) given alone. */
+function attributeTexts(command: ImapCommand): string | string[] {
   const spec = command.args[1];
   if (!spec || command.args.length > 2) throw new ImapSyntaxError("FETCH takes a message set and data items");
-  return spec.type === "list" ? asList(spec).map(asAtom) : [asAtom(spec)];
+  return spec.type === "list" ? asList(spec).map(asAtom) : asAtom(spec);
 }
 
 async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {

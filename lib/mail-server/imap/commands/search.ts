@@ -31,6 +31,19 @@ function parseSearchDate(text: string): number {
 
 const day = (date: Date) => Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
 
+/** The day a Date field names, in its own zone ("disregarding time and timezone", RFC 3501 §6.4.4). */
+function sentDay(fields: Fields | undefined): number | null {
+  if (!fields) return null;
+  const written = (JSON.parse(fields.envelope) as Envelope).date;
+  const match = written ? /(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2,4})/.exec(written) : null;
+  const month = match ? MONTHS.indexOf(match[2].toLowerCase()) : -1;
+  if (match && month >= 0) {
+    const year = Number(match[3]) < 100 ? 1900 + Number(match[3]) + (Number(match[3]) < 50 ? 100 : 0) : Number(match[3]);
+    return Date.UTC(year, month, Number(match[1]));
+  }
+  return fields.sentAt ? day(fields.sentAt) : null;
+}
+
 const hasFlag = (flag: string): Key => (m) => m.flags.some((f) => f.toLowerCase() === flag.toLowerCase());
 const not = (key: Key): Key => async (m, c) => !(await key(m, c));
 
@@ -153,13 +166,13 @@ function parseKey(tokens: ImapToken[], session: ImapSession): Key {
       const sent = name.startsWith("SENT");
       const compare = name.endsWith("BEFORE") ? (d: number) => d < date : name.endsWith("ON") ? (d: number) => d === date : (d: number) => d >= date;
       return (m, c) => {
-        const when = sent ? (c.fields.get(m.contentId)?.sentAt ?? null) : m.internalDate;
-        return when !== null && compare(day(when));
+        const when = sent ? sentDay(c.fields.get(m.contentId)) : day(m.internalDate);
+        return when !== null && compare(when);
       };
     }
     case "UID": {
       const set = parseSequenceSet(asAtom(tokens.shift()));
-      return (m, c) => contains(set, m.uid, c.states.length ? c.states[c.states.length - 1].uid : 0);
+      return (m, c) => contains(set, m.uid, c.session.selected!.maxUid);
     }
     case "NOT": {
       const inner = parseKey(tokens, session);
@@ -173,7 +186,8 @@ function parseKey(tokens: ImapToken[], session: ImapSession): Key {
     default: {
       if (/^[\d*:,$]+$/.test(word)) {
         const set = parseSequenceSet(word);
-        return (m, c) => contains(set, c.seqOf.get(m.uid) ?? 0, c.states.length);
+        // "*" is the last message the client knows of, expunges not yet told included.
+        return (m, c) => contains(set, c.seqOf.get(m.uid) ?? 0, c.session.selected!.exists);
       }
       throw new ImapSyntaxError(`Unknown search key ${word.slice(0, 30)}`);
     }
