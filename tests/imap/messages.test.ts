@@ -261,6 +261,19 @@ describe.each(PROVIDERS)("IMAP message commands on %s", (provider) => {
       await client.logout();
     });
 
+    it("round-trips a 900 KB message: APPEND with LITERAL+, FETCH BODY[] byte-identical", async () => {
+      const { client } = await withMessages(0);
+      const line = "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\r\n";
+      const big = Buffer.concat([crlf("Subject: big one\nMessage-ID: <big@remote.test>\n\n"), Buffer.from(line.repeat(Math.floor((900 * 1024) / line.length)))]);
+      const appended = await client.append("INBOX", big, { nonSync: true });
+      expect(appended.status).toBe("OK");
+      await client.ok("EXAMINE INBOX");
+      const [fetched] = (await client.ok("FETCH 1 (RFC822.SIZE BODY.PEEK[])", 20_000)).untagged;
+      expect(fetched.length).toBe(`* 1 FETCH (RFC822.SIZE ${big.length} BODY[] {${big.length}}\r\n`.length + big.length + 1);
+      expect(fetched === `* 1 FETCH (RFC822.SIZE ${big.length} BODY[] ${lit(big)})`).toBe(true);
+      await client.logout();
+    });
+
     it("refuses a missing mailbox with NO [TRYCREATE] and a message over MAX_MESSAGE_SIZE with [TOOBIG]", async () => {
       const { client } = await withMessages(0);
       const missing = await client.append("Nowhere", textMessage("lost"));

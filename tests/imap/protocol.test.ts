@@ -150,6 +150,16 @@ describe("IMAP protocol (raw socket)", () => {
       await ir.logout();
     });
 
+    it("refuses AUTHENTICATE PLAIN acting as another user (authorization identity not the authentication identity)", async () => {
+      const other = await t.account();
+      const client = await t.connect();
+      const result = await client.command(`AUTHENTICATE PLAIN ${b64(`${other.address}\0${bob.address}\0${bob.password}`)}`);
+      expect([result.status, result.code]).toEqual(["NO", "AUTHENTICATIONFAILED"]);
+      const same = await client.command(`AUTHENTICATE PLAIN ${b64(`${bob.address}\0${bob.address}\0${bob.password}`)}`);
+      expect(same.status).toBe("OK");
+      await client.logout();
+    });
+
     it('cancels AUTHENTICATE on "*" with BAD, refuses a wrong password with NO [AUTHENTICATIONFAILED], and the session goes on', async () => {
       const client = await t.connect();
       await client.write("A1 AUTHENTICATE PLAIN\r\n");
@@ -476,6 +486,22 @@ describe("IMAP protocol (raw socket)", () => {
       const quiet = await b.ok("NOOP");
       expect(quiet.untagged).toEqual([]);
       expect((await b.ok("NOOP")).untagged).toEqual([]);
+      await a.logout();
+      await b.logout();
+    });
+
+    it("sends EXISTS at the next command for a message another session APPENDs or COPYs in", async () => {
+      const account = await t.account();
+      await t.put(account, textMessage("m1"));
+      const a = await t.connect({ account });
+      const b = await t.connect({ account });
+      await a.ok("SELECT INBOX");
+      await b.ok("EXAMINE INBOX");
+      expect((await a.append("INBOX", textMessage("appended by a"))).untagged).toEqual(["* 2 EXISTS"]);
+      expect((await b.ok("NOOP")).untagged).toEqual(["* 2 EXISTS"]);
+      expect((await a.ok("COPY 1:2 INBOX")).untagged).toEqual(["* 4 EXISTS"]);
+      expect((await b.ok("NOOP")).untagged).toEqual(["* 4 EXISTS"]);
+      expect((await b.ok("UID FETCH 3:* (UID)")).untagged).toEqual(["* 3 FETCH (UID 3)", "* 4 FETCH (UID 4)"]);
       await a.logout();
       await b.logout();
     });
