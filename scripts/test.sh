@@ -118,8 +118,8 @@ const broken = [];
 if (vitest) {
   passed += vitest.numPassedTests; failed += vitest.numFailedTests;
   skipped += vitest.numPendingTests + vitest.numTodoTests;
-  // Suites that fail to load (syntax error, throwing import) have no tests to count.
-  failed += vitest.testResults.filter((r) => r.status === "failed" && r.assertionResults.length === 0).length;
+  // A file that failed outside its tests (not loading, a failing afterAll) counts as one failure.
+  failed += vitest.testResults.filter((r) => r.status === "failed" && r.assertionResults.every((a) => a.status !== "failed")).length;
 } else broken.push("vitest");
 if (playwright) {
   const s = playwright.stats;
