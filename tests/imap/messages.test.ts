@@ -261,6 +261,16 @@ describe.each(PROVIDERS)("IMAP message commands on %s", (provider) => {
       await client.logout();
     });
 
+    it("refuses an impossible date-time (31-Feb, 24:61) with BAD instead of rolling it over (RFC 3501 §9 date-time)", async () => {
+      const { client } = await withMessages(0);
+      for (const date of ["31-Feb-2026 10:00:00 +0000", "26-Nov-2026 24:61:00 +0000"]) {
+        const result = await client.append("INBOX", textMessage("dated"), { date, nonSync: true });
+        expect(result.status, date).toBe("BAD");
+      }
+      expect((await client.ok("STATUS INBOX (MESSAGES)")).untagged).toEqual(["* STATUS INBOX (MESSAGES 0)"]);
+      await client.logout();
+    });
+
     it("round-trips a 900 KB message: APPEND with LITERAL+, FETCH BODY[] byte-identical", async () => {
       const { client } = await withMessages(0);
       const line = "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\r\n";
