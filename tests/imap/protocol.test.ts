@@ -506,6 +506,28 @@ describe("IMAP protocol (raw socket)", () => {
       await b.logout();
     });
 
+    it("answers COPY and MOVE out of a mailbox another session deleted with NO, not NO [SERVERBUG], and still announces the EXPUNGEs", async () => {
+      const account = await t.account();
+      const a = await t.connect({ account });
+      const b = await t.connect({ account });
+      await a.ok("CREATE Temp");
+      await t.put(account, textMessage("t1"), { mailbox: "Temp" });
+      await t.put(account, textMessage("t2"), { mailbox: "Temp" });
+      await a.ok("SELECT Temp");
+      await b.ok("DELETE Temp");
+      for (const command of ["COPY 1 INBOX", "MOVE 2 INBOX"]) {
+        const result = await a.command(command);
+        expect(result.status, command).toBe("NO");
+        expect(result.code, command).not.toBe("SERVERBUG");
+      }
+      expect(t.logs.filter((l) => /imap: (COPY|MOVE) failed/.test(l))).toEqual([]);
+      const noop = await a.command("NOOP");
+      expect(untaggedOf(noop, "EXPUNGE")).toHaveLength(2);
+      expect((await b.ok("STATUS INBOX (MESSAGES)")).untagged).toEqual(["* STATUS INBOX (MESSAGES 0)"]);
+      await a.logout();
+      await b.logout();
+    });
+
     it("pushes EXISTS to an IDLE-ing client within 1 s of an SMTP delivery, then EXPUNGE and FETCH FLAGS as they happen", async () => {
       const account = await t.account();
       await t.put(account, textMessage("m1"));
