@@ -121,7 +121,8 @@ function envelopeAddresses(raw: string | null): EnvelopeAddress[] | null {
           entry.name || null,
           null,
           at > 0 ? entry.address.slice(0, at) : entry.address || null,
-          at > 0 ? entry.address.slice(at + 1) : null,
+          // A NIL host would read as a group marker; Dovecot names the gap the same way.
+          at > 0 && at < entry.address.length - 1 ? entry.address.slice(at + 1) : "MISSING_DOMAIN",
         ]);
       }
     }
@@ -411,7 +412,7 @@ function summarise(raw: Buffer, rootNode: MailsplitNode, structure: MimePart, te
   const firstFrom = envelope.from?.find((a) => a[2] !== null);
   const addressList = (key: string) =>
     (envelopeAddresses(headerValue(rootNode, key)) ?? [])
-      .filter((a) => a[2] && a[3])
+      .filter((a) => a[2] && a[3] && a[3] !== "MISSING_DOMAIN")
       .map((a) => `${a[2]}@${a[3]}`)
       .join(", ");
   const dateHeader = headerValue(rootNode, "date");
@@ -420,7 +421,7 @@ function summarise(raw: Buffer, rootNode: MailsplitNode, structure: MimePart, te
   // The plain-text alternative when there is one; HTML-only mail still gets a preview.
   const preview = (previewText ?? text).slice(0, LIMITS.previewLength * 8).replace(/\s+/g, " ").trim().slice(0, LIMITS.previewLength);
   const fromName = decodeWords(firstFrom?.[0] ?? null);
-  const fromAddress = firstFrom && firstFrom[3] ? `${firstFrom[2]}@${firstFrom[3]}` : (firstFrom?.[2] ?? "");
+  const fromAddress = firstFrom && firstFrom[3] && firstFrom[3] !== "MISSING_DOMAIN" ? `${firstFrom[2]}@${firstFrom[3]}` : (firstFrom?.[2] ?? "");
   return {
     size: raw.length,
     headerSize: structure.bodyStart,
