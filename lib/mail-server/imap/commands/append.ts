@@ -3,7 +3,7 @@
 import { analyzeMessage } from "@/lib/mime/analyze";
 import { asList, ImapSyntaxError, type ImapCommand } from "../protocol";
 import { ImapError, type ImapSession } from "../session";
-import { mailboxName, parseFlags } from "./util";
+import { mailboxName, parseFlags, MAX_KEYWORDS } from "./util";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -12,6 +12,12 @@ export function parseDateTime(text: string): Date {
   const match = /^\s?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
   const month = match ? MONTHS.findIndex((m) => m.toLowerCase() === match[2].toLowerCase()) : -1;
   if (!match || month < 0) throw new ImapSyntaxError("Invalid date-time");
+  const [dayOfMonth, hour, minute, second, zoneHours, zoneMinutes] = [1, 4, 5, 6, 8, 9].map((i) => Number(match[i]));
+  const lastDay = new Date(Date.UTC(Number(match[3]), month + 1, 0)).getUTCDate();
+  // Date.UTC would roll 31-Feb over into March: refuse what no calendar has.
+  if (dayOfMonth < 1 || dayOfMonth > lastDay || hour > 23 || minute > 59 || second > 60 || zoneHours > 23 || zoneMinutes > 59) {
+    throw new ImapSyntaxError("Invalid date-time");
+  }
   const offset = (match[7] === "-" ? -1 : 1) * (Number(match[8]) * 60 + Number(match[9]));
   const utc = Date.UTC(Number(match[3]), month, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]));
   const date = new Date(utc - offset * 60_000);
@@ -30,6 +36,7 @@ export async function append(session: ImapSession, command: ImapCommand) {
     args.shift();
     internalDate = parseDateTime(dateToken.value.toString("latin1"));
   }
+  if (flags.filter((f) => !f.startsWith("\\")).length > MAX_KEYWORDS) throw new ImapError("NO", `At most ${MAX_KEYWORDS} keywords per message`, "LIMIT");
   const message = args.shift();
   if (message?.type !== "string" || args.length) throw new ImapSyntaxError("APPEND takes a mailbox, optional flags and date, and the message as a literal");
   const raw = message.value;

@@ -3,6 +3,7 @@
 import { asAtom, formatUidSet, untagged, type ImapCommand } from "../protocol";
 import { ImapError, type ImapSession } from "../session";
 import { mailboxName, resolveMessages } from "./util";
+import { asImapError } from "./mailboxes";
 
 async function transfer(session: ImapSession, command: ImapCommand, byUid: boolean, moving: boolean) {
   const selected = session.selected!;
@@ -12,7 +13,7 @@ async function transfer(session: ImapSession, command: ImapCommand, byUid: boole
   if (!target) throw new ImapError("NO", "No such mailbox", "TRYCREATE");
   const uids = messages.map((m) => m.uid);
   if (!uids.length) return session.finish(command.tag, "OK", `${moving ? "MOVE" : "COPY"} completed, nothing to do`, undefined, { allowExpunge: byUid });
-  const result = moving ? await session.store.messages.move(selected.mailboxId, uids, target.id) : await session.store.messages.copy(selected.mailboxId, uids, target.id);
+  const result = await (moving ? session.store.messages.move(selected.mailboxId, uids, target.id) : session.store.messages.copy(selected.mailboxId, uids, target.id)).catch(asImapError);
   const code = result.pairs.length
     ? `COPYUID ${result.uidValidity} ${formatUidSet(result.pairs.map(([source]) => source))} ${formatUidSet(result.pairs.map(([, copy]) => copy))}`
     : undefined;

@@ -3,7 +3,7 @@
 // message at a time, and written as they are ready so a big FETCH never sits in memory.
 import type { Envelope, MimePart } from "@/lib/mime/analyze";
 import { fetchSection, parseFetchAttributes, renderBodyStructure, renderEnvelope, responseName, rfc822Section, setsSeen, needsMessageBytes, type FetchAttribute } from "../fetch";
-import { asAtom, asList, list, literal, ResponseBuilder, ImapSyntaxError, type ImapCommand } from "../protocol";
+import { asAtom, asList, list, ImapSyntaxError, type ImapCommand } from "../protocol";
 import type { ImapSession } from "../session";
 import { resolveMessages } from "./util";
 
@@ -54,7 +54,10 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     const content = contents.get(state.contentId);
     const structure = content ? (JSON.parse(content.bodyStructure) as MimePart) : null;
     const raw = wantsBytes && content ? await session.store.readMessage(content.blobHash) : null;
+    // Items as pieces written one after the other: a section is a view into the message
+    // bytes and goes to the socket as it is, never copied into a response buffer.
     const items: (string | Buffer)[] = [];
+    const section = (bytes: Buffer) => [`{${bytes.length}}\r\n`, bytes];
     for (const attribute of attributes) {
       switch (attribute.kind) {
         case "UID":
@@ -82,15 +85,21 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
         case "RFC822":
         case "RFC822.HEADER":
         case "RFC822.TEXT":
-          items.push(attribute.kind, literal(fetchSection(raw!, structure!, rfc822Section(attribute.kind))));
+          items.push(attribute.kind, ...section(fetchSection(raw!, structure!, rfc822Section(attribute.kind))));
           break;
         case "BODY[]":
-          items.push(responseName(attribute), literal(fetchSection(raw!, structure!, attribute.section, attribute.partial)));
+          items.push(responseName(attribute), ...section(fetchSection(raw!, structure!, attribute.section, attribute.partial)));
           break;
       }
     }
     if (newlySeen.has(uid) && !attributes.some((a) => a.kind === "FLAGS")) items.push("FLAGS", list(state.flags));
-    session.write(new ResponseBuilder().add(`* ${seq} FETCH `).add(list(items)).crlf().toBuffer());
+    session.write(`* ${seq} FETCH (`);
+    items.forEach((item, i) => {
+      // A literal's "{n}\r\n" is followed by its bytes directly; everything else by a space.
+      if (i > 0 && !(typeof items[i - 1] === "string" && (items[i - 1] as string).endsWith("}\r\n"))) session.write(" ");
+      session.write(item);
+    });
+    session.write(")\r\n");
     await session.connection.drained();
   }
   // Never an EXPUNGE in answer to a FETCH by sequence number (RFC 3501 §7.4.1).

@@ -10,7 +10,7 @@ import { mailboxName, wireName } from "./util";
 /** Store refusals in IMAP's words. */
 export function asImapError(error: unknown): never {
   if (error instanceof StoreError) {
-    const code = error.code === "not-found" ? "NONEXISTENT" : error.code === "exists" ? "ALREADYEXISTS" : "CANNOT";
+    const code = error.code === "not-found" ? "NONEXISTENT" : error.code === "exists" ? "ALREADYEXISTS" : error.code === "invalid" ? "LIMIT" : "CANNOT";
     throw new ImapError("NO", error.message, code);
   }
   throw error;
@@ -80,13 +80,39 @@ async function setSubscription(session: ImapSession, command: ImapCommand, subsc
 export const subscribe = (session: ImapSession, command: ImapCommand) => setSubscription(session, command, true);
 export const unsubscribe = (session: ImapSession, command: ImapCommand) => setSubscription(session, command, false);
 
-/** LIST wildcards: "*" matches anything, "%" anything but the delimiter. */
+const MAX_PATTERN_LENGTH = 1024;
+
+/**
+ * LIST wildcards (RFC 3501 §6.3.8): "*" matches anything, "%" anything but the delimiter.
+ * Dynamic programming over pattern × name, so no pattern can make it backtrack: a regex
+ * built from "*a*a*a*…c" took seconds on one long name and stopped the whole server.
+ */
+export function globMatch(pattern: string, name: string): boolean {
+  let previous = new Uint8Array(name.length + 1);
+  previous[0] = 1;
+  for (const c of pattern) {
+    const current = new Uint8Array(name.length + 1);
+    if (c === "*" || c === "%") {
+      let reachable = 0;
+      for (let j = 0; j <= name.length; j++) {
+        if (c === "%" && j > 0 && name[j - 1] === "/") reachable = 0;
+        reachable |= previous[j];
+        current[j] = reachable;
+      }
+    } else {
+      for (let j = 0; j < name.length; j++) if (previous[j] && name[j] === c) current[j + 1] = 1;
+    }
+    previous = current;
+  }
+  return previous[name.length] === 1;
+}
+
 function patternMatcher(reference: string, pattern: string): (name: string) => boolean {
   const full = reference + pattern;
-  const source = full.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/%/g, "[^/]*");
-  const regex = new RegExp(`^${source}$`, "s");
-  const inboxRegex = new RegExp(`^${source}$`, "is");
-  return (name) => regex.test(name) || ((name === "INBOX" || name.startsWith("INBOX/")) && inboxRegex.test(name));
+  if (full.length > MAX_PATTERN_LENGTH) throw new ImapError("BAD", "Pattern too long");
+  // INBOX is case-insensitive, also as the start of a pattern.
+  const normalized = /^inbox(?=\/|$)/i.test(full) ? `INBOX${full.slice(5)}` : full;
+  return (name) => globMatch(normalized, name);
 }
 
 function attributes(mailbox: MailboxInfo, all: MailboxInfo[], subscribedFlag: boolean): string[] {

@@ -91,14 +91,18 @@ function headerKey(name: string, needle: string): Key {
   };
 }
 
+/** Nesting of NOT, OR and lists: deeper is no search a person makes, and recursion has limits. */
+const MAX_SEARCH_DEPTH = 64;
+
 /** Parses one search key (and what it takes) from the front of tokens. */
-function parseKey(tokens: ImapToken[], session: ImapSession): Key {
+function parseKey(tokens: ImapToken[], session: ImapSession, depth = 0): Key {
+  if (depth > MAX_SEARCH_DEPTH) throw new ImapSyntaxError("Search criteria nested too deeply", { code: "LIMIT" });
   const token = tokens.shift();
   if (!token) throw new ImapSyntaxError("Missing search key");
   if (token.type === "list") {
     const inner = [...token.items];
     const keys: Key[] = [];
-    while (inner.length) keys.push(parseKey(inner, session));
+    while (inner.length) keys.push(parseKey(inner, session, depth + 1));
     return async (m, c) => {
       for (const key of keys) if (!(await key(m, c))) return false;
       return true;
@@ -175,12 +179,12 @@ function parseKey(tokens: ImapToken[], session: ImapSession): Key {
       return (m, c) => contains(set, m.uid, c.session.selected!.maxUid);
     }
     case "NOT": {
-      const inner = parseKey(tokens, session);
+      const inner = parseKey(tokens, session, depth + 1);
       return not(inner);
     }
     case "OR": {
-      const a = parseKey(tokens, session);
-      const b = parseKey(tokens, session);
+      const a = parseKey(tokens, session, depth + 1);
+      const b = parseKey(tokens, session, depth + 1);
       return async (m, c) => (await a(m, c)) || (await b(m, c));
     }
     default: {

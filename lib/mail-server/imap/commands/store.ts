@@ -2,6 +2,7 @@
 import { asAtom, asList, list, untagged, ImapSyntaxError, type ImapCommand, type ImapToken } from "../protocol";
 import { ImapError, type ImapSession } from "../session";
 import { parseFlags, resolveMessages } from "./util";
+import { asImapError } from "./mailboxes";
 
 async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const selected = session.selected!;
@@ -15,7 +16,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const flags = parseFlags(tokens);
   const mode = match[1] === "+" ? "add" : match[1] === "-" ? "remove" : "set";
   const uids = messages.map((m) => m.uid);
-  const { changed } = uids.length ? await session.store.messages.setFlags(selected.mailboxId, uids, mode, flags) : { changed: [] };
+  const { changed } = uids.length ? await session.store.messages.setFlags(selected.mailboxId, uids, mode, flags).catch(asImapError) : { changed: [] };
   for (const state of changed) selected.noteOwnChange(state.uid, state.modSeq);
   if (!match[2]) {
     // Every message named gets its flags back, changed or not.

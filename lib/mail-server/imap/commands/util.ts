@@ -52,8 +52,11 @@ export function parseFlags(tokens: ImapToken[]): string[] {
       if (!known) throw new ImapSyntaxError(`Unknown system flag ${flag.slice(0, 30)}`);
       return known;
     }
-    // flag-keyword is an atom (RFC 3501 §9): no "]"; and the store keeps at most 100 characters.
-    if (flag.includes("]") || flag.length > 100) throw new ImapSyntaxError("Invalid keyword");
+    // flag-keyword is an atom (RFC 3501 §9): no atom-specials or "]"; the store keeps at most 100 characters.
+    if (/[(){ %*"\\\]\x00-\x1f\x7f]/.test(flag) || flag.length > 100) throw new ImapSyntaxError("Invalid keyword");
     return flag;
   });
 }
+
+/** Keywords one message may carry (the store's limit). */
+export const MAX_KEYWORDS = 64;
