@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crlf, ImapClient, startImapServer, textMessage, untaggedOf, type ImapTestServer, type TestAccount } from "../helpers/imap";
 
-const BASE_CAPABILITIES = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "SPECIAL-USE", "CHILDREN", "APPENDLIMIT=1048576"];
+const BASE_CAPABILITIES = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "SPECIAL-USE", "CHILDREN", "CONDSTORE", "STATUS=SIZE", "APPENDLIMIT=1048576"];
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
@@ -176,7 +176,7 @@ describe("IMAP protocol (raw socket)", () => {
   });
 
   describe("SELECT, EXAMINE and FETCH, exactly", () => {
-    it("answers SELECT with FLAGS, PERMANENTFLAGS, EXISTS, RECENT 0, UNSEEN, UIDVALIDITY, UIDNEXT and [READ-WRITE]", async () => {
+    it("answers SELECT with FLAGS, PERMANENTFLAGS, EXISTS, RECENT 0, UNSEEN, UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ and [READ-WRITE]", async () => {
       const inbox = (await t.store.folders.get(bob.id, "INBOX"))!;
       const client = await t.connect({ account: bob });
       const select = await client.command("SELECT INBOX");
@@ -188,6 +188,7 @@ describe("IMAP protocol (raw socket)", () => {
         "* OK [UNSEEN 2] First unseen",
         `* OK [UIDVALIDITY ${inbox.uidValidity}] UIDs valid`,
         "* OK [UIDNEXT 4] Predicted next UID",
+        `* OK [HIGHESTMODSEQ ${inbox.highestModSeq}] Highest`,
       ]);
       expect([select.status, select.code]).toEqual(["OK", "READ-WRITE"]);
 

@@ -70,8 +70,17 @@ export class ImapSession implements Session {
     return this.enabled.has("UTF8=ACCEPT");
   }
 
+  /** RFC 7162 §3.1: on once the client used any CONDSTORE feature; then every FETCH carries MODSEQ. */
+  get condstore(): boolean {
+    return this.enabled.has("CONDSTORE");
+  }
+
+  enableCondstore() {
+    this.enabled.add("CONDSTORE");
+  }
+
   capabilities(): string[] {
-    const caps = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "SPECIAL-USE", "CHILDREN", `APPENDLIMIT=${this.config.maxMessageSize}`];
+    const caps = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "SPECIAL-USE", "CHILDREN", "CONDSTORE", "STATUS=SIZE", `APPENDLIMIT=${this.config.maxMessageSize}`];
     if (this.state === "not-authenticated") {
       if (this.context.tls && !this.connection.secure) caps.push("STARTTLS");
       if (this.passwordsAllowed) caps.push("AUTH=PLAIN", "AUTH=LOGIN");
@@ -90,7 +99,7 @@ export class ImapSession implements Session {
    */
   async finish(tag: string, status: Status, text: string, code?: string, options: { allowExpunge?: boolean; withUid?: boolean } = {}) {
     if (this.selected) {
-      for (const update of await this.selected.sync({ allowExpunge: options.allowExpunge ?? true, withUid: options.withUid ?? false, withModSeq: false })) this.write(update);
+      for (const update of await this.selected.sync({ allowExpunge: options.allowExpunge ?? true, withUid: options.withUid ?? false, withModSeq: this.condstore })) this.write(update);
     }
     this.write(tagged(tag, status, text, code));
   }

@@ -35,7 +35,7 @@ export async function id(session: ImapSession, command: ImapCommand) {
   await session.finish(command.tag, "OK", "ID completed");
 }
 
-const ENABLEABLE = new Set(["UTF8=ACCEPT"]);
+const ENABLEABLE = new Set(["UTF8=ACCEPT", "CONDSTORE"]);
 
 export async function enable(session: ImapSession, command: ImapCommand) {
   if (!command.args.length) throw new ImapSyntaxError("ENABLE needs at least one capability");

@@ -18,16 +18,31 @@ export function formatInternalDate(date: Date): string {
 /** A list's items, or the one item or macro (ALL, FAST, FULL) given alone. */
 function attributeTexts(command: ImapCommand): string | string[] {
   const spec = command.args[1];
-  if (!spec || command.args.length > 2) throw new ImapSyntaxError("FETCH takes a message set and data items");
+  if (!spec || command.args.length > 3) throw new ImapSyntaxError("FETCH takes a message set, data items and optional modifiers");
   return spec.type === "list" ? asList(spec).map(asAtom) : asAtom(spec);
+}
+
+/** FETCH modifiers (RFC 4466): CHANGEDSINCE (RFC 7162 §3.1.4.1). */
+function changedSince(command: ImapCommand): bigint | null {
+  const modifiers = command.args[2];
+  if (!modifiers) return null;
+  const items = asList(modifiers);
+  if (items.length !== 2 || asAtom(items[0]).toUpperCase() !== "CHANGEDSINCE" || !/^\d{1,19}$/.test(asAtom(items[1]))) {
+    throw new ImapSyntaxError("Unknown FETCH modifier");
+  }
+  return BigInt(asAtom(items[1]));
 }
 
 async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const selected = session.selected!;
   const messages = resolveMessages(session, asAtom(command.args[0]), byUid);
   const attributes: FetchAttribute[] = parseFetchAttributes(attributeTexts(command));
+  const since = changedSince(command);
   if (byUid && !attributes.some((a) => a.kind === "UID")) attributes.unshift({ kind: "UID" });
-  const states = await session.store.messages.byUids(selected.mailboxId, messages.map((m) => m.uid));
+  if (since !== null || attributes.some((a) => a.kind === "MODSEQ")) session.enableCondstore();
+  if (since !== null && !attributes.some((a) => a.kind === "MODSEQ")) attributes.push({ kind: "MODSEQ" });
+  let states = await session.store.messages.byUids(selected.mailboxId, messages.map((m) => m.uid));
+  if (since !== null) states = states.filter((state) => state.modSeq > since);
   const byUidMap = new Map(states.map((s) => [s.uid, s]));
 
   // Reading a body marks the message \Seen (not in EXAMINE, not with PEEK).
@@ -93,6 +108,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
       }
     }
     if (newlySeen.has(uid) && !attributes.some((a) => a.kind === "FLAGS")) items.push("FLAGS", list(state.flags));
+    if (newlySeen.has(uid) && session.condstore && !attributes.some((a) => a.kind === "MODSEQ")) items.push("MODSEQ", `(${state.modSeq})`);
     session.write(`* ${seq} FETCH (`);
     items.forEach((item, i) => {
       // A literal's "{n}\r\n" is followed by its bytes directly; everything else by a space.

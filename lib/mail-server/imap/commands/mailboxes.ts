@@ -18,7 +18,13 @@ export function asImapError(error: unknown): never {
 
 async function open(session: ImapSession, command: ImapCommand, readOnly: boolean) {
   const name = mailboxName(session, command.args[0]);
-  if (command.args.length !== 1) throw new ImapSyntaxError("SELECT takes one mailbox name");
+  if (command.args.length > 2) throw new ImapSyntaxError("SELECT takes a mailbox name and optional parameters");
+  if (command.args[1]) {
+    for (const parameter of asList(command.args[1])) {
+      if (asAtom(parameter).toUpperCase() !== "CONDSTORE") throw new ImapSyntaxError("Unknown SELECT parameter");
+      session.enableCondstore();
+    }
+  }
   // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1).
   await session.select(null);
   const mailbox = await session.store.folders.get(session.user!.accountId, name);
@@ -39,6 +45,8 @@ async function open(session: ImapSession, command: ImapCommand, readOnly: boolea
   if (firstUnseen >= 0) session.write(untagged("OK", `[UNSEEN ${firstUnseen + 1}] First unseen`));
   session.write(untagged("OK", `[UIDVALIDITY ${mailbox.uidValidity}] UIDs valid`));
   session.write(untagged("OK", `[UIDNEXT ${mailbox.uidNext}] Predicted next UID`));
+  // RFC 7162 §3.1.2.1: with every SELECT of a mailbox that keeps MODSEQs.
+  session.write(untagged("OK", `[HIGHESTMODSEQ ${mailbox.highestModSeq}] Highest`));
   await session.finish(command.tag, "OK", `${readOnly ? "EXAMINE" : "SELECT"} completed`, readOnly ? "READ-ONLY" : "READ-WRITE");
 }
 
@@ -159,7 +167,9 @@ export async function status(session: ImapSession, command: ImapCommand) {
     UIDVALIDITY: String(mailbox.uidValidity),
     UNSEEN: String(mailbox.unseenCount),
     SIZE: String(mailbox.totalBytes),
+    HIGHESTMODSEQ: String(mailbox.highestModSeq),
   };
+  if (items.includes("HIGHESTMODSEQ")) session.enableCondstore();
   const out: string[] = [];
   for (const item of items) {
     if (!(item in values)) throw new ImapSyntaxError(`Unknown STATUS item ${item.slice(0, 30)}`);

@@ -178,6 +178,18 @@ function parseKey(tokens: ImapToken[], session: ImapSession, depth = 0): Key {
       const set = parseSequenceSet(asAtom(tokens.shift()));
       return (m, c) => contains(set, m.uid, c.session.selected!.maxUid);
     }
+    case "MODSEQ": {
+      // MODSEQ [entry-name entry-type] mod-sequence (RFC 7162 §3.1.5); entries are all alike here.
+      if (tokens[0]?.type === "string") {
+        tokens.shift();
+        asAtom(tokens.shift());
+      }
+      const text = asAtom(tokens.shift());
+      if (!/^\d{1,19}$/.test(text)) throw new ImapSyntaxError("MODSEQ takes a number");
+      const floor = BigInt(text);
+      session.enableCondstore();
+      return (m) => m.modSeq >= floor;
+    }
     case "NOT": {
       const inner = parseKey(tokens, session, depth + 1);
       return not(inner);
@@ -196,6 +208,10 @@ function parseKey(tokens: ImapToken[], session: ImapSession, depth = 0): Key {
       throw new ImapSyntaxError(`Unknown search key ${word.slice(0, 30)}`);
     }
   }
+}
+
+function mentionsModSeq(tokens: ImapToken[]): boolean {
+  return tokens.some((token) => (token.type === "atom" && token.value.toUpperCase() === "MODSEQ") || (token.type === "list" && mentionsModSeq(token.items)));
 }
 
 async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
@@ -219,6 +235,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     headers: new Map(),
   };
   const found: number[] = [];
+  let highest = 0n;
   for (const state of states) {
     let match = true;
     for (const key of keys) {
@@ -227,9 +244,14 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
         break;
       }
     }
-    if (match) found.push(byUid ? state.uid : context.seqOf.get(state.uid)!);
+    if (match) {
+      found.push(byUid ? state.uid : context.seqOf.get(state.uid)!);
+      if (state.modSeq > highest) highest = state.modSeq;
+    }
   }
-  session.write(untagged("SEARCH", ...found.map(String)));
+  // Criteria naming MODSEQ get the highest MODSEQ of the matches with the result (RFC 7162 §3.1.5).
+  const modSeq = mentionsModSeq(command.args) && found.length ? [`(MODSEQ ${highest})`] : [];
+  session.write(untagged("SEARCH", ...found.map(String), ...modSeq));
   await session.finish(command.tag, "OK", "SEARCH completed", undefined, { allowExpunge: byUid, withUid: byUid });
 }
 

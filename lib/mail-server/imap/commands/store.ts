@@ -1,5 +1,5 @@
 // STORE and UID STORE (RFC 3501 §6.4.6): FLAGS, +FLAGS, -FLAGS, each with .SILENT.
-import { asAtom, asList, list, untagged, ImapSyntaxError, type ImapCommand, type ImapToken } from "../protocol";
+import { asAtom, asList, formatUidSet, list, untagged, ImapSyntaxError, type ImapCommand, type ImapToken } from "../protocol";
 import { ImapError, type ImapSession } from "../session";
 import { parseFlags, resolveMessages } from "./util";
 import { asImapError } from "./mailboxes";
@@ -7,7 +7,19 @@ import { asImapError } from "./mailboxes";
 async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const selected = session.selected!;
   if (selected.readOnly) throw new ImapError("NO", "Mailbox is read-only", "READ-ONLY");
-  const [setToken, itemToken, ...flagTokens] = command.args;
+  const args = [...command.args];
+  const setToken = args.shift();
+  // STORE modifiers (RFC 4466): UNCHANGEDSINCE (RFC 7162 §3.1.3).
+  let unchangedSince: bigint | undefined;
+  if (args[0]?.type === "list") {
+    const modifiers = asList(args.shift());
+    if (modifiers.length !== 2 || asAtom(modifiers[0]).toUpperCase() !== "UNCHANGEDSINCE" || !/^\d{1,19}$/.test(asAtom(modifiers[1]))) {
+      throw new ImapSyntaxError("Unknown STORE modifier");
+    }
+    unchangedSince = BigInt(asAtom(modifiers[1]));
+    session.enableCondstore();
+  }
+  const [itemToken, ...flagTokens] = args;
   const messages = resolveMessages(session, asAtom(setToken), byUid);
   const item = asAtom(itemToken).toUpperCase();
   const match = /^([+-]?)FLAGS(\.SILENT)?$/.exec(item);
@@ -16,17 +28,24 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const flags = parseFlags(tokens);
   const mode = match[1] === "+" ? "add" : match[1] === "-" ? "remove" : "set";
   const uids = messages.map((m) => m.uid);
-  const { changed } = uids.length ? await session.store.messages.setFlags(selected.mailboxId, uids, mode, flags).catch(asImapError) : { changed: [] };
+  const { changed, modified } = uids.length
+    ? await session.store.messages.setFlags(selected.mailboxId, uids, mode, flags, unchangedSince).catch(asImapError)
+    : { changed: [], modified: [] };
   for (const state of changed) selected.noteOwnChange(state.uid, state.modSeq);
-  if (!match[2]) {
-    // Every message named gets its flags back, changed or not.
-    for (const state of await session.store.messages.byUids(selected.mailboxId, uids)) {
-      const items: (string | Buffer)[] = ["FLAGS", list(state.flags)];
-      if (byUid) items.push("UID", String(state.uid));
-      session.write(untagged(String(selected.seqOf(state.uid)), "FETCH", list(items)));
-    }
+  const changedUids = new Set(changed.map((state) => state.uid));
+  const failed = new Set(modified);
+  // Every message named gets its flags back, changed or not; with .SILENT only the MODSEQ of
+  // those changed, when CONDSTORE is on (RFC 7162 §3.1.3).
+  for (const state of await session.store.messages.byUids(selected.mailboxId, uids)) {
+    if (failed.has(state.uid)) continue;
+    const items: (string | Buffer)[] = [];
+    if (!match[2]) items.push("FLAGS", list(state.flags));
+    if (byUid) items.push("UID", String(state.uid));
+    if (session.condstore && (!match[2] || changedUids.has(state.uid))) items.push("MODSEQ", `(${state.modSeq})`);
+    if (items.length > (byUid ? 2 : 0)) session.write(untagged(String(selected.seqOf(state.uid)), "FETCH", list(items)));
   }
-  await session.finish(command.tag, "OK", "STORE completed", undefined, { allowExpunge: byUid, withUid: byUid });
+  const code = modified.length ? `MODIFIED ${formatUidSet(byUid ? modified : modified.map((uid) => selected.seqOf(uid)))}` : undefined;
+  await session.finish(command.tag, "OK", modified.length ? "Conditional STORE failed for some messages" : "STORE completed", code, { allowExpunge: byUid, withUid: byUid });
 }
 
 export const store = (session: ImapSession, command: ImapCommand) => run(session, command, false);
