@@ -20,10 +20,10 @@ interface Migration {
 const LEDGER = `CREATE TABLE IF NOT EXISTS "_app_migrations" (
   "name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "appliedAt" TEXT NOT NULL)`;
 
-export function listMigrations(provider: Config["databaseProvider"]): Migration[] {
+export function listMigrations(provider: Config["databaseProvider"], through?: string): Migration[] {
   const dir = path.join(MIGRATIONS_DIR, provider);
   return readdirSync(dir)
-    .filter((name) => /^\d{4}_/.test(name))
+    .filter((name) => /^\d{4}_/.test(name) && (through === undefined || name <= through))
     .sort()
     .map((name) => {
       const sql = readFileSync(path.join(dir, name, "migration.sql"), "utf8");
@@ -58,6 +58,11 @@ function migrateSqlite(config: Config, migrations: Migration[]): string[] {
   }
   try {
     db.pragma("journal_mode = WAL");
+    // Prisma rebuilds a SQLite table to change it (create new, copy, DROP old, rename). With
+    // foreign keys on, DROP TABLE would first delete every row and cascade to the messages
+    // that reference it; the PRAGMA in the generated script can't help inside a transaction.
+    // So keys are off while migrating, and checked before the commit.
+    db.pragma("foreign_keys = OFF");
     db.exec(LEDGER);
     // IMMEDIATE takes the write lock first, so two processes starting together apply each migration once.
     db.exec("BEGIN IMMEDIATE");
@@ -69,6 +74,8 @@ function migrateSqlite(config: Config, migrations: Migration[]): string[] {
         db.exec(migration.sql);
         record.run(migration.name, migration.checksum, new Date().toISOString());
       }
+      const violations = db.pragma("foreign_key_check") as unknown[];
+      if (violations.length) throw new Error(`migration left ${violations.length} rows whose references are broken`);
       db.exec("COMMIT");
       return todo.map((m) => m.name);
     } catch (error) {
@@ -114,8 +121,11 @@ async function migratePostgres(config: Config, migrations: Migration[]): Promise
   }
 }
 
-/** Brings the database to the latest schema; returns the names of the migrations it applied. */
-export async function applyMigrations(config: Config): Promise<string[]> {
-  const migrations = listMigrations(config.databaseProvider);
+/**
+ * Brings the database to the latest schema (or to the migration named `through`, which the
+ * migration tests use to put data in an old schema); returns the names of those it applied.
+ */
+export async function applyMigrations(config: Config, through?: string): Promise<string[]> {
+  const migrations = listMigrations(config.databaseProvider, through);
   return config.databaseProvider === "sqlite" ? migrateSqlite(config, migrations) : migratePostgres(config, migrations);
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Mailbox" ADD COLUMN     "recentUid" INTEGER NOT NULL DEFAULT 1;
