@@ -83,7 +83,8 @@ describe("imapflow against our IMAP server", () => {
     expect(messages[0].envelope?.messageId).toBe("<plain@remote.test>");
     expect(messages[0].envelope?.from?.[0]).toMatchObject({ name: "Alice", address: "alice@remote.test" });
     expect(messages[0].envelope?.to?.[0].address).toBe(account.address);
-    expect([...(messages[0].flags ?? [])]).toEqual(["\\Seen"]);
+    // mailboxOpen is a SELECT, the first: the messages are \Recent for this session.
+    expect([...(messages[0].flags ?? [])]).toEqual(["\\Seen", "\\Recent"]);
     expect(messages[0].source?.equals(plain)).toBe(true);
     expect(messages[0].size).toBe(plain.length);
     expect(messages[0].internalDate).toBeInstanceOf(Date);
@@ -99,7 +100,7 @@ describe("imapflow against our IMAP server", () => {
     expect(structure.childNodes?.[1].encoding).toBe("base64");
     // Fetching the source (BODY.PEEK[]) leaves \Seen alone.
     const peeked = await client.fetchOne("2", { flags: true });
-    expect(peeked && [...(peeked.flags ?? [])]).toEqual([]);
+    expect(peeked && [...(peeked.flags ?? [])]).toEqual(["\\Recent"]);
     await client.logout();
   });
 
@@ -127,9 +128,9 @@ describe("imapflow against our IMAP server", () => {
     expect(await client.messageFlagsSet("3", ["\\Flagged", "\\Answered"], { uid: true })).toBe(true);
     const flags = (await collect(client.fetch("1:*", { uid: true, flags: true }))).map((m) => [m.uid, [...(m.flags ?? [])].sort()]);
     expect(flags).toEqual([
-      [1, ["$Important", "\\Seen"]],
-      [2, ["$Important"]],
-      [3, ["\\Answered", "\\Flagged"]],
+      [1, ["$Important", "\\Recent", "\\Seen"]],
+      [2, ["$Important", "\\Recent"]],
+      [3, ["\\Answered", "\\Flagged", "\\Recent"]],
     ]);
     await client.logout();
   });
@@ -199,7 +200,7 @@ describe("imapflow against our IMAP server", () => {
     expect(appended && [appended.uid, appended.uidValidity]).toEqual([1, BigInt(sent.uidValidity)]);
     await client.mailboxOpen("Sent");
     const message = await client.fetchOne("1", { uid: true, flags: true, internalDate: true, source: true }, { uid: true });
-    expect(message && [...message.flags!].sort()).toEqual(["$Sent", "\\Seen"]);
+    expect(message && [...message.flags!].sort()).toEqual(["$Sent", "\\Recent", "\\Seen"]);
     expect(message && (message.internalDate as Date).toISOString()).toBe(date.toISOString());
     expect(message && message.source?.equals(raw)).toBe(true);
     // APPENDLIMIT tells imapflow the ceiling, so an oversized draft fails before upload and the session lives on.
@@ -243,7 +244,7 @@ describe("imapflow against our IMAP server", () => {
     await t.put(account, two);
     const client = await session(account);
     const status = await statusOf(client, "INBOX", { messages: true, unseen: true, uidNext: true, uidValidity: true, recent: true });
-    expect(status).toMatchObject({ path: "INBOX", messages: 2, unseen: 1, uidNext: 3, recent: 0 });
+    expect(status).toMatchObject({ path: "INBOX", messages: 2, unseen: 1, uidNext: 3, recent: 2 });
     expect(status.uidValidity).toBe(BigInt((await t.store.folders.get(account.id, "INBOX"))!.uidValidity));
     await client.logout();
   });

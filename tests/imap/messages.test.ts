@@ -45,7 +45,8 @@ describe.each(PROVIDERS)("IMAP message commands on %s", (provider) => {
     const ENVELOPE =
       '("Thu, 26 Nov 2026 10:00:00 +0000" "First message" (("Alice" NIL "alice" "remote.test")) (("Alice" NIL "alice" "remote.test")) ' +
       '(("Alice" NIL "alice" "remote.test")) ((NIL NIL "bob" "example.test")) NIL NIL NIL "<first@remote.test>")';
-    const FAST = `FLAGS (\\Flagged $Work) INTERNALDATE "26-Nov-2026 10:00:00 +0000" RFC822.SIZE ${FIRST.length}`;
+    // EXAMINE shows \Recent (nobody has selected the mailbox yet) without claiming it.
+    const FAST = `FLAGS (\\Flagged $Work \\Recent) INTERNALDATE "26-Nov-2026 10:00:00 +0000" RFC822.SIZE ${FIRST.length}`;
     const BODY = '("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 28 2)';
 
     it("fetches FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY and UID", async () => {
@@ -75,13 +76,13 @@ describe.each(PROVIDERS)("IMAP message commands on %s", (provider) => {
       const header = FIRST.subarray(0, split).toString();
       const text = FIRST.subarray(split).toString();
       expect((await client.ok("FETCH 1 (RFC822.HEADER)")).untagged).toEqual([`* 1 FETCH (RFC822.HEADER ${lit(header)})`]);
-      expect((await client.ok("FETCH 1 (FLAGS)")).untagged).toEqual(["* 1 FETCH (FLAGS ())"]);
+      expect((await client.ok("FETCH 1 (FLAGS)")).untagged).toEqual(["* 1 FETCH (FLAGS (\\Recent))"]);
       expect((await client.ok("FETCH 1 (BODY.PEEK[])")).untagged).toEqual([`* 1 FETCH (BODY[] ${lit(FIRST)})`]);
-      expect((await client.ok("FETCH 1 (FLAGS)")).untagged).toEqual(["* 1 FETCH (FLAGS ())"]);
-      expect((await client.ok("FETCH 1 (RFC822.TEXT)")).untagged).toEqual([`* 1 FETCH (RFC822.TEXT ${lit(text)} FLAGS (\\Seen))`]);
+      expect((await client.ok("FETCH 1 (FLAGS)")).untagged).toEqual(["* 1 FETCH (FLAGS (\\Recent))"]);
+      expect((await client.ok("FETCH 1 (RFC822.TEXT)")).untagged).toEqual([`* 1 FETCH (RFC822.TEXT ${lit(text)} FLAGS (\\Seen \\Recent))`]);
       expect((await client.ok("FETCH 1 (RFC822)")).untagged).toEqual([`* 1 FETCH (RFC822 ${lit(FIRST)})`]);
       const second = await client.ok("UID FETCH 2 (BODY[HEADER.FIELDS (Subject)])");
-      expect(second.untagged).toEqual([`* 2 FETCH (UID 2 BODY[HEADER.FIELDS (SUBJECT)] ${lit("Subject: message 2\r\n\r\n")} FLAGS (\\Seen))`]);
+      expect(second.untagged).toEqual([`* 2 FETCH (UID 2 BODY[HEADER.FIELDS (SUBJECT)] ${lit("Subject: message 2\r\n\r\n")} FLAGS (\\Seen \\Recent))`]);
       await client.logout();
     });
 
@@ -90,9 +91,9 @@ describe.each(PROVIDERS)("IMAP message commands on %s", (provider) => {
       await client.ok("EXAMINE INBOX");
       expect((await client.ok("FETCH 2:3,5 (UID)")).untagged).toEqual(["* 2 FETCH (UID 2)", "* 3 FETCH (UID 3)", "* 5 FETCH (UID 5)"]);
       expect((await client.ok("FETCH * (UID)")).untagged).toEqual(["* 5 FETCH (UID 5)"]);
-      expect((await client.ok("UID FETCH 4:* (FLAGS)")).untagged).toEqual(["* 4 FETCH (UID 4 FLAGS ())", "* 5 FETCH (UID 5 FLAGS ())"]);
+      expect((await client.ok("UID FETCH 4:* (FLAGS)")).untagged).toEqual(["* 4 FETCH (UID 4 FLAGS (\\Recent))", "* 5 FETCH (UID 5 FLAGS (\\Recent))"]);
       // "n:*" with n past the last UID still names the last message (RFC 3501 §6.4.8).
-      expect((await client.ok("UID FETCH 9:* (FLAGS)")).untagged).toEqual(["* 5 FETCH (UID 5 FLAGS ())"]);
+      expect((await client.ok("UID FETCH 9:* (FLAGS)")).untagged).toEqual(["* 5 FETCH (UID 5 FLAGS (\\Recent))"]);
       await client.logout();
     });
   });
@@ -101,21 +102,21 @@ describe.each(PROVIDERS)("IMAP message commands on %s", (provider) => {
     it("sets, adds and removes flags and keywords, answers with FETCH FLAGS unless .SILENT, with UID in UID STORE", async () => {
       const { client } = await withMessages(3);
       await client.ok("SELECT INBOX");
-      expect((await client.ok("STORE 1 FLAGS (\\Seen \\Flagged)")).untagged).toEqual(["* 1 FETCH (FLAGS (\\Seen \\Flagged))"]);
+      expect((await client.ok("STORE 1 FLAGS (\\Seen \\Flagged)")).untagged).toEqual(["* 1 FETCH (FLAGS (\\Seen \\Flagged \\Recent))"]);
       expect((await client.ok("STORE 1:2 +FLAGS (\\Answered $Label1)")).untagged).toEqual([
-        "* 1 FETCH (FLAGS (\\Seen \\Answered \\Flagged $Label1))",
-        "* 2 FETCH (FLAGS (\\Answered $Label1))",
+        "* 1 FETCH (FLAGS (\\Seen \\Answered \\Flagged $Label1 \\Recent))",
+        "* 2 FETCH (FLAGS (\\Answered $Label1 \\Recent))",
       ]);
-      expect((await client.ok("STORE 1 -FLAGS (\\Flagged $label1)")).untagged).toEqual(["* 1 FETCH (FLAGS (\\Seen \\Answered))"]);
+      expect((await client.ok("STORE 1 -FLAGS (\\Flagged $label1)")).untagged).toEqual(["* 1 FETCH (FLAGS (\\Seen \\Answered \\Recent))"]);
       expect((await client.ok("STORE 2 +FLAGS.SILENT (\\Draft)")).untagged).toEqual([]);
-      expect((await client.ok("UID STORE 2:3 -FLAGS (\\Answered)")).untagged).toEqual(["* 2 FETCH (FLAGS (\\Draft $Label1) UID 2)", "* 3 FETCH (FLAGS () UID 3)"]);
+      expect((await client.ok("UID STORE 2:3 -FLAGS (\\Answered)")).untagged).toEqual(["* 2 FETCH (FLAGS (\\Draft $Label1 \\Recent) UID 2)", "* 3 FETCH (FLAGS (\\Recent) UID 3)"]);
       expect((await client.ok("UID STORE 3 FLAGS.SILENT (\\Deleted)")).untagged).toEqual([]);
       // Without parentheses, a single flag.
-      expect((await client.ok("STORE 3 +FLAGS \\Seen")).untagged).toEqual(["* 3 FETCH (FLAGS (\\Seen \\Deleted))"]);
+      expect((await client.ok("STORE 3 +FLAGS \\Seen")).untagged).toEqual(["* 3 FETCH (FLAGS (\\Seen \\Deleted \\Recent))"]);
       expect((await client.ok("FETCH 1:3 (FLAGS)")).untagged).toEqual([
-        "* 1 FETCH (FLAGS (\\Seen \\Answered))",
-        "* 2 FETCH (FLAGS (\\Draft $Label1))",
-        "* 3 FETCH (FLAGS (\\Seen \\Deleted))",
+        "* 1 FETCH (FLAGS (\\Seen \\Answered \\Recent))",
+        "* 2 FETCH (FLAGS (\\Draft $Label1 \\Recent))",
+        "* 3 FETCH (FLAGS (\\Seen \\Deleted \\Recent))",
       ]);
       expect((await client.ok("STATUS INBOX (UNSEEN)")).untagged).toEqual(["* STATUS INBOX (UNSEEN 1)"]);
       // A new keyword is permanent: a new SELECT lists it.
@@ -151,7 +152,7 @@ describe.each(PROVIDERS)("IMAP message commands on %s", (provider) => {
       await client.ok("STORE 1:3 +FLAGS.SILENT (\\Deleted)");
       const result = await client.ok("UID EXPUNGE 2:4");
       expect(applyExpunges([1, 2, 3, 4], result.untagged)).toEqual([1, 4]);
-      expect((await client.ok("FETCH 1:* (UID FLAGS)")).untagged).toEqual(["* 1 FETCH (UID 1 FLAGS (\\Deleted))", "* 2 FETCH (UID 4 FLAGS ())"]);
+      expect((await client.ok("FETCH 1:* (UID FLAGS)")).untagged).toEqual(["* 1 FETCH (UID 1 FLAGS (\\Deleted \\Recent))", "* 2 FETCH (UID 4 FLAGS (\\Recent))"]);
       await client.logout();
     });
 
@@ -196,17 +197,18 @@ describe.each(PROVIDERS)("IMAP message commands on %s", (provider) => {
       const inbox = (await t.store.folders.get(account.id, "INBOX"))!;
       const self = await client.ok("COPY 2 INBOX");
       expect(self.code).toBe(`COPYUID ${inbox.uidValidity} 2 4`);
-      expect(self.untagged).toEqual(["* 4 EXISTS"]);
-      expect((await client.ok("FETCH 4 (UID FLAGS)")).untagged).toEqual(["* 4 FETCH (UID 4 FLAGS (\\Seen $Work))"]);
+      // The copy is recent for this session, like the three it claimed at SELECT (RFC 3501 §6.4.7).
+      expect(self.untagged).toEqual(["* 4 EXISTS", "* 4 RECENT"]);
+      expect((await client.ok("FETCH 4 (UID FLAGS)")).untagged).toEqual(["* 4 FETCH (UID 4 FLAGS (\\Seen $Work \\Recent))"]);
 
       const missing = await client.command("COPY 1 Nowhere");
       expect([missing.status, missing.code]).toEqual(["NO", "TRYCREATE"]);
       await client.ok("EXAMINE Archive");
       expect((await client.ok("FETCH 1:* (UID FLAGS)")).untagged).toEqual([
-        "* 1 FETCH (UID 1 FLAGS (\\Seen $Work))",
-        "* 2 FETCH (UID 2 FLAGS ())",
-        "* 3 FETCH (UID 3 FLAGS ())",
-        "* 4 FETCH (UID 4 FLAGS ())",
+        "* 1 FETCH (UID 1 FLAGS (\\Seen $Work \\Recent))",
+        "* 2 FETCH (UID 2 FLAGS (\\Recent))",
+        "* 3 FETCH (UID 3 FLAGS (\\Recent))",
+        "* 4 FETCH (UID 4 FLAGS (\\Recent))",
       ]);
       await client.logout();
     });
@@ -240,7 +242,7 @@ describe.each(PROVIDERS)("IMAP message commands on %s", (provider) => {
       expect([result.status, result.code]).toEqual(["OK", `APPENDUID ${sent.uidValidity} 1`]);
       await client.ok("EXAMINE Sent");
       expect((await client.ok("FETCH 1 (FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])")).untagged).toEqual([
-        `* 1 FETCH (FLAGS (\\Seen \\Draft $Sent) INTERNALDATE "17-Jul-1996 09:44:25 +0000" RFC822.SIZE ${message.length} BODY[] ${lit(message)})`,
+        `* 1 FETCH (FLAGS (\\Seen \\Draft $Sent \\Recent) INTERNALDATE "17-Jul-1996 09:44:25 +0000" RFC822.SIZE ${message.length} BODY[] ${lit(message)})`,
       ]);
       await client.logout();
     });
@@ -252,9 +254,9 @@ describe.each(PROVIDERS)("IMAP message commands on %s", (provider) => {
       const result = await client.append("INBOX", textMessage("fast"), { nonSync: true });
       expect(result.status).toBe("OK");
       expect(result.code).toMatch(/^APPENDUID \d+ 2$/);
-      expect(result.untagged).toEqual(["* 2 EXISTS"]);
+      expect(result.untagged).toEqual(["* 2 EXISTS", "* 2 RECENT"]);
       const fetched = (await client.ok("FETCH 2 (FLAGS INTERNALDATE)")).untagged[0];
-      expect(fetched).toMatch(/^\* 2 FETCH \(FLAGS \(\) INTERNALDATE "\d\d-\w{3}-\d{4} \d\d:\d\d:\d\d \+0000"\)$/);
+      expect(fetched).toMatch(/^\* 2 FETCH \(FLAGS \(\\Recent\) INTERNALDATE "\d\d-\w{3}-\d{4} \d\d:\d\d:\d\d \+0000"\)$/);
       const date = /INTERNALDATE "([^"]+)"/.exec(fetched)![1];
       const parsed = Date.parse(date.replace(/^(\d+)-(\w+)-(\d+) /, "$2 $1 $3 ").replace(" +0000", " GMT"));
       expect(Math.abs(parsed - before)).toBeLessThan(60_000);
@@ -372,7 +374,10 @@ describe("SEARCH (SQLite)", () => {
     ["KEYWORD $Work", "1"],
     ["KEYWORD $work", "1"],
     ["UNKEYWORD $Work", "2 3"],
-    ["RECENT", ""],
+    // This session selected INBOX first: every message is recent for it.
+    ["RECENT", "1 2 3"],
+    ["NEW", "2 3"],
+    ["OLD", ""],
   ])("matches flags: SEARCH %s → %s", async (criteria, expected) => {
     expect(await search(criteria)).toBe(expected);
   });

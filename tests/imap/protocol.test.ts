@@ -455,8 +455,8 @@ describe("IMAP protocol (raw socket)", () => {
       expect((await b.ok("NOOP")).untagged).toEqual(["* 2 EXPUNGE"]);
       expect((await b.ok("FETCH 2 (UID)")).untagged).toEqual(["* 2 FETCH (UID 3)"]);
       expect((await b.ok("NOOP")).untagged).toEqual([]);
-      // A saw B's flag change as FETCH FLAGS at its next command.
-      expect((await a.ok("NOOP")).untagged).toEqual(["* 2 FETCH (FLAGS (\\Flagged))"]);
+      // A saw B's flag change as FETCH FLAGS at its next command; A, which selected first, also sees \Recent.
+      expect((await a.ok("NOOP")).untagged).toEqual(["* 2 FETCH (FLAGS (\\Flagged \\Recent))"]);
       await a.logout();
       await b.logout();
     });
@@ -471,7 +471,8 @@ describe("IMAP protocol (raw socket)", () => {
       await a.ok("STORE 1 +FLAGS.SILENT (\\Deleted)");
       await a.ok("EXPUNGE");
       await t.deliver(account.address, textMessage("by smtp", { to: account.address }));
-      expect((await a.ok("NOOP")).untagged).toEqual(["* 1 EXISTS"]);
+      // A selected first and hears of the delivery first: it is recent for A (m1, expunged, no longer counts).
+      expect((await a.ok("NOOP")).untagged).toEqual(["* 1 EXISTS", "* 1 RECENT"]);
 
       // B still numbers the expunged message: the new one is its second.
       const fetch = await b.ok("FETCH 1 (FLAGS)");
@@ -482,7 +483,7 @@ describe("IMAP protocol (raw socket)", () => {
       // A message appended and expunged before B looks: B hears nothing at all.
       await a.ok("SELECT Archive");
       await b.ok("SELECT Archive");
-      expect((await a.append("Archive", textMessage("ephemeral"), { flags: "(\\Deleted)" })).untagged).toEqual(["* 1 EXISTS"]);
+      expect((await a.append("Archive", textMessage("ephemeral"), { flags: "(\\Deleted)" })).untagged).toEqual(["* 1 EXISTS", "* 1 RECENT"]);
       expect((await a.ok("EXPUNGE")).untagged).toEqual(["* 1 EXPUNGE"]);
       const quiet = await b.ok("NOOP");
       expect(quiet.untagged).toEqual([]);
@@ -498,9 +499,10 @@ describe("IMAP protocol (raw socket)", () => {
       const b = await t.connect({ account });
       await a.ok("SELECT INBOX");
       await b.ok("EXAMINE INBOX");
-      expect((await a.append("INBOX", textMessage("appended by a"))).untagged).toEqual(["* 2 EXISTS"]);
+      // A (read-write) claims the new messages as \Recent; B (EXAMINE) claims nothing, so gets no RECENT.
+      expect((await a.append("INBOX", textMessage("appended by a"))).untagged).toEqual(["* 2 EXISTS", "* 2 RECENT"]);
       expect((await b.ok("NOOP")).untagged).toEqual(["* 2 EXISTS"]);
-      expect((await a.ok("COPY 1:2 INBOX")).untagged).toEqual(["* 4 EXISTS"]);
+      expect((await a.ok("COPY 1:2 INBOX")).untagged).toEqual(["* 4 EXISTS", "* 4 RECENT"]);
       expect((await b.ok("NOOP")).untagged).toEqual(["* 4 EXISTS"]);
       expect((await b.ok("UID FETCH 3:* (UID)")).untagged).toEqual(["* 3 FETCH (UID 3)", "* 4 FETCH (UID 4)"]);
       await a.logout();
@@ -545,11 +547,13 @@ describe("IMAP protocol (raw socket)", () => {
       const start = Date.now();
       expect(await idler.response(1000)).toBe("* 3 EXISTS");
       expect(Date.now() - start).toBeLessThan(1000);
+      // The idler selected first: m1, m2 and the delivery are all recent for it.
+      expect(await idler.response(1000)).toBe("* 3 RECENT");
 
       await other.ok("STORE 1 +FLAGS.SILENT (\\Flagged)");
-      expect(await idler.response(1000)).toBe("* 1 FETCH (FLAGS (\\Flagged))");
+      expect(await idler.response(1000)).toBe("* 1 FETCH (FLAGS (\\Flagged \\Recent))");
       await other.ok("STORE 2 +FLAGS.SILENT (\\Deleted)");
-      expect(await idler.response(1000)).toBe("* 2 FETCH (FLAGS (\\Deleted))");
+      expect(await idler.response(1000)).toBe("* 2 FETCH (FLAGS (\\Deleted \\Recent))");
       await other.ok("EXPUNGE");
       expect(await idler.response(1000)).toBe("* 2 EXPUNGE");
 
