@@ -177,7 +177,9 @@ describe("IMAP mailbox commands", () => {
     await t.put(account, sizes[2]);
     const inbox = (await t.store.folders.get(account.id, "INBOX"))!;
     const total = sizes.reduce((sum, m) => sum + m.length, 0);
-    const expected = `* STATUS INBOX (MESSAGES 3 RECENT 0 UIDNEXT 4 UIDVALIDITY ${inbox.uidValidity} UNSEEN 2 SIZE ${total})`;
+    // Nobody has selected INBOX: all three are recent. After this session's SELECT they carry \Recent
+    // in this session, so STATUS RECENT, "the number of messages with the \Recent flag set" (RFC 3501 §7.2.4), stays 3.
+    const expected = `* STATUS INBOX (MESSAGES 3 RECENT 3 UIDNEXT 4 UIDVALIDITY ${inbox.uidValidity} UNSEEN 2 SIZE ${total})`;
     expect((await client.ok("STATUS INBOX (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN SIZE)")).untagged).toEqual([expected]);
     await client.ok("SELECT INBOX");
     expect((await client.ok("STATUS inbox (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN SIZE)")).untagged).toEqual([expected]);

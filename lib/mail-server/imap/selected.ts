@@ -9,6 +9,8 @@ import { untagged, list } from "./protocol";
 export class SelectedMailbox {
   /** UIDs in sequence order: uids[seq - 1]. */
   uids: number[];
+  /** Messages this session is the first to see (\Recent, RFC 3501 §2.3.2). */
+  readonly recent = new Set<number>();
   /** Expunged elsewhere, still numbered for the client until announced. */
   private readonly pendingExpunges = new Set<number>();
   /** Flags changed elsewhere, with the MODSEQ of the change. */
@@ -65,6 +67,18 @@ export class SelectedMailbox {
     if (pending !== undefined && pending <= modSeq) this.pendingFlags.delete(uid);
   }
 
+  /** Flags as this session shows them: \Recent is per session, not stored. */
+  flagsOf(uid: number, stored: string[]): string[] {
+    return this.recent.has(uid) ? [...stored, "\\Recent"] : stored;
+  }
+
+  /** Takes the recent messages among these UIDs (read-only sessions take none). */
+  async claimRecent(uids: number[]) {
+    if (this.readOnly || !uids.length) return;
+    const first = await this.store.folders.claimRecent(this.mailboxId, uids.reduce((a, b) => Math.max(a, b), 0));
+    for (const uid of uids) if (uid >= first) this.recent.add(uid);
+  }
+
   /** This session expunged these: renumber now (the command reports them itself). */
   removeOwnExpunges(uids: number[]): number[] {
     const seqs: number[] = [];
@@ -72,6 +86,7 @@ export class SelectedMailbox {
       const seq = this.seqOf(uid);
       if (!seq) continue;
       this.uids.splice(seq - 1, 1);
+      this.recent.delete(uid);
       this.pendingExpunges.delete(uid);
       this.pendingFlags.delete(uid);
       seqs.push(seq);
@@ -108,6 +123,7 @@ export class SelectedMailbox {
         const seq = this.seqOf(uid);
         if (!seq) continue;
         this.uids.splice(seq - 1, 1);
+        this.recent.delete(uid);
         this.pendingFlags.delete(uid);
         out.push(untagged(String(seq), "EXPUNGE"));
       }
@@ -121,6 +137,9 @@ export class SelectedMailbox {
           this.known.set(message.uid, message.modSeq);
         }
         out.push(untagged(String(this.uids.length), "EXISTS"));
+        const before = this.recent.size;
+        await this.claimRecent(added.map((m) => m.uid));
+        if (this.recent.size !== before) out.push(untagged(String(this.recent.size), "RECENT"));
       }
     }
     if (this.pendingFlags.size) {
@@ -131,7 +150,7 @@ export class SelectedMailbox {
         const states = (await this.store.messages.list(this.mailboxId, lowest - 1)).filter((m) => uids.includes(m.uid));
         for (const state of states) {
           this.known.set(state.uid, state.modSeq);
-          const items = [`FLAGS`, list(state.flags)];
+          const items = [`FLAGS`, list(this.flagsOf(state.uid, state.flags))];
           if (options.withUid) items.unshift("UID", String(state.uid));
           if (options.withModSeq) items.push("MODSEQ", `(${state.modSeq})`);
           out.push(untagged(String(this.seqOf(state.uid)), "FETCH", list(items)));

@@ -17,6 +17,7 @@ export interface MailboxInfo {
   subscribed: boolean;
   uidValidity: number;
   uidNext: number;
+  recentUid: number;
   highestModSeq: bigint;
   messageCount: number;
   unseenCount: number;
@@ -30,13 +31,14 @@ interface MailboxRow {
   subscribed: number | boolean;
   uidValidity: number;
   uidNext: number;
+  recentUid: number;
   highestModSeq: number | string;
   messageCount: number;
   unseenCount: number;
   totalBytes: number | string;
 }
 
-const COLUMNS = `"id", "name", "specialUse", "subscribed", "uidValidity", "uidNext", "highestModSeq", "messageCount", "unseenCount", "totalBytes"`;
+const COLUMNS = `"id", "name", "specialUse", "subscribed", "uidValidity", "uidNext", "recentUid", "highestModSeq", "messageCount", "unseenCount", "totalBytes"`;
 
 function toInfo(row: MailboxRow): MailboxInfo {
   return {
@@ -46,6 +48,7 @@ function toInfo(row: MailboxRow): MailboxInfo {
     subscribed: Boolean(row.subscribed),
     uidValidity: row.uidValidity,
     uidNext: row.uidNext,
+    recentUid: row.recentUid,
     highestModSeq: BigInt(row.highestModSeq),
     messageCount: row.messageCount,
     unseenCount: row.unseenCount,
@@ -171,6 +174,31 @@ export class Folders {
       }
     });
     this.events.emit("change", { kind: "mailboxes", accountId });
+  }
+
+  /**
+   * Claims the \Recent messages up to throughUid (RFC 3501 §2.3.2): UIDs from the returned
+   * one to throughUid are recent for the caller, and for no later session. Messages after
+   * throughUid stay for whoever learns of them first.
+   */
+  async claimRecent(mailboxId: number, throughUid: number): Promise<number> {
+    return this.sql.transaction(async (tx) => {
+      // FOR UPDATE: two sessions selecting at once must not both take the same messages.
+      const lock = tx.dialect === "postgresql" ? " FOR UPDATE" : "";
+      const [row] = await tx.query<{ recentUid: number }>(`SELECT "recentUid" FROM "Mailbox" WHERE "id" = ?${lock}`, [mailboxId]);
+      if (!row) throw new StoreError("not-found", "no such mailbox");
+      if (row.recentUid <= throughUid) await tx.query(`UPDATE "Mailbox" SET "recentUid" = ? WHERE "id" = ?`, [throughUid + 1, mailboxId]);
+      return row.recentUid;
+    });
+  }
+
+  /** How many messages no session has seen as \Recent yet (STATUS RECENT). */
+  async recentCount(mailboxId: number): Promise<number> {
+    const [row] = await this.sql.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS "n" FROM "MailboxMessage" m JOIN "Mailbox" b ON b."id" = m."mailboxId" WHERE m."mailboxId" = ? AND m."uid" >= b."recentUid"`,
+      [mailboxId],
+    );
+    return Number(row?.n ?? 0);
   }
 
   async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {

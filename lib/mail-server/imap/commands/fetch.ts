@@ -79,7 +79,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
           items.push("UID", String(uid));
           break;
         case "FLAGS":
-          items.push("FLAGS", list(state.flags));
+          items.push("FLAGS", list(selected.flagsOf(uid, state.flags)));
           break;
         case "INTERNALDATE":
           items.push("INTERNALDATE", `"${formatInternalDate(state.internalDate)}"`);
@@ -107,7 +107,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
           break;
       }
     }
-    if (newlySeen.has(uid) && !attributes.some((a) => a.kind === "FLAGS")) items.push("FLAGS", list(state.flags));
+    if (newlySeen.has(uid) && !attributes.some((a) => a.kind === "FLAGS")) items.push("FLAGS", list(selected.flagsOf(uid, state.flags)));
     if (newlySeen.has(uid) && session.condstore && !attributes.some((a) => a.kind === "MODSEQ")) items.push("MODSEQ", `(${state.modSeq})`);
     session.write(`* ${seq} FETCH (`);
     items.forEach((item, i) => {

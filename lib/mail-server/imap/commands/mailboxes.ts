@@ -32,6 +32,12 @@ async function open(session: ImapSession, command: ImapCommand, readOnly: boolea
   const messages = await session.store.messages.list(mailbox.id);
   const selected = new SelectedMailbox(session.store, mailbox.id, session.user!.accountId, mailbox.name, readOnly, mailbox.uidValidity, messages.map((m) => m.uid));
   for (const message of messages) selected.noteOwnChange(message.uid, message.modSeq);
+  if (readOnly) {
+    // EXAMINE shows what is recent without taking it from the next session.
+    for (const message of messages) if (message.uid >= mailbox.recentUid) selected.recent.add(message.uid);
+  } else {
+    await selected.claimRecent(messages.map((m) => m.uid));
+  }
   await session.select(selected);
 
   const keywords = new Set<string>();
@@ -40,7 +46,7 @@ async function open(session: ImapSession, command: ImapCommand, readOnly: boolea
   session.write(untagged("FLAGS", wireList(flags)));
   session.write(untagged("OK", `[PERMANENTFLAGS ${readOnly ? "()" : `(${[...flags, "\\*"].join(" ")})`}] Flags permitted`));
   session.write(untagged(String(messages.length), "EXISTS"));
-  session.write(untagged("0", "RECENT"));
+  session.write(untagged(String(selected.recent.size), "RECENT"));
   const firstUnseen = messages.findIndex((m) => !m.flags.includes("\\Seen"));
   if (firstUnseen >= 0) session.write(untagged("OK", `[UNSEEN ${firstUnseen + 1}] First unseen`));
   session.write(untagged("OK", `[UIDVALIDITY ${mailbox.uidValidity}] UIDs valid`));
@@ -162,7 +168,12 @@ export async function status(session: ImapSession, command: ImapCommand) {
   if (!mailbox) throw new ImapError("NO", "No such mailbox", "NONEXISTENT");
   const values: Record<string, string> = {
     MESSAGES: String(mailbox.messageCount),
-    RECENT: "0",
+    // The selected mailbox's recent messages are this session's (RFC 3501 §7.2.4); elsewhere, those nobody has seen.
+    RECENT: !items.includes("RECENT")
+      ? "0"
+      : session.selected?.mailboxId === mailbox.id
+        ? String(session.selected.recent.size)
+        : String(await session.store.folders.recentCount(mailbox.id)),
     UIDNEXT: String(mailbox.uidNext),
     UIDVALIDITY: String(mailbox.uidValidity),
     UNSEEN: String(mailbox.unseenCount),

@@ -131,11 +131,11 @@ function parseKey(tokens: ImapToken[], session: ImapSession, depth = 0): Key {
     case "UNKEYWORD":
       return not(hasFlag(arg()));
     case "RECENT":
+      return (m, c) => c.session.selected!.recent.has(m.uid);
     case "NEW":
-      // \Recent is not kept (no session is ever the first to see a message): nothing is recent.
-      return () => false;
+      return (m, c) => c.session.selected!.recent.has(m.uid) && !m.flags.includes("\\Seen");
     case "OLD":
-      return () => true;
+      return (m, c) => !c.session.selected!.recent.has(m.uid);
     case "FROM":
     case "TO":
     case "CC":

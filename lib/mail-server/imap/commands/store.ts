@@ -39,7 +39,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   for (const state of await session.store.messages.byUids(selected.mailboxId, uids)) {
     if (failed.has(state.uid)) continue;
     const items: (string | Buffer)[] = [];
-    if (!match[2]) items.push("FLAGS", list(state.flags));
+    if (!match[2]) items.push("FLAGS", list(selected.flagsOf(state.uid, state.flags)));
     if (byUid) items.push("UID", String(state.uid));
     if (session.condstore && (!match[2] || changedUids.has(state.uid))) items.push("MODSEQ", `(${state.modSeq})`);
     if (items.length > (byUid ? 2 : 0)) session.write(untagged(String(selected.seqOf(state.uid)), "FETCH", list(items)));
