@@ -2,13 +2,14 @@
 // with accounts made on demand, a raw-socket IMAP client that sends bytes exactly as given and
 // reads whole responses (literals included), an ImapFlow factory (the webmail's own client
 // library), delivery through SMTP with nodemailer, and direct appends for fixtures.
-import net from "node:net";
-import tls from "node:tls";
+import type net from "node:net";
+import type tls from "node:tls";
 import { ImapFlow } from "imapflow";
 import type { Config } from "@/lib/config";
 import { startMailServer, type RunningMailServer } from "@/lib/mail-server";
 import type { MailStore } from "@/lib/mail-server/store";
 import { analyzeMessage } from "@/lib/mime/analyze";
+import { RawSocketClient } from "./raw-socket-client";
 import { DEFAULT_ENV, nodemailerTransport } from "./smtp";
 import { testConfig, type Provider } from "./store";
 
@@ -212,38 +213,17 @@ export interface TaggedResult {
  * complete response, reading the literals the server announces ("{n}\r\n" + n bytes) as part of
  * it. Nothing is interpreted or fixed on the way.
  */
-export class ImapClient {
-  private socket: net.Socket;
-  private buffer = Buffer.alloc(0);
-  private waiter: (() => void) | null = null;
+export class ImapClient extends RawSocketClient {
   private tagCounter = 0;
-  closed = false;
-  error: Error | null = null;
   /** The greeting line. */
   greeting = "";
 
   private constructor(socket: net.Socket) {
-    this.socket = socket;
-    this.attach(socket);
+    super(socket);
   }
 
-  static connect(port: number, options: { tls?: boolean; host?: string; timeoutMs?: number } = {}): Promise<ImapClient> {
-    const host = options.host ?? "127.0.0.1";
-    return new Promise((resolve, reject) => {
-      const socket = options.tls ? tls.connect({ port, host, rejectUnauthorized: false, servername: "localhost" }) : net.connect({ port, host });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`connect to ${host}:${port} timed out`));
-      }, options.timeoutMs ?? 5000);
-      socket.once(options.tls ? "secureConnect" : "connect", () => {
-        clearTimeout(timer);
-        resolve(new ImapClient(socket));
-      });
-      socket.once("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-    });
+  static async connect(port: number, options: { tls?: boolean; host?: string; timeoutMs?: number } = {}): Promise<ImapClient> {
+    return new ImapClient(await RawSocketClient.openSocket(port, { ...options, servername: "localhost" }));
   }
 
   /** Connects and reads the greeting, which must be "* OK". */
@@ -253,55 +233,6 @@ export class ImapClient {
     if (!greeting.startsWith("* OK ")) throw new Error(`expected an OK greeting, got ${greeting}`);
     client.greeting = greeting;
     return client;
-  }
-
-  private onData = (chunk: Buffer) => {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    this.wake();
-  };
-  private onClose = () => {
-    this.closed = true;
-    this.wake();
-  };
-  private onError = (error: Error) => {
-    this.error = error;
-    this.closed = true;
-    this.wake();
-  };
-
-  private attach(socket: net.Socket) {
-    socket.on("data", this.onData);
-    socket.on("end", this.onClose);
-    socket.on("close", this.onClose);
-    socket.on("error", this.onError);
-  }
-
-  private detach(socket: net.Socket) {
-    socket.off("data", this.onData);
-    socket.off("end", this.onClose);
-    socket.off("close", this.onClose);
-    socket.off("error", this.onError);
-  }
-
-  private wake() {
-    const waiter = this.waiter;
-    this.waiter = null;
-    waiter?.();
-  }
-
-  private waitForInput(deadline: number): Promise<boolean> {
-    const left = deadline - Date.now();
-    if (left <= 0) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        resolve(false);
-      }, left);
-      this.waiter = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-    });
   }
 
   /** Bytes received and not yet read as a response. */
@@ -407,13 +338,6 @@ export class ImapClient {
     return this.until(tag);
   }
 
-  /** Waits ms and returns whatever arrived unasked. */
-  async unsolicited(ms: number): Promise<string> {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline && !this.closed) await this.waitForInput(deadline);
-    return this.buffer.toString("utf8");
-  }
-
   /** Resolves once the peer has closed; throws if it has not within timeoutMs. Returns what arrived meanwhile. */
   async waitClosed(timeoutMs = 5000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
@@ -428,17 +352,8 @@ export class ImapClient {
   }
 
   /** The TLS handshake on this connection (after "OK" to STARTTLS); certificates are not checked. */
-  async startTls(): Promise<tls.TLSSocket> {
-    const plain = this.socket;
-    this.detach(plain);
-    const secure = tls.connect({ socket: plain, rejectUnauthorized: false, servername: "localhost" });
-    await new Promise<void>((resolve, reject) => {
-      secure.once("secureConnect", () => resolve());
-      secure.once("error", reject);
-    });
-    this.socket = secure;
-    this.attach(secure);
-    return secure;
+  startTls(): Promise<tls.TLSSocket> {
+    return this.upgradeTls("localhost");
   }
 
   async logout(): Promise<void> {
@@ -449,10 +364,6 @@ export class ImapClient {
       // already going away
     }
     this.destroy();
-  }
-
-  destroy() {
-    this.socket.destroy();
   }
 }
 

@@ -2,12 +2,13 @@
 // set of accounts, a raw-socket client that sends bytes exactly as given and reads whole
 // replies, a runner for Python (smtplib) scripts, and readers for what got stored.
 import { spawn } from "node:child_process";
-import net from "node:net";
-import tls from "node:tls";
+import type net from "node:net";
+import type tls from "node:tls";
 import nodemailer from "nodemailer";
 import type { Config } from "@/lib/config";
 import { startMailServer, type RunningMailServer } from "@/lib/mail-server";
 import type { MailStore } from "@/lib/mail-server/store";
+import { RawSocketClient } from "./raw-socket-client";
 import { testConfig, type Provider } from "./store";
 
 export const PASSWORDS: Record<string, string> = {
@@ -127,35 +128,13 @@ function parseReply(raw: string): Reply {
  * Talks SMTP byte by byte: write() sends exactly what it is given, reply() returns the next
  * complete reply (up to a final "NNN " line). Nothing is interpreted or fixed on the way.
  */
-export class SmtpClient {
-  private socket: net.Socket;
-  private buffer = Buffer.alloc(0);
-  private waiter: (() => void) | null = null;
-  /** The peer closed (or reset) the connection. */
-  closed = false;
-  error: Error | null = null;
-
+export class SmtpClient extends RawSocketClient {
   private constructor(socket: net.Socket) {
-    this.socket = socket;
-    this.attach(socket);
+    super(socket);
   }
 
-  static connect(port: number, host = "127.0.0.1", timeoutMs = 5000): Promise<SmtpClient> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`connect to ${host}:${port} timed out`));
-      }, timeoutMs);
-      socket.once("connect", () => {
-        clearTimeout(timer);
-        resolve(new SmtpClient(socket));
-      });
-      socket.once("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-    });
+  static async connect(port: number, host = "127.0.0.1", timeoutMs = 5000): Promise<SmtpClient> {
+    return new SmtpClient(await RawSocketClient.openSocket(port, { host, timeoutMs }));
   }
 
   /** Connects and reads the greeting, which must be 220. */
@@ -164,55 +143,6 @@ export class SmtpClient {
     const greeting = await client.reply();
     if (greeting.code !== 220) throw new Error(`expected a 220 greeting, got ${greeting.raw}`);
     return client;
-  }
-
-  private onData = (chunk: Buffer) => {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    this.wake();
-  };
-  private onClose = () => {
-    this.closed = true;
-    this.wake();
-  };
-  private onError = (error: Error) => {
-    this.error = error;
-    this.closed = true;
-    this.wake();
-  };
-
-  private attach(socket: net.Socket) {
-    socket.on("data", this.onData);
-    socket.on("end", this.onClose);
-    socket.on("close", this.onClose);
-    socket.on("error", this.onError);
-  }
-
-  private detach(socket: net.Socket) {
-    socket.off("data", this.onData);
-    socket.off("end", this.onClose);
-    socket.off("close", this.onClose);
-    socket.off("error", this.onError);
-  }
-
-  private wake() {
-    const waiter = this.waiter;
-    this.waiter = null;
-    waiter?.();
-  }
-
-  private waitForInput(deadline: number): Promise<boolean> {
-    const left = deadline - Date.now();
-    if (left <= 0) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        resolve(false);
-      }, left);
-      this.waiter = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-    });
   }
 
   /** Stops reading from the socket (a client that never reads its replies). */
@@ -280,25 +210,9 @@ export class SmtpClient {
     return rest;
   }
 
-  /** Waits ms and returns whatever arrived unasked (should be "" for a well-behaved server). */
-  async unsolicited(ms: number): Promise<string> {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline && !this.closed) await this.waitForInput(deadline);
-    return this.buffer.toString("utf8");
-  }
-
   /** The TLS handshake on this connection (after a 220 to STARTTLS); certificates are not checked. */
-  async startTls(): Promise<tls.TLSSocket> {
-    const plain = this.socket;
-    this.detach(plain);
-    const secure = tls.connect({ socket: plain, rejectUnauthorized: false, servername: "mx.example.test" });
-    await new Promise<void>((resolve, reject) => {
-      secure.once("secureConnect", () => resolve());
-      secure.once("error", reject);
-    });
-    this.socket = secure;
-    this.attach(secure);
-    return secure;
+  startTls(): Promise<tls.TLSSocket> {
+    return this.upgradeTls("mx.example.test");
   }
 
   /** EHLO, and the extension keywords it listed (upper case). */
@@ -330,10 +244,6 @@ export class SmtpClient {
       // already going away
     }
     this.destroy();
-  }
-
-  destroy() {
-    this.socket.destroy();
   }
 }
 
