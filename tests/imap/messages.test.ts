@@ -103,7 +103,10 @@ describe.each(PROVIDERS)("IMAP message commands on %s", (provider) => {
       const { client } = await withMessages(3);
       await client.ok("SELECT INBOX");
       expect((await client.ok("STORE 1 FLAGS (\\Seen \\Flagged)")).untagged).toEqual(["* 1 FETCH (FLAGS (\\Seen \\Flagged \\Recent))"]);
+      // A keyword new to the mailbox: FLAGS and PERMANENTFLAGS first (RFC 3501 §7.2.6), then the FETCHes.
       expect((await client.ok("STORE 1:2 +FLAGS (\\Answered $Label1)")).untagged).toEqual([
+        "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1)",
+        "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 \\*)] Flags permitted",
         "* 1 FETCH (FLAGS (\\Seen \\Answered \\Flagged $Label1 \\Recent))",
         "* 2 FETCH (FLAGS (\\Answered $Label1 \\Recent))",
       ]);

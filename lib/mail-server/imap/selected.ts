@@ -67,6 +67,29 @@ export class SelectedMailbox {
     if (pending !== undefined && pending <= modSeq) this.pendingFlags.delete(uid);
   }
 
+  /** Keywords the client has been told of in FLAGS (lower-cased → as written). */
+  private readonly announcedKeywords = new Map<string, string>();
+
+  /**
+   * FLAGS and PERMANENTFLAGS for the mailbox (at SELECT), or, given the flags of messages,
+   * the same two responses again when a keyword among them is new to the client: RFC 3501
+   * §7.2.6 wants the client told of the mailbox's flags before it sees them on a message.
+   */
+  flagResponses(flags: Iterable<string>, always = false): Buffer[] {
+    let added = false;
+    for (const flag of flags) {
+      if (flag.startsWith("\\") || this.announcedKeywords.has(flag.toLowerCase())) continue;
+      this.announcedKeywords.set(flag.toLowerCase(), flag);
+      added = true;
+    }
+    if (!added && !always) return [];
+    const all = ["\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft", ...this.announcedKeywords.values()];
+    return [
+      untagged("FLAGS", list(all)),
+      untagged("OK", `[PERMANENTFLAGS ${this.readOnly ? "()" : `(${[...all, "\\*"].join(" ")})`}] Flags permitted`),
+    ];
+  }
+
   /** Flags as this session shows them: \Recent is per session, not stored. */
   flagsOf(uid: number, stored: string[]): string[] {
     return this.recent.has(uid) ? [...stored, "\\Recent"] : stored;
@@ -132,6 +155,7 @@ export class SelectedMailbox {
       this.newMessages = false;
       const added = await this.store.messages.list(this.mailboxId, this.maxUid);
       if (added.length) {
+        out.push(...this.flagResponses(added.flatMap((m) => m.flags)));
         for (const message of added) {
           this.uids.push(message.uid);
           this.known.set(message.uid, message.modSeq);
@@ -148,6 +172,7 @@ export class SelectedMailbox {
       if (uids.length) {
         const lowest = uids.reduce((a, b) => Math.min(a, b));
         const states = (await this.store.messages.list(this.mailboxId, lowest - 1)).filter((m) => uids.includes(m.uid));
+        out.push(...this.flagResponses(states.flatMap((m) => m.flags)));
         for (const state of states) {
           this.known.set(state.uid, state.modSeq);
           const items = [`FLAGS`, list(this.flagsOf(state.uid, state.flags))];

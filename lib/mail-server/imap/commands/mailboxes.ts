@@ -40,11 +40,7 @@ async function open(session: ImapSession, command: ImapCommand, readOnly: boolea
   }
   await session.select(selected);
 
-  const keywords = new Set<string>();
-  for (const message of messages) for (const flag of message.flags) if (!flag.startsWith("\\")) keywords.add(flag);
-  const flags = ["\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft", ...keywords];
-  session.write(untagged("FLAGS", wireList(flags)));
-  session.write(untagged("OK", `[PERMANENTFLAGS ${readOnly ? "()" : `(${[...flags, "\\*"].join(" ")})`}] Flags permitted`));
+  for (const response of selected.flagResponses(messages.flatMap((m) => m.flags), true)) session.write(response);
   session.write(untagged(String(messages.length), "EXISTS"));
   session.write(untagged(String(selected.recent.size), "RECENT"));
   const firstUnseen = messages.findIndex((m) => !m.flags.includes("\\Seen"));

@@ -33,6 +33,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     : { changed: [], modified: [] };
   for (const state of changed) selected.noteOwnChange(state.uid, state.modSeq);
   const changedUids = new Set(changed.map((state) => state.uid));
+  for (const response of selected.flagResponses(changed.flatMap((state) => state.flags))) session.write(response);
   const failed = new Set(modified);
   // Every message named gets its flags back, changed or not; with .SILENT only the MODSEQ of
   // those changed, when CONDSTORE is on (RFC 7162 §3.1.3).
