@@ -56,6 +56,11 @@ function toInfo(row: MailboxRow): MailboxInfo {
   };
 }
 
+/** UIDVALIDITY must change whenever a name is re-created: creation time and row id only grow. */
+export function uidValidityFor(createdAt: Date, id: number): number {
+  return (Math.floor(createdAt.getTime() / 1000) + id) % 0x7fffffff || 1;
+}
+
 /** "inbox" → "INBOX"; "INBOX/Sub" keeps its case; checks what a name may contain. */
 export function normalizeMailboxName(name: string): string {
   const normalized = /^inbox$/i.test(name) ? "INBOX" : /^inbox\//i.test(name) ? `INBOX${name.slice(5)}` : name;
@@ -119,9 +124,7 @@ export class Folders {
            VALUES (?, ?, ?, ?, 0, 1, 1, 0, 0, 0, ?) RETURNING "id"`,
           [accountId, path, i === parts.length ? specialUse : "", true, now],
         );
-        // UIDVALIDITY must change whenever a name is re-created: time and row id only grow.
-        const uidValidity = (Math.floor(now.getTime() / 1000) + inserted.id) % 0x7fffffff || 1;
-        await tx.query(`UPDATE "Mailbox" SET "uidValidity" = ? WHERE "id" = ?`, [uidValidity, inserted.id]);
+        await tx.query(`UPDATE "Mailbox" SET "uidValidity" = ? WHERE "id" = ?`, [uidValidityFor(now, inserted.id), inserted.id]);
         id = inserted.id;
       }
       return id;

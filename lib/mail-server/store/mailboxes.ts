@@ -1,7 +1,7 @@
-// Mailboxes of an account. UIDVALIDITY must differ whenever a name is re-created, so it is
-// derived from the creation time plus the row id, both of which only grow.
+// The default mailboxes of a new account (created with Prisma, in the account's transaction);
+// everything else about mailboxes is in folders.ts.
 import type { Prisma } from "@/lib/db";
-import { StoreError } from "./errors";
+import { uidValidityFor } from "./folders";
 
 type Tx = Parameters<Parameters<Prisma["$transaction"]>[0]>[0] | Prisma;
 
@@ -14,20 +14,10 @@ export const DEFAULT_MAILBOXES: readonly { name: string; specialUse: string }[] 
   { name: "Archive", specialUse: "\\Archive" },
 ];
 
-const MAX_NAME_LENGTH = 1000;
-
-export async function createMailbox(tx: Tx, accountId: number, name: string, specialUse = "") {
-  if (!name || name.length > MAX_NAME_LENGTH || /[\x00-\x1f\x7f]/.test(name) || name.startsWith("/") || name.endsWith("/") || name.includes("//")) {
-    throw new StoreError("invalid", `"${name}" is not a valid mailbox name`);
-  }
-  const normalized = /^inbox$/i.test(name) ? "INBOX" : name;
-  const existing = await tx.mailbox.findUnique({ where: { accountId_name: { accountId, name: normalized } } });
-  if (existing) throw new StoreError("exists", `mailbox ${normalized} already exists`);
-  const created = await tx.mailbox.create({ data: { accountId, name: normalized, specialUse, uidValidity: 0 } });
-  const uidValidity = (Math.floor(created.createdAt.getTime() / 1000) + created.id) % 0x7fffffff || 1;
-  return tx.mailbox.update({ where: { id: created.id }, data: { uidValidity } });
-}
-
+/** The mailboxes every new account starts with, created inside the account's own transaction. */
 export async function createDefaultMailboxes(tx: Tx, accountId: number) {
-  for (const mailbox of DEFAULT_MAILBOXES) await createMailbox(tx, accountId, mailbox.name, mailbox.specialUse);
+  for (const { name, specialUse } of DEFAULT_MAILBOXES) {
+    const created = await tx.mailbox.create({ data: { accountId, name, specialUse, uidValidity: 0 } });
+    await tx.mailbox.update({ where: { id: created.id }, data: { uidValidity: uidValidityFor(created.createdAt, created.id) } });
+  }
 }
