@@ -2,18 +2,10 @@
 // analysis stored at delivery; bytes are read only for BODY[…] and RFC822 items, one
 // message at a time, and written as they are ready so a big FETCH never sits in memory.
 import type { Envelope, MimePart } from "@/lib/mime/analyze";
-import { fetchSection, parseFetchAttributes, renderBodyStructure, renderEnvelope, responseName, rfc822Section, setsSeen, needsMessageBytes, type FetchAttribute } from "../fetch";
+import { fetchSection, formatInternalDate, parseFetchAttributes, renderBodyStructure, renderEnvelope, responseName, rfc822Section, setsSeen, needsMessageBytes, type FetchAttribute } from "../fetch";
 import { asAtom, asList, list, ImapSyntaxError, type ImapCommand } from "../protocol";
 import type { ImapSession } from "../session";
 import { resolveMessages } from "./util";
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** "17-Jul-1996 02:44:25 +0000" (RFC 3501 date-time), in UTC. */
-export function formatInternalDate(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${pad(date.getUTCDate())}-${MONTHS[date.getUTCMonth()]}-${date.getUTCFullYear()} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
-}
 
 /** A list's items, or the one item or macro (ALL, FAST, FULL) given alone. */
 function attributeTexts(command: ImapCommand): string | string[] {
@@ -82,7 +74,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
           items.push("FLAGS", list(selected.flagsOf(uid, state.flags)));
           break;
         case "INTERNALDATE":
-          items.push("INTERNALDATE", `"${formatInternalDate(state.internalDate)}"`);
+          items.push("INTERNALDATE", formatInternalDate(state.internalDate));
           break;
         case "RFC822.SIZE":
           items.push("RFC822.SIZE", String(state.size));
