@@ -10,6 +10,14 @@ export const DELIMITER = "/";
 const MAX_NAME_LENGTH = 1000;
 const MAX_DEPTH = 32;
 
+/**
+ * Special uses (RFC 6154) a stored mailbox can carry. \All and \Flagged name virtual views
+ * of other mailboxes' messages, which the store doesn't keep, so no mailbox may claim them.
+ * Several mailboxes may share a use: RFC 6154 allows it, and every account starts with all
+ * five, so refusing would make CREATE … (USE …) fail everywhere.
+ */
+export const ASSIGNABLE_SPECIAL_USES: readonly string[] = ["\\Archive", "\\Drafts", "\\Junk", "\\Sent", "\\Trash"];
+
 export interface MailboxInfo {
   id: number;
   name: string;
@@ -106,9 +114,10 @@ export class Folders {
     return row ? toInfo(row) : null;
   }
 
-  /** Creates the mailbox and any missing parents (RFC 3501 §6.3.3). */
+  /** Creates the mailbox and any missing parents (RFC 3501 §6.3.3); only the mailbox itself gets specialUse. */
   async create(accountId: number, name: string, specialUse = ""): Promise<MailboxInfo> {
     const normalized = normalizeMailboxName(name);
+    if (specialUse && !ASSIGNABLE_SPECIAL_USES.includes(specialUse)) throw new StoreError("invalid", `${specialUse} is not a special use a mailbox can have`);
     const created = await this.sql.transaction(async (tx) => {
       const [existing] = await tx.query<{ id: number }>(`SELECT "id" FROM "Mailbox" WHERE "accountId" = ? AND "name" = ?`, [accountId, normalized]);
       if (existing) throw new StoreError("exists", `mailbox ${normalized} already exists`);
@@ -202,6 +211,15 @@ export class Folders {
       [mailboxId],
     );
     return Number(row?.n ?? 0);
+  }
+
+  /** Messages flagged \\Deleted and their bytes: what EXPUNGE would give back (RFC 9208 §4.2 STATUS DELETED, DELETED-STORAGE). */
+  async deletedUsage(mailboxId: number): Promise<{ messages: number; bytes: number }> {
+    const [row] = await this.sql.query<{ n: number | string; bytes: number | string | null }>(
+      `SELECT COUNT(*) AS "n", SUM(c."size") AS "bytes" FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? AND m."deleted" = ?`,
+      [mailboxId, true],
+    );
+    return { messages: Number(row?.n ?? 0), bytes: Number(row?.bytes ?? 0) };
   }
 
   async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {

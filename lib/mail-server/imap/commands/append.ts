@@ -1,8 +1,10 @@
-// APPEND (RFC 3501 §6.3.11) with UIDPLUS's APPENDUID (RFC 4315) and APPENDLIMIT (RFC 7889):
-// the message is analysed like delivered mail and stored durably before the OK.
+// APPEND (RFC 3501 §6.3.11) with UIDPLUS's APPENDUID (RFC 4315), APPENDLIMIT (RFC 7889),
+// QUOTA's OVERQUOTA (RFC 9208) and UTF8=ACCEPT's UTF8 (~{n}) form (RFC 6855 §4): the message is
+// analysed like delivered mail and stored durably before the OK.
 import { analyzeMessage } from "@/lib/mime/analyze";
-import { asList, ImapSyntaxError, type ImapCommand } from "../protocol";
+import { asList, ImapSyntaxError, type ImapCommand, type ImapToken } from "../protocol";
 import { ImapError, type ImapSession } from "../session";
+import { ensureRoom } from "./quota";
 import { mailboxName, parseFlags, MAX_KEYWORDS } from "./util";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -25,6 +27,24 @@ export function parseDateTime(text: string): Date {
   return date;
 }
 
+/**
+ * The message: a literal, or after ENABLE UTF8=ACCEPT "UTF8 (~{n}…)", the form that says its
+ * headers may hold raw UTF-8 (RFC 6855 §4). The bytes are stored as sent either way.
+ */
+function messageData(session: ImapSession, args: ImapToken[]): Buffer {
+  const [first, second] = args;
+  if (first?.type === "atom" && first.value.toUpperCase() === "UTF8") {
+    // RFC 6855 §4 defines this form only for sessions that enabled UTF8=ACCEPT.
+    if (!session.utf8) throw new ImapSyntaxError("APPEND UTF8 needs ENABLE UTF8=ACCEPT first");
+    const inner = second?.type === "list" ? second.items : [];
+    const message = inner[0];
+    if (inner.length !== 1 || message?.type !== "string" || !message.binary || args.length !== 2) throw new ImapSyntaxError("APPEND UTF8 takes one literal8 in parentheses: UTF8 (~{n})");
+    return message.value;
+  }
+  if (first?.type !== "string" || args.length !== 1) throw new ImapSyntaxError("APPEND takes a mailbox, optional flags and date, and the message as a literal");
+  return first.value;
+}
+
 export async function append(session: ImapSession, command: ImapCommand) {
   const args = [...command.args];
   const name = mailboxName(session, args.shift());
@@ -37,15 +57,12 @@ export async function append(session: ImapSession, command: ImapCommand) {
     internalDate = parseDateTime(dateToken.value.toString("latin1"));
   }
   if (flags.filter((f) => !f.startsWith("\\")).length > MAX_KEYWORDS) throw new ImapError("NO", `At most ${MAX_KEYWORDS} keywords per message`, "LIMIT");
-  const message = args.shift();
-  if (message?.type !== "string" || args.length) throw new ImapSyntaxError("APPEND takes a mailbox, optional flags and date, and the message as a literal");
-  const raw = message.value;
+  const raw = messageData(session, args);
   if (raw.length > session.config.maxMessageSize) throw new ImapError("NO", "Message too large", "TOOBIG");
   if (!raw.length) throw new ImapError("NO", "Empty message", "CANNOT");
   const mailbox = await session.store.folders.get(session.user!.accountId, name);
   if (!mailbox) throw new ImapError("NO", "No such mailbox", "TRYCREATE");
-  const usage = await session.store.accounts.usage(session.user!.accountId);
-  if (usage && usage.usedBytes + BigInt(raw.length) > usage.quotaBytes) throw new ImapError("NO", "Quota exceeded", "OVERQUOTA");
+  await ensureRoom(session, raw.length);
   const has = (flag: string) => flags.some((f) => f.toLowerCase() === flag.toLowerCase());
   const [result] = await session.store.append([
     {
