@@ -44,6 +44,8 @@ export interface Config {
   };
   tls: { certFile: string | null; keyFile: string | null };
   relayHost: Route | null;
+  /** RELAY_USER / RELAY_PASSWORD: AUTH at the smarthost. */
+  relayAuth: { user: string; password: string } | null;
   outboundRoutes: Map<string, Route>;
   plaintextAuth: PlaintextAuthPolicy;
   maxMessageSize: number;
@@ -97,6 +99,13 @@ export function parsePort(variable: string, value: string): number {
   const port = Number(value);
   if (port > 65535) throw new ConfigError(variable, `${port} is not a port number (0–65535)`);
   return port;
+}
+
+function relayAuth(user: string | undefined, password: string | undefined): Config["relayAuth"] {
+  if (!user && !password) return null;
+  if (!user) throw new ConfigError("RELAY_USER", "RELAY_PASSWORD is set but RELAY_USER is not");
+  if (!password) throw new ConfigError("RELAY_PASSWORD", "RELAY_USER is set but RELAY_PASSWORD is not");
+  return { user, password };
 }
 
 export function parseHostPort(variable: string, value: string): Route {
@@ -208,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
       keyFile: keyFile === null ? null : readableFile("TLS_KEY", keyFile),
     },
     relayHost: get("RELAY_HOST") ? parseHostPort("RELAY_HOST", get("RELAY_HOST")!) : null,
+    relayAuth: relayAuth(get("RELAY_USER"), get("RELAY_PASSWORD")),
     outboundRoutes,
     plaintextAuth: oneOf("PLAINTEXT_AUTH", get("PLAINTEXT_AUTH") ?? "loopback", ["loopback", "never", "always"] as const),
     maxMessageSize: parseSize("MAX_MESSAGE_SIZE", get("MAX_MESSAGE_SIZE") ?? "50M"),

@@ -8,13 +8,22 @@ import type { Listener } from "./net/listener";
 import { smtpListener } from "./smtp/server";
 import { imapListener } from "./imap/server";
 import { startAdminServer } from "./admin/http";
+import { OutboundQueue, type QueueOptions } from "./queue";
 
 /** The variable behind each listener, to name it when its port can't be had. */
-const VARIABLES: Record<string, string> = { smtp: "SMTP_PORT", imap: "IMAP_PORT", imaps: "IMAPS_PORT" };
-const PORT_KEYS: Record<string, keyof Config["ports"]> = { SMTP_PORT: "smtp", IMAP_PORT: "imap", IMAPS_PORT: "imaps", ADMIN_PORT: "admin" };
+const VARIABLES: Record<string, string> = { smtp: "SMTP_PORT", submission: "SUBMISSION_PORT", submissions: "SUBMISSIONS_PORT", imap: "IMAP_PORT", imaps: "IMAPS_PORT" };
+const PORT_KEYS: Record<string, keyof Config["ports"]> = {
+  SMTP_PORT: "smtp",
+  SUBMISSION_PORT: "submission",
+  SUBMISSIONS_PORT: "submissions",
+  IMAP_PORT: "imap",
+  IMAPS_PORT: "imaps",
+  ADMIN_PORT: "admin",
+};
 
 export interface RunningMailServer {
   store: MailStore;
+  queue: OutboundQueue;
   /** What listens where, for the start-up banner and for tests. */
   endpoints: { name: string; port: number }[];
   port(name: string): number;
@@ -25,6 +34,8 @@ export interface StartOptions {
   /** Bind every enabled listener to a port the OS picks (tests). */
   anyFreePort?: boolean;
   log?: (line: string) => void;
+  /** Outbound concurrency and SMTP timeouts (tests shorten the timeouts). */
+  queue?: Omit<QueueOptions, "log">;
 }
 
 export async function startMailServer(config: Config, options: StartOptions = {}): Promise<RunningMailServer> {
@@ -33,8 +44,13 @@ export async function startMailServer(config: Config, options: StartOptions = {}
   const tls = await loadTlsIdentity(config);
   const portFor = (configured: number) => (options.anyFreePort ? 0 : configured);
 
+  const queue = new OutboundQueue(config, store, { ...options.queue, log });
+
   const listeners: Listener[] = [];
-  if (config.ports.smtp) listeners.push(smtpListener({ config, store, tls, role: "mx", log }, portFor(config.ports.smtp)));
+  if (config.ports.smtp) listeners.push(smtpListener({ config, store, tls, role: "mx", queue, log }, "smtp", portFor(config.ports.smtp)));
+  for (const name of ["submission", "submissions"] as const) {
+    if (config.ports[name]) listeners.push(smtpListener({ config, store, tls, role: "submission", queue, log }, name, portFor(config.ports[name])));
+  }
   if (config.ports.imap) listeners.push(imapListener({ config, store, tls, log }, "imap", portFor(config.ports.imap)));
   if (config.ports.imaps) listeners.push(imapListener({ config, store, tls, log }, "imaps", portFor(config.ports.imaps)));
   if (!listeners.length && !config.ports.admin) {
@@ -51,7 +67,9 @@ export async function startMailServer(config: Config, options: StartOptions = {}
     }
     starting = "ADMIN_PORT";
     if (config.ports.admin) admin = await startAdminServer(config, store, portFor(config.ports.admin));
+    await queue.start();
   } catch (error) {
+    await queue.stop(0);
     await Promise.all(listeners.map((l) => l.stop(0)));
     await store.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -69,6 +87,7 @@ export async function startMailServer(config: Config, options: StartOptions = {}
   let stopped: Promise<void> | null = null;
   return {
     store,
+    queue,
     endpoints,
     port(name) {
       const found = endpoints.find((e) => e.name === name);
@@ -78,6 +97,7 @@ export async function startMailServer(config: Config, options: StartOptions = {}
     stop() {
       stopped ??= (async () => {
         await Promise.all(listeners.map((l) => l.stop()));
+        await queue.stop();
         if (admin) {
           const closed = new Promise<void>((resolve) => admin!.close(() => resolve()));
           admin.closeAllConnections();

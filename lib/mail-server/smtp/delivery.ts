@@ -1,20 +1,16 @@
 // The end of a mail transaction: trace headers are added (Received for everyone,
-// Return-Path and Delivered-To per recipient), the message is parsed once, and every local
-// recipient's copy is stored in one atomic, durable commit before the 250 goes out.
-import { analyzeMessage, countLines } from "@/lib/mime/analyze";
+// Return-Path and Delivered-To per recipient), the message is parsed once, every local
+// recipient's copy is stored in one atomic, durable commit, and the recipients elsewhere go
+// to the outbound queue, durably too, before the 250 goes out.
+import { analyzeMessage, countLines, type MessageAnalysis } from "@/lib/mime/analyze";
 import { shiftStructure, type AppendRequest } from "../store";
 import { SmtpError } from "./protocol";
+import { rfc5322Date } from "./rfc5322-date";
 import type { SmtpSession, SmtpTransaction } from "./session";
+import { checkFromHeader, missingHeaders } from "./submission";
 
 /** This many Received headers means a mail loop (RFC 5321 §6.3: "normally at least 100"). */
 const MAX_HOPS = 100;
-
-export function rfc5322Date(date: Date): string {
-  const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${days[date.getUTCDay()]}, ${date.getUTCDate()} ${months[date.getUTCMonth()]} ${date.getUTCFullYear()} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
-}
 
 /** RFC 3848 / RFC 6531 "with" keyword. */
 function protocolName(session: SmtpSession, transaction: SmtpTransaction): string {
@@ -40,12 +36,58 @@ function receivedHeader(session: SmtpSession, transaction: SmtpTransaction, id: 
   );
 }
 
-export async function deliverTransaction(session: SmtpSession, transaction: SmtpTransaction, message: Buffer) {
-  if (countReceived(message) >= MAX_HOPS) throw new SmtpError(554, "5.4.6", "Too many hops: mail loop detected");
+/**
+ * One append request per account (once, even when an alias and the user were both named),
+ * each with its own trace: Return-Path, and Delivered-To naming the mailbox it landed in,
+ * as Postfix and Dovecot write them.
+ */
+export function localCopies(
+  message: Buffer,
+  analysis: MessageAnalysis,
+  sender: string,
+  received: string,
+  copies: { accountId: number; address: string; envelopeInfo: object }[],
+  now: Date,
+): AppendRequest[] {
+  const requests: AppendRequest[] = [];
+  const seen = new Set<number>();
+  for (const { accountId, address, envelopeInfo } of copies) {
+    if (seen.has(accountId)) continue;
+    seen.add(accountId);
+    const prefix = Buffer.from(`Return-Path: <${sender}>\r\nDelivered-To: ${address}\r\n${received}`, "utf8");
+    requests.push({
+      accountId,
+      raw: Buffer.concat([prefix, message]),
+      analysis: {
+        ...analysis,
+        size: analysis.size + prefix.length,
+        headerSize: analysis.headerSize + prefix.length,
+        lines: analysis.lines + countLines(prefix),
+        structure: shiftStructure(analysis.structure, prefix.length),
+      },
+      internalDate: now,
+      envelopeInfo,
+    });
+  }
+  return requests;
+}
+
+export async function deliverTransaction(session: SmtpSession, transaction: SmtpTransaction, received: Buffer) {
+  if (countReceived(received) >= MAX_HOPS) throw new SmtpError(554, "5.4.6", "Too many hops: mail loop detected");
+  const { store, config, queue } = session.context;
   const now = new Date();
-  const analysis = await analyzeMessage(message);
+  let message = received;
+  let analysis = await analyzeMessage(message);
+  if (session.user) {
+    await checkFromHeader(store, session.user, analysis.envelope);
+    const added = session.context.role === "submission" ? missingHeaders(analysis.envelope, config.hostname, now) : "";
+    if (added) {
+      message = Buffer.concat([Buffer.from(added, "utf8"), message]);
+      analysis = await analyzeMessage(message);
+    }
+  }
   const id = `${session.id}${(++session.messageCount).toString(36).toUpperCase()}`;
-  const received = receivedHeader(session, transaction, id, now);
+  const trace = receivedHeader(session, transaction, id, now);
   const sender = transaction.from ? transaction.from.address : "";
   const envelopeInfo = {
     from: sender,
@@ -61,31 +103,25 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
     receivedAt: now.toISOString(),
   };
 
-  // One copy per account, even when an alias and the user were both named.
-  const requests: AppendRequest[] = [];
-  const seen = new Set<number>();
-  for (const recipient of transaction.recipients) {
-    for (const { accountId, address } of recipient.accounts) {
-      if (seen.has(accountId)) continue;
-      seen.add(accountId);
-      // Delivered-To names the mailbox it landed in, as Postfix and Dovecot write it.
-      const prefix = Buffer.from(`Return-Path: <${sender}>\r\nDelivered-To: ${address}\r\n${received}`, "utf8");
-      requests.push({
-        accountId,
-        raw: Buffer.concat([prefix, message]),
-        analysis: {
-          ...analysis,
-          size: analysis.size + prefix.length,
-          headerSize: analysis.headerSize + prefix.length,
-          lines: analysis.lines + countLines(prefix),
-          structure: shiftStructure(analysis.structure, prefix.length),
-        },
-        internalDate: now,
-        envelopeInfo: { ...envelopeInfo, rcpt: recipient.mailbox.address, notify: recipient.notify, orcpt: recipient.orcpt },
-      });
-    }
+  const copies = transaction.recipients.flatMap((recipient) =>
+    recipient.accounts.map((account) => ({ ...account, envelopeInfo: { ...envelopeInfo, rcpt: recipient.mailbox.address, notify: recipient.notify, orcpt: recipient.orcpt } })),
+  );
+  const requests = localCopies(message, analysis, sender, trace, copies, now);
+  if (requests.length) await store.append(requests);
+  const remote = transaction.recipients.filter((r) => !r.accounts.length);
+  if (remote.length) {
+    await queue!.enqueue({
+      raw: Buffer.concat([Buffer.from(trace, "utf8"), message]),
+      sender,
+      envid: transaction.envid,
+      ret: transaction.ret,
+      body: transaction.body,
+      smtputf8: transaction.smtputf8,
+      accountId: session.user?.accountId ?? null,
+      messageId: analysis.envelope.messageId ?? "",
+      recipients: remote.map((r) => ({ address: r.mailbox.address, notify: r.notify, orcpt: r.orcpt })),
+    });
   }
-  await session.context.store.append(requests);
-  session.context.log(`smtp ${id}: stored from=<${sender}> size=${message.length} recipients=${requests.length}`);
-  session.send(250, "2.0.0", `Ok: stored as ${id}`);
+  session.context.log(`smtp ${id}: accepted from=<${sender}> size=${message.length} local=${requests.length} queued=${remote.length}`);
+  session.send(250, "2.0.0", `Ok: ${remote.length ? "queued" : "stored"} as ${id}`);
 }

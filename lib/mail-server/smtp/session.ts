@@ -9,12 +9,13 @@ import type { Session } from "../net/listener";
 import type { TlsIdentity } from "../net/tls";
 import { parseCommand, reply, SmtpError, looksLikeHttp, type Mailbox } from "./protocol";
 import { COMMANDS } from "./commands";
+import type { OutboundQueue } from "../queue";
 
 export type BodyType = "7BIT" | "8BITMIME" | "BINARYMIME";
 
 export interface SmtpRecipient {
   mailbox: Mailbox;
-  /** Accounts that receive it (one for a user, several for an alias). */
+  /** Accounts that receive it (one for a user, several for an alias); none for a remote recipient, which the queue takes. */
   accounts: { accountId: number; address: string }[];
   notify: string[] | null;
   orcpt: string | null;
@@ -38,8 +39,14 @@ export interface SmtpServerContext {
   config: Config;
   store: MailStore;
   tls: TlsIdentity | null;
-  /** "mx" accepts mail for local recipients; "submission" will require AUTH (outbound issue). */
+  /**
+   * "mx" accepts mail for local recipients from anyone, and for others from authenticated
+   * users; "submission" (RFC 6409) takes mail only from authenticated users, from their own
+   * addresses, and completes it (Message-ID, Date).
+   */
   role: "mx" | "submission";
+  /** Where mail for other domains goes; null when this server only receives. */
+  queue: OutboundQueue | null;
   log(line: string): void;
 }
 

@@ -35,6 +35,15 @@ function sqliteValue(value: SqlValue): unknown {
   return value;
 }
 
+/**
+ * A date column as read back: PostgreSQL's driver gives a Date; SQLite gives the text this
+ * runner (ISO with an offset) or Prisma (ISO, sometimes without a zone: UTC) wrote.
+ */
+export function readDate(value: Date | string): Date {
+  if (value instanceof Date) return value;
+  return new Date(value.endsWith("Z") || /[+-]\d\d:\d\d$/.test(value) ? value : `${value.replace(" ", "T")}Z`);
+}
+
 class SqliteRunner implements SqlRunner {
   readonly dialect = "sqlite" as const;
   private readonly statements = new Map<string, Database.Statement>();

@@ -1,12 +1,16 @@
 // MAIL FROM (RFC 5321 §4.1.1.2) with SIZE (RFC 1870), BODY (RFC 6152, RFC 3030),
 // SMTPUTF8 (RFC 6531), RET and ENVID (RFC 3461), AUTH (RFC 4954, accepted and ignored).
+// On the submission ports only an authenticated user may send, and only from their own
+// addresses.
 import { decodeXtext, parsePathAndParams, SmtpError } from "../protocol";
 import type { BodyType, SmtpSession } from "../session";
+import { checkEnvelopeSender } from "../submission";
 
-export function mail(session: SmtpSession, args: string) {
+export async function mail(session: SmtpSession, args: string) {
   const { config } = session.context;
   if (!session.helo) throw new SmtpError(503, "5.5.1", "Send EHLO or HELO first");
   if (session.transaction) throw new SmtpError(503, "5.5.1", "Nested MAIL command");
+  if (session.context.role === "submission" && !session.user) throw new SmtpError(530, "5.7.0", "Authentication required");
   const match = /^FROM:(.*)$/is.exec(args);
   if (!match) throw new SmtpError(501, "5.5.4", "Syntax: MAIL FROM:<address>");
   const { mailbox, params } = parsePathAndParams(match[1], { allowNull: true, allowUtf8: true });
@@ -53,6 +57,7 @@ export function mail(session: SmtpSession, args: string) {
         throw new SmtpError(555, "5.5.4", `Unsupported parameter ${key}`);
     }
   }
+  if (session.user) await checkEnvelopeSender(session.context.store, session.user, mailbox?.address ?? null);
   session.transaction = { from: mailbox, size, body, smtputf8, ret, envid, recipients: [], chunks: [], chunkBytes: 0, usedBdat: false };
   session.send(250, "2.1.0", "Sender OK");
 }

@@ -1,6 +1,6 @@
 // RCPT TO (RFC 5321 §4.1.1.3) with NOTIFY and ORCPT (RFC 3461). Mail for local users and
-// aliases is accepted; anything else needs an authenticated sender and the outbound
-// queue, so here it is refused: never an open relay. Addresses are never reinterpreted:
+// aliases is accepted; anything else only from an authenticated user, for the outbound
+// queue: never an open relay. Addresses are never reinterpreted:
 // user%remote@local, "user@remote"@local and remote!user@local are local parts like any
 // other, found or not found here.
 import { SmtpError, decodeXtext, parsePathAndParams } from "../protocol";
@@ -39,8 +39,10 @@ export async function rcpt(session: SmtpSession, args: string) {
 
   if (rcptMailbox.domain === "") rcptMailbox.domain = config.domains[0] ?? config.hostname;
   if (rcptMailbox.literal || !(await store.accounts.isLocalDomain(rcptMailbox.domain))) {
-    if (!session.user) throw new SmtpError(554, "5.7.1", `Relay access denied: ${rcptMailbox.domain} is not a domain of this server`);
-    throw new SmtpError(550, "5.7.1", "Relaying is not available: this server does not deliver to other domains yet");
+    if (!session.user || !session.context.queue) throw new SmtpError(554, "5.7.1", `Relay access denied: ${rcptMailbox.domain} is not a domain of this server`);
+    transaction.recipients.push({ mailbox: rcptMailbox, accounts: [], notify, orcpt });
+    session.send(250, "2.1.5", "Recipient OK");
+    return;
   }
   const accounts = await store.accounts.resolve(rcptMailbox.localUnquoted, rcptMailbox.domain);
   if (!accounts.length) throw new SmtpError(550, "5.1.1", `<${rcptMailbox.address}>: Recipient address rejected: no such user here`);

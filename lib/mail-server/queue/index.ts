@@ -1,0 +1,282 @@
+// The outbound queue (RFC 5321 §4.5.4): takes accepted mail for other domains, delivers it
+// to each recipient domain's server (routing.ts, smtp-client.ts), retries temporary
+// failures on the QUEUE_RETRY_DELAYS schedule until QUEUE_LIFETIME, and reports to the
+// sender (reports.ts): failures and expiry always (unless NOTIFY says otherwise), a delay
+// notice once after QUEUE_DELAY_NOTICE, success when NOTIFY=SUCCESS asked for it.
+// Recipients of one message and one domain go in one transaction; attempts run in parallel
+// up to a limit overall and per destination domain.
+import type { Config } from "@/lib/config";
+import { analyzeMessage } from "@/lib/mime/analyze";
+import type { MailStore } from "../store";
+import { localCopies } from "../smtp/delivery";
+import { rfc5322Date } from "../smtp/rfc5322-date";
+import { Router, type Hop } from "./routing";
+import { RFC5321_TIMEOUTS, SmtpTransactionError, formatReply, sendTransaction, type RecipientOutcome, type SmtpTimeouts } from "./smtp-client";
+import { buildReport, statusOf, type ReportAction, type ReportedRecipient } from "./reports";
+import { QueueStore, type AttemptResult, type EnqueueRequest, type QueuedMessage, type QueuedRecipient } from "./store";
+
+export type { EnqueueRequest } from "./store";
+
+export interface QueueOptions {
+  /** Deliveries in flight at once, overall and to one domain. */
+  maxConcurrent?: number;
+  maxPerDomain?: number;
+  /** SMTP client timeouts; RFC 5321's by default, shorter in tests. */
+  timeouts?: SmtpTimeouts;
+  log(line: string): void;
+}
+
+/** One attempt's unit: the due recipients of one message at one domain. */
+interface Batch {
+  queueMessageId: number;
+  domain: string;
+  recipients: QueuedRecipient[];
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class OutboundQueue {
+  readonly store: QueueStore;
+  private readonly router: Router;
+  private readonly inFlight = new Map<string, number>();
+  private running = 0;
+  private readonly attempts = new Set<Promise<void>>();
+  private pumping: Promise<void> | null = null;
+  private pumpAgain = false;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private readonly maxConcurrent: number;
+  private readonly maxPerDomain: number;
+  private readonly timeouts: SmtpTimeouts;
+
+  constructor(
+    private readonly config: Config,
+    private readonly mailStore: MailStore,
+    private readonly options: QueueOptions,
+  ) {
+    this.store = new QueueStore(mailStore.sql, mailStore.blobs);
+    this.router = new Router(config);
+    this.maxConcurrent = options.maxConcurrent ?? 50;
+    this.maxPerDomain = options.maxPerDomain ?? 20;
+    this.timeouts = options.timeouts ?? RFC5321_TIMEOUTS;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.store.requeueInterrupted();
+    this.wake();
+  }
+
+  /** Stops taking new work and waits for the attempts in flight (a restart would redo them anyway). */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.race([Promise.allSettled([...this.attempts, this.pumping]), new Promise((r) => setTimeout(r, graceMs).unref())]);
+  }
+
+  /** Durable when it resolves; delivery starts at once. */
+  async enqueue(request: EnqueueRequest): Promise<number> {
+    const id = await this.store.enqueue(request);
+    this.wake();
+    return id;
+  }
+
+  /** Looks for due work now (after an enqueue, a finished attempt, `mailctl queue retry`). */
+  wake() {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = this.pump()
+      .catch((error) => this.options.log(`queue: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.pumping = null;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async pump() {
+    const now = new Date();
+    const due = await this.store.due(now, 500);
+    const batches = new Map<string, Batch>();
+    for (const recipient of due) {
+      const key = `${recipient.queueMessageId} ${recipient.domain}`;
+      const batch = batches.get(key) ?? { queueMessageId: recipient.queueMessageId, domain: recipient.domain, recipients: [] };
+      batch.recipients.push(recipient);
+      batches.set(key, batch);
+    }
+    for (const batch of batches.values()) {
+      if (this.stopped || this.running >= this.maxConcurrent) break;
+      if ((this.inFlight.get(batch.domain) ?? 0) >= this.maxPerDomain) continue;
+      const claimed = new Set(await this.store.claim(batch.recipients.map((r) => r.id)));
+      batch.recipients = batch.recipients.filter((r) => claimed.has(r.id));
+      if (batch.recipients.length) this.launch(batch);
+    }
+    await this.schedule();
+  }
+
+  private launch(batch: Batch) {
+    this.running++;
+    this.inFlight.set(batch.domain, (this.inFlight.get(batch.domain) ?? 0) + 1);
+    const attempt = this.attempt(batch)
+      .catch((error) => this.options.log(`queue ${batch.queueMessageId}: attempt failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
+      .finally(() => {
+        this.running--;
+        this.inFlight.set(batch.domain, this.inFlight.get(batch.domain)! - 1);
+        this.attempts.delete(attempt);
+        this.wake();
+      });
+    this.attempts.add(attempt);
+  }
+
+  /** A timer for the next recipient that falls due (the work in flight wakes us itself). */
+  private async schedule() {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const next = await this.store.nextDue();
+    if (!next || this.stopped) return;
+    const wait = Math.min(Math.max(next.getTime() - Date.now(), 10), MAX_TIMER_MS);
+    this.timer = setTimeout(() => this.wake(), wait);
+    this.timer.unref();
+  }
+
+  private async attempt(batch: Batch) {
+    const message = await this.store.message(batch.queueMessageId);
+    if (!message) return;
+    const raw = await this.mailStore.readMessage(message.blobHash);
+    const outcomes = await this.deliver(message, raw, batch);
+    await this.settle(message, raw, batch.recipients, outcomes);
+  }
+
+  /** Each recipient's outcome, trying the route's hosts in order until one answers. */
+  private async deliver(message: QueuedMessage, raw: Buffer, batch: Batch): Promise<(RecipientOutcome & { remoteHost: string })[]> {
+    const all = (outcome: RecipientOutcome["outcome"], text: string, remoteHost = "", reply?: RecipientOutcome["reply"]) =>
+      batch.recipients.map((r) => ({ address: r.address, outcome, reply: reply ?? { code: outcome === "permanent" ? 550 : 451, enhanced: outcome === "permanent" ? "5.4.4" : "4.4.3", text }, relayed: false, remoteHost }));
+    const route = await this.router.route(batch.domain);
+    if (route.kind === "permanent") return all("permanent", route.reason, "", { code: 550, enhanced: route.reason.includes("null MX") ? "5.1.10" : "5.1.2", text: route.reason });
+    if (route.kind === "temporary") return all("temporary", route.reason);
+
+    let last: SmtpTransactionError | null = null;
+    let everyHostRefused = true;
+    for (const hop of route.hops) {
+      try {
+        const outcomes = await this.transaction(message, raw, batch, hop);
+        return outcomes.map((o) => ({ ...o, remoteHost: hopName(hop) }));
+      } catch (error) {
+        if (!(error instanceof SmtpTransactionError)) throw error;
+        last = error;
+        // Connection trouble or a refusing greeting: the next MX may do better (RFC 5321 §5.1).
+        if (error.options.hostLevel) {
+          if (error.temporary) everyHostRefused = false;
+          continue;
+        }
+        return all(error.temporary ? "temporary" : "permanent", error.message, hopName(hop), error.reply);
+      }
+    }
+    const reply = last?.reply ?? { code: 451, enhanced: "4.4.1", text: `no server for ${batch.domain} answered` };
+    return all(everyHostRefused && last && !last.temporary ? "permanent" : "temporary", reply.text, "", reply);
+  }
+
+  private async transaction(message: QueuedMessage, raw: Buffer, batch: Batch, hop: Hop): Promise<RecipientOutcome[]> {
+    const request = {
+      host: hop.host,
+      port: hop.port,
+      heloName: this.config.hostname,
+      sender: message.sender,
+      recipients: batch.recipients,
+      message: raw,
+      body: message.body,
+      smtputf8: message.smtputf8,
+      envid: message.envid,
+      ret: message.ret,
+      tls: "opportunistic" as const,
+      auth: hop.auth,
+      timeouts: this.timeouts,
+    };
+    try {
+      return await sendTransaction(request);
+    } catch (error) {
+      // A server whose TLS is broken still gets the mail, in the clear, as it would without STARTTLS.
+      if (error instanceof SmtpTransactionError && error.options.tlsFailed) return sendTransaction({ ...request, tls: "none" });
+      throw error;
+    }
+  }
+
+  /** Records what the attempt came to, and tells the sender what they asked to be told. */
+  private async settle(message: QueuedMessage, raw: Buffer, recipients: QueuedRecipient[], outcomes: (RecipientOutcome & { remoteHost: string })[]) {
+    const now = new Date();
+    const age = now.getTime() - message.createdAt.getTime();
+    const expired = age >= this.config.queueLifetime;
+    const retryUntil = new Date(message.createdAt.getTime() + this.config.queueLifetime);
+    const results: AttemptResult[] = [];
+    const reports: Record<ReportAction, ReportedRecipient[]> = { failed: [], delayed: [], delivered: [], relayed: [] };
+    const wants = (r: QueuedRecipient, what: "SUCCESS" | "FAILURE" | "DELAY") => message.sender !== "" && (r.notify.length === 0 ? what !== "SUCCESS" : r.notify.includes(what));
+
+    recipients.forEach((recipient, i) => {
+      const outcome = outcomes[i];
+      const response = formatReply(outcome.reply);
+      const reported = (action: ReportAction, status: string): ReportedRecipient => ({
+        address: recipient.address,
+        orcpt: recipient.orcpt,
+        action,
+        status,
+        remoteHost: outcome.remoteHost,
+        diagnostic: response,
+        lastAttemptAt: now,
+      });
+      if (outcome.outcome === "delivered") {
+        results.push({ recipientId: recipient.id, state: "delivered", response, remoteHost: outcome.remoteHost, nextAttemptAt: now });
+        if (wants(recipient, "SUCCESS")) reports[outcome.relayed ? "relayed" : "delivered"].push(reported(outcome.relayed ? "relayed" : "delivered", "2.0.0"));
+      } else if (outcome.outcome === "permanent" || expired) {
+        results.push({ recipientId: recipient.id, state: "failed", response, remoteHost: outcome.remoteHost, nextAttemptAt: now });
+        const gaveUpAfter = outcome.outcome === "temporary" ? recipient.attempts + 1 : undefined;
+        if (wants(recipient, "FAILURE")) reports.failed.push({ ...reported("failed", statusOf(response, outcome.outcome === "permanent" ? "5.0.0" : "4.4.7")), gaveUpAfter });
+      } else {
+        const delays = this.config.queueRetryDelays;
+        const wait = delays[Math.min(recipient.attempts, delays.length - 1)];
+        const notice = !recipient.delayNotified && age >= this.config.queueDelayNotice && wants(recipient, "DELAY");
+        results.push({ recipientId: recipient.id, state: "queued", response, remoteHost: outcome.remoteHost, nextAttemptAt: new Date(now.getTime() + wait), delayNotified: notice || undefined });
+        if (notice) reports.delayed.push(reported("delayed", statusOf(response, "4.0.0")));
+      }
+      this.options.log(`queue ${message.id}: <${recipient.address}> ${results[results.length - 1].state}${outcome.remoteHost ? ` via ${outcome.remoteHost}` : ""}: ${response}`);
+    });
+    await this.store.record(results, now);
+    // One report per kind of news, each about every recipient it concerns.
+    for (const reported of Object.values(reports)) {
+      if (reported.length) await this.report(message, raw, reported, retryUntil);
+    }
+    await this.store.removeIfFinished(message.id);
+  }
+
+  /** Sends a delivery report to the message's sender: into their INBOX when local, else through the queue. */
+  private async report(message: QueuedMessage, original: Buffer, recipients: ReportedRecipient[], retryUntil: Date) {
+    const { raw } = buildReport({ hostname: this.config.hostname, message, original, recipients, retryUntil });
+    await this.deliverFromNullSender(message.sender, raw);
+  }
+
+  /** Mail from <> (a report) to one address: stored at once for a local one, queued otherwise. */
+  async deliverFromNullSender(to: string, raw: Buffer) {
+    const at = to.lastIndexOf("@");
+    const [local, domain] = [to.slice(0, at), to.slice(at + 1)];
+    if (await this.mailStore.accounts.isLocalDomain(domain)) {
+      const accounts = await this.mailStore.accounts.resolve(local, domain);
+      if (!accounts.length) {
+        this.options.log(`queue: report to <${to}> dropped: no such local user`);
+        return;
+      }
+      const now = new Date();
+      const received = `Received: by ${this.config.hostname} (delivery report);\r\n\t${rfc5322Date(now)}\r\n`;
+      const analysis = await analyzeMessage(raw);
+      const copies = accounts.map((a) => ({ accountId: a.accountId, address: a.address, envelopeInfo: { from: "", rcpt: to, receivedAt: now.toISOString() } }));
+      await this.mailStore.append(localCopies(raw, analysis, "", received, copies, now));
+      return;
+    }
+    await this.enqueue({ raw, sender: "", envid: null, ret: null, body: "7BIT", smtputf8: false, accountId: null, messageId: "", recipients: [{ address: to, notify: ["NEVER"], orcpt: null }] });
+  }
+}
+
+const hopName = (hop: Hop) => (hop.port === 25 ? hop.host : `${hop.host}:${hop.port}`);
