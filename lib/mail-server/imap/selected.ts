@@ -3,35 +3,76 @@
 // yet. RFC 3501 §7.4.1 and §5.5 decide when they may be told: EXISTS and FETCH at any
 // response, EXPUNGE never during FETCH, STORE or SEARCH (they would renumber what the client
 // is reading), so expunges wait for a command that allows them.
-import type { MailboxChange, MailStore } from "../store";
-import { untagged, list } from "./protocol";
+import type { MailboxChange, MailboxInfo, MailStore } from "../store";
+import { listSelection } from "../store/selection";
+import { formatUidSet, untagged, list } from "./protocol";
+import { UidList } from "./uid-list";
+
+export interface SyncOptions {
+  allowExpunge: boolean;
+  withUid: boolean;
+  withModSeq: boolean;
+  /** QRESYNC is on: expunges are told as VANISHED (RFC 7162 §3.2.10). */
+  vanished: boolean;
+}
 
 export class SelectedMailbox {
-  /** UIDs in sequence order: uids[seq - 1]. */
-  uids: number[];
+  /** The UIDs the client numbers, in sequence order. */
+  uids = new UidList();
   /** Messages this session is the first to see (\Recent, RFC 3501 §2.3.2). */
-  readonly recent = new Set<number>();
-  /** Expunged elsewhere, still numbered for the client until announced. */
-  private readonly pendingExpunges = new Set<number>();
-  /** Flags changed elsewhere, with the MODSEQ of the change. */
+  recent = new UidList();
+  /** Expunged elsewhere, still numbered for the client until announced, with the MODSEQ of the expunge. */
+  private readonly pendingExpunges = new Map<number, bigint>();
+  /** Flags changed elsewhere, with the MODSEQ of the latest change. */
   private readonly pendingFlags = new Map<number, bigint>();
   private newMessages = false;
-  /** The MODSEQ of the last change this session reported or made, per UID. */
-  private readonly known = new Map<number, bigint>();
+  /**
+   * Flag changes this session made whose store event has not come yet, so that it is not
+   * announced a second time. Normally empty: the store emits the event before it returns.
+   */
+  private readonly ownChanges = new Map<number, bigint>();
+  /** The highest MODSEQ this session has heard of. */
+  private latestModSeq: bigint;
+  /** The lowest MODSEQ of a change heard of and not yet told the client, if any. */
+  private unreportedModSeq: bigint | null = null;
   private readonly listener: (change: MailboxChange) => void;
 
-  constructor(
+  private constructor(
     readonly store: MailStore,
     readonly mailboxId: number,
     readonly accountId: number,
     readonly name: string,
     readonly readOnly: boolean,
     readonly uidValidity: number,
-    uids: number[],
+    highestModSeq: bigint,
   ) {
-    this.uids = uids;
+    this.latestModSeq = highestModSeq;
     this.listener = (change) => this.onChange(change);
     store.events.on("change", this.listener);
+  }
+
+  /**
+   * Selects a mailbox: listens for changes first and lists the messages after, so that no
+   * change falls between the two (one both listed and heard of is told twice, harmlessly).
+   * Returns what the SELECT responses need besides.
+   */
+  static async open(store: MailStore, mailbox: MailboxInfo, accountId: number, readOnly: boolean) {
+    const selected = new SelectedMailbox(store, mailbox.id, accountId, mailbox.name, readOnly, mailbox.uidValidity, mailbox.highestModSeq);
+    try {
+      const listing = await listSelection(store.sql, mailbox.id);
+      selected.uids = UidList.fromRuns(listing.runs);
+      if (readOnly) {
+        // EXAMINE shows what is recent without taking it from the next session.
+        selected.recent = selected.uids.from(mailbox.recentUid);
+      } else if (selected.uids.size) {
+        selected.recent = selected.uids.from(await store.folders.claimRecent(mailbox.id, selected.uids.last));
+      }
+      const firstUnseen = listing.firstUnseenUid === null ? 0 : selected.uids.countBelow(listing.firstUnseenUid) + 1;
+      return { selected, firstUnseen: firstUnseen <= selected.uids.size ? firstUnseen : 0, keywords: listing.keywords };
+    } catch (error) {
+      selected.close();
+      throw error;
+    }
   }
 
   close() {
@@ -39,32 +80,31 @@ export class SelectedMailbox {
   }
 
   get exists(): number {
-    return this.uids.length;
+    return this.uids.size;
   }
 
   get maxUid(): number {
-    return this.uids.length ? this.uids[this.uids.length - 1] : 0;
+    return this.uids.last;
   }
 
   seqOf(uid: number): number {
-    // Binary search: UIDs are ascending.
-    let lo = 0;
-    let hi = this.uids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.uids[mid] === uid) return mid + 1;
-      if (this.uids[mid] < uid) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return 0;
+    return this.uids.seqOf(uid);
   }
 
   /** Changes this session made itself need no second announcement. */
   noteOwnChange(uid: number, modSeq: bigint) {
-    this.known.set(uid, modSeq);
-    // The store's event for this change may have arrived first.
     const pending = this.pendingFlags.get(uid);
+    // The store's event for this change normally arrived first; only remember it if not.
     if (pending !== undefined && pending <= modSeq) this.pendingFlags.delete(uid);
+    else if (pending === undefined && modSeq > this.latestModSeq) this.ownChanges.set(uid, modSeq);
+  }
+
+  /**
+   * A HIGHESTMODSEQ the client may resynchronise from: every change up to it has been told.
+   * RFC 7162 §3.2 (and its erratum 1810): while expunges wait, it stays below them.
+   */
+  safeHighestModSeq(): bigint {
+    return this.unreportedModSeq === null ? this.latestModSeq : this.unreportedModSeq - 1n;
   }
 
   /** Keywords the client has been told of in FLAGS (lower-cased → as written). */
@@ -95,26 +135,30 @@ export class SelectedMailbox {
     return this.recent.has(uid) ? [...stored, "\\Recent"] : stored;
   }
 
-  /** Takes the recent messages among these UIDs (read-only sessions take none). */
-  async claimRecent(uids: number[]) {
+  /** Takes the recent messages among these new UIDs (ascending; read-only sessions take none). */
+  private async claimRecent(uids: number[]) {
     if (this.readOnly || !uids.length) return;
-    const first = await this.store.folders.claimRecent(this.mailboxId, uids.reduce((a, b) => Math.max(a, b), 0));
+    const first = await this.store.folders.claimRecent(this.mailboxId, uids[uids.length - 1]);
     for (const uid of uids) if (uid >= first) this.recent.add(uid);
   }
 
-  /** This session expunged these: renumber now (the command reports them itself). */
-  removeOwnExpunges(uids: number[]): number[] {
-    const seqs: number[] = [];
-    for (const uid of [...uids].sort((a, b) => b - a)) {
-      const seq = this.seqOf(uid);
-      if (!seq) continue;
-      this.uids.splice(seq - 1, 1);
+  /**
+   * Takes expunged messages out of the numbering and returns the responses that tell the
+   * client: EXPUNGE highest first, so each number is right when it is read, or one VANISHED
+   * once QRESYNC is on. For this session's own expunges the command sends them right away.
+   */
+  expungeResponses(uids: Iterable<number>, vanished: boolean): Buffer[] {
+    const removed = this.uids.deleteAll(uids);
+    for (const { uid } of removed) {
       this.recent.delete(uid);
       this.pendingExpunges.delete(uid);
       this.pendingFlags.delete(uid);
-      seqs.push(seq);
+      this.ownChanges.delete(uid);
     }
-    return seqs;
+    if (!this.hasPending()) this.unreportedModSeq = null;
+    if (!removed.length) return [];
+    if (vanished) return [untagged("VANISHED", formatUidSet(removed.map((r) => r.uid)))];
+    return removed.reverse().map(({ seq }) => untagged(String(seq), "EXPUNGE"));
   }
 
   hasPending(): boolean {
@@ -126,62 +170,69 @@ export class SelectedMailbox {
 
   private onChange(change: MailboxChange) {
     if (change.kind === "mailboxes" || change.mailboxId !== this.mailboxId) return;
+    if (change.modSeq > this.latestModSeq) this.latestModSeq = change.modSeq;
     if (change.kind === "append") this.newMessages = true;
-    else if (change.kind === "expunge") for (const uid of change.uids) this.pendingExpunges.add(uid);
-    else for (const uid of change.uids) if ((this.known.get(uid) ?? -1n) < change.modSeq) this.pendingFlags.set(uid, change.modSeq);
+    else if (change.kind === "expunge") for (const uid of change.uids) this.pendingExpunges.set(uid, change.modSeq);
+    else {
+      for (const uid of change.uids) {
+        const own = this.ownChanges.get(uid);
+        if (own !== undefined && own >= change.modSeq) {
+          if (own === change.modSeq) this.ownChanges.delete(uid);
+          continue;
+        }
+        this.pendingFlags.set(uid, change.modSeq);
+      }
+    }
+    if (this.unreportedModSeq === null || change.modSeq < this.unreportedModSeq) this.unreportedModSeq = change.modSeq;
     this.onWake?.();
   }
 
   /**
-   * The untagged responses that bring the client up to date: EXPUNGEs when allowed (highest
-   * first, so each number is right when it is read), then EXISTS for new mail, then FETCH
-   * FLAGS for flags changed elsewhere.
+   * The untagged responses that bring the client up to date: expunges when allowed (EXPUNGE
+   * or VANISHED), then EXISTS for new mail, then FETCH FLAGS for flags changed elsewhere.
    */
-  async sync(options: { allowExpunge: boolean; withUid: boolean; withModSeq: boolean }): Promise<Buffer[]> {
+  async sync(options: SyncOptions): Promise<Buffer[]> {
     const out: Buffer[] = [];
     if (options.allowExpunge && this.pendingExpunges.size) {
-      const uids = [...this.pendingExpunges].sort((a, b) => b - a);
+      const uids = [...this.pendingExpunges.keys()];
       this.pendingExpunges.clear();
-      for (const uid of uids) {
-        const seq = this.seqOf(uid);
-        if (!seq) continue;
-        this.uids.splice(seq - 1, 1);
-        this.recent.delete(uid);
-        this.pendingFlags.delete(uid);
-        out.push(untagged(String(seq), "EXPUNGE"));
-      }
+      out.push(...this.expungeResponses(uids, options.vanished));
     }
     if (this.newMessages) {
       this.newMessages = false;
       const added = await this.store.messages.list(this.mailboxId, this.maxUid);
       if (added.length) {
         out.push(...this.flagResponses(added.flatMap((m) => m.flags)));
-        for (const message of added) {
-          this.uids.push(message.uid);
-          this.known.set(message.uid, message.modSeq);
-        }
-        out.push(untagged(String(this.uids.length), "EXISTS"));
+        for (const message of added) this.uids.add(message.uid);
+        out.push(untagged(String(this.uids.size), "EXISTS"));
         const before = this.recent.size;
         await this.claimRecent(added.map((m) => m.uid));
         if (this.recent.size !== before) out.push(untagged(String(this.recent.size), "RECENT"));
       }
     }
     if (this.pendingFlags.size) {
-      const uids = [...this.pendingFlags.keys()].filter((uid) => this.seqOf(uid) && !this.pendingExpunges.has(uid));
+      const uids = [...this.pendingFlags.keys()].filter((uid) => this.uids.has(uid) && !this.pendingExpunges.has(uid));
       this.pendingFlags.clear();
       if (uids.length) {
-        const lowest = uids.reduce((a, b) => Math.min(a, b));
-        const states = (await this.store.messages.list(this.mailboxId, lowest - 1)).filter((m) => uids.includes(m.uid));
+        const states = await this.store.messages.byUids(this.mailboxId, uids);
         out.push(...this.flagResponses(states.flatMap((m) => m.flags)));
         for (const state of states) {
-          this.known.set(state.uid, state.modSeq);
           const items = [`FLAGS`, list(this.flagsOf(state.uid, state.flags))];
-          if (options.withUid) items.unshift("UID", String(state.uid));
+          // RFC 7162 §3.2.4: with QRESYNC every unsolicited FETCH names its UID.
+          if (options.withUid || options.vanished) items.unshift("UID", String(state.uid));
           if (options.withModSeq) items.push("MODSEQ", `(${state.modSeq})`);
           out.push(untagged(String(this.seqOf(state.uid)), "FETCH", list(items)));
         }
       }
     }
+    // Left untold: withheld expunges, and whatever came in while this ran (the lowest MODSEQ
+    // heard of since the last reset stays as a bound that is low enough for those).
+    let lowest = this.newMessages || this.pendingFlags.size ? this.unreportedModSeq : null;
+    for (const modSeq of this.pendingExpunges.values()) if (lowest === null || modSeq < lowest) lowest = modSeq;
+    this.unreportedModSeq = lowest;
+    // RFC 7162 §3.2 (erratum 1810): MODSEQs told while expunges wait must not let a client
+    // resynchronise past the expunges.
+    if (options.vanished && this.pendingExpunges.size) out.push(untagged("OK", `[HIGHESTMODSEQ ${this.safeHighestModSeq()}] Expunges pending`));
     return out;
   }
 }

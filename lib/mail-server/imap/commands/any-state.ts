@@ -35,16 +35,19 @@ export async function id(session: ImapSession, command: ImapCommand) {
   await session.finish(command.tag, "OK", "ID completed");
 }
 
-const ENABLEABLE = new Set(["UTF8=ACCEPT", "CONDSTORE"]);
+const ENABLEABLE = new Set(["UTF8=ACCEPT", "CONDSTORE", "QRESYNC"]);
 
 export async function enable(session: ImapSession, command: ImapCommand) {
   if (!command.args.length) throw new ImapSyntaxError("ENABLE needs at least one capability");
   const enabled: string[] = [];
+  const before = new Set(session.enabled);
   for (const token of command.args) {
     const name = asAtom(token).toUpperCase();
-    if (ENABLEABLE.has(name) && !session.enabled.has(name)) {
+    if (ENABLEABLE.has(name) && !before.has(name) && !enabled.includes(name)) {
       session.enabled.add(name);
       enabled.push(name);
+      // RFC 7162 §3.2.3: QRESYNC builds on CONDSTORE and turns it on too.
+      if (name === "QRESYNC") session.enableCondstore();
     }
   }
   session.write(untagged("ENABLED", ...enabled));

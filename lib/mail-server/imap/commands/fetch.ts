@@ -6,6 +6,7 @@ import { fetchSection, formatInternalDate, parseFetchAttributes, renderBodyStruc
 import { asAtom, asList, list, ImapSyntaxError, type ImapCommand } from "../protocol";
 import type { ImapSession } from "../session";
 import { resolveMessages } from "./util";
+import { parseModSeq, vanishedSince } from "./qresync";
 
 /** A list's items, or the one item or macro (ALL, FAST, FULL) given alone. */
 function attributeTexts(command: ImapCommand): string | string[] {
@@ -14,28 +15,40 @@ function attributeTexts(command: ImapCommand): string | string[] {
   return spec.type === "list" ? asList(spec).map(asAtom) : asAtom(spec);
 }
 
-/** FETCH modifiers (RFC 4466): CHANGEDSINCE (RFC 7162 §3.1.4.1). */
-function changedSince(command: ImapCommand): bigint | null {
-  const modifiers = command.args[2];
-  if (!modifiers) return null;
-  const items = asList(modifiers);
-  if (items.length !== 2 || asAtom(items[0]).toUpperCase() !== "CHANGEDSINCE" || !/^\d{1,19}$/.test(asAtom(items[1]))) {
-    throw new ImapSyntaxError("Unknown FETCH modifier");
+/**
+ * FETCH modifiers (RFC 4466): CHANGEDSINCE (RFC 7162 §3.1.4.1) and, for UID FETCH with
+ * CHANGEDSINCE once QRESYNC is on, VANISHED (RFC 7162 §3.2.6).
+ */
+function modifiers(session: ImapSession, command: ImapCommand, byUid: boolean): { since: bigint | null; vanished: boolean } {
+  const token = command.args[2];
+  if (!token) return { since: null, vanished: false };
+  const items = asList(token);
+  let since: bigint | null = null;
+  let vanished = false;
+  for (let i = 0; i < items.length; i++) {
+    const name = asAtom(items[i]).toUpperCase();
+    if (name === "CHANGEDSINCE" && since === null) since = parseModSeq(asAtom(items[++i]));
+    else if (name === "VANISHED" && !vanished) vanished = true;
+    else throw new ImapSyntaxError("Unknown FETCH modifier");
   }
-  return BigInt(asAtom(items[1]));
+  if (vanished && (!byUid || since === null || !session.qresync)) throw new ImapSyntaxError("VANISHED needs UID FETCH, CHANGEDSINCE and ENABLE QRESYNC");
+  return { since, vanished };
 }
 
 async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const selected = session.selected!;
   const messages = resolveMessages(session, asAtom(command.args[0]), byUid);
   const attributes: FetchAttribute[] = parseFetchAttributes(attributeTexts(command));
-  const since = changedSince(command);
+  const { since, vanished } = modifiers(session, command, byUid);
   if (byUid && !attributes.some((a) => a.kind === "UID")) attributes.unshift({ kind: "UID" });
   if (since !== null || attributes.some((a) => a.kind === "MODSEQ")) session.enableCondstore();
   if (since !== null && !attributes.some((a) => a.kind === "MODSEQ")) attributes.push({ kind: "MODSEQ" });
   let states = await session.store.messages.byUids(selected.mailboxId, messages.map((m) => m.uid));
   if (since !== null) states = states.filter((state) => state.modSeq > since);
   const byUidMap = new Map(states.map((s) => [s.uid, s]));
+
+  // VANISHED (EARLIER) before the FETCH responses, as RFC 7162 §3.2.6 shows it.
+  if (vanished && since !== null) for (const response of await vanishedSince(session, selected, asAtom(command.args[0]), since)) session.write(response);
 
   // Reading a body marks the message \Seen (not in EXAMINE, not with PEEK).
   const marksSeen = !selected.readOnly && attributes.some(setsSeen);

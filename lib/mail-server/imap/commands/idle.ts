@@ -11,7 +11,7 @@ export async function idle(session: ImapSession, command: ImapCommand) {
   const push = () => {
     flushing = flushing.then(async () => {
       if (!session.selected) return;
-      for (const update of await session.selected.sync({ allowExpunge: true, withUid: false, withModSeq: session.condstore })) session.write(update);
+      for (const update of await session.selected.sync({ allowExpunge: true, withUid: false, withModSeq: session.condstore, vanished: session.qresync })) session.write(update);
       session.connection.flush();
     });
   };

@@ -41,9 +41,9 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     if (failed.has(state.uid)) continue;
     const items: (string | Buffer)[] = [];
     if (!match[2]) items.push("FLAGS", list(selected.flagsOf(state.uid, state.flags)));
-    if (byUid) items.push("UID", String(state.uid));
+    if (byUid || session.qresync) items.push("UID", String(state.uid));
     if (session.condstore && (!match[2] || changedUids.has(state.uid))) items.push("MODSEQ", `(${state.modSeq})`);
-    if (items.length > (byUid ? 2 : 0)) session.write(untagged(String(selected.seqOf(state.uid)), "FETCH", list(items)));
+    if (items.length > (byUid || session.qresync ? 2 : 0)) session.write(untagged(String(selected.seqOf(state.uid)), "FETCH", list(items)));
   }
   const code = modified.length ? `MODIFIED ${formatUidSet(byUid ? modified : modified.map((uid) => selected.seqOf(uid)))}` : undefined;
   await session.finish(command.tag, "OK", modified.length ? "Conditional STORE failed for some messages" : "STORE completed", code, { allowExpunge: byUid, withUid: byUid });

@@ -1,5 +1,5 @@
 // Argument helpers the commands share: mailbox names on the wire, message sets.
-import { asAString, decodeMailboxName, encodeMailboxName, expand, exceeds, parseSequenceSet, astring, ImapSyntaxError, type ImapToken } from "../protocol";
+import { asAString, decodeMailboxName, encodeMailboxName, expand, exceeds, parseSequenceSet, toRanges, astring, ImapSyntaxError, type ImapToken } from "../protocol";
 import { ImapError, type ImapSession } from "../session";
 
 /** A mailbox name as the client sent it: modified UTF-7, or UTF-8 once UTF8=ACCEPT is on. */
@@ -23,23 +23,19 @@ export function resolveMessages(session: ImapSession, setText: string, byUid: bo
   const selected = session.selected;
   if (!selected) throw new ImapError("BAD", "No mailbox selected");
   const set = parseSequenceSet(setText);
+  const uids = selected.uids;
   if (byUid) {
     // UIDs that no longer exist are simply not there (RFC 3501 §6.4.8): never an error.
-    const max = selected.maxUid;
-    return selected.uids.flatMap((uid, i) => (containsUid(set, uid, max) ? [{ seq: i + 1, uid }] : []));
+    // Each UID range is the run of sequence numbers between its ends: no walk over the mailbox.
+    const out: { seq: number; uid: number }[] = [];
+    for (const [from, to] of toRanges(set, selected.maxUid)) {
+      const last = uids.countBelow(to + 1);
+      for (let seq = uids.countBelow(from) + 1; seq <= last; seq++) out.push({ seq, uid: uids.uidAt(seq) });
+    }
+    return out;
   }
   if (exceeds(set, selected.exists)) throw new ImapSyntaxError("Message sequence number out of range");
-  return expand(set, selected.exists, 10_000_000).map((seq) => ({ seq, uid: selected.uids[seq - 1] }));
-}
-
-function containsUid(set: ReturnType<typeof parseSequenceSet>, uid: number, max: number): boolean {
-  if (set.saved) return false;
-  for (const range of set.ranges) {
-    const from = range.from === "*" ? max : range.from;
-    const to = range.to === "*" ? max : range.to;
-    if (uid >= Math.min(from, to) && uid <= Math.max(from, to)) return true;
-  }
-  return false;
+  return expand(set, selected.exists, 10_000_000).map((seq) => ({ seq, uid: uids.uidAt(seq) }));
 }
 
 /** IMAP flag names: system flags with "\", keywords as atoms. \Recent can't be set. */
