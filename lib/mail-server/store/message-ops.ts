@@ -58,6 +58,49 @@ function toState(row: MessageRow): MessageState {
   };
 }
 
+interface SortColumns {
+  sentAt: string | Date | null;
+  subject: string;
+  fromAddress: string;
+  fromName: string;
+  toAddresses: string;
+  ccAddresses: string;
+}
+
+interface ThreadColumns {
+  sentAt: string | Date | null;
+  subject: string;
+  messageId: string;
+  inReplyTo: string;
+  references: string;
+}
+
+/** A message with the columns SORT needs: addresses as "mailbox@host, …", subject decoded. */
+export interface SortableMessage extends MessageState {
+  /** The Date header; null when missing or unparseable. */
+  sentAt: Date | null;
+  subject: string;
+  /** The first From address as "mailbox@host", and its decoded display name. */
+  fromAddress: string;
+  fromName: string;
+  toAddresses: string;
+  ccAddresses: string;
+}
+
+/** A message with the headers THREAD links by, as written (unparsed). */
+export interface ThreadableMessage extends MessageState {
+  sentAt: Date | null;
+  subject: string;
+  messageId: string;
+  inReplyTo: string;
+  references: string;
+}
+
+function toDate(value: string | Date | null): Date | null {
+  if (value === null || value instanceof Date) return value;
+  return new Date(value);
+}
+
 function chunks<T>(items: T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
@@ -140,6 +183,45 @@ export class MessageOps {
       for (const row of rows) out.set(row.id, { ...row, sentAt: row.sentAt === null ? null : row.sentAt instanceof Date ? row.sentAt : new Date(row.sentAt) });
     }
     return out;
+  }
+
+  /**
+   * Every message of a mailbox in UID order with what SORT orders by (RFC 5256 §3, RFC 5957):
+   * one query over the columns written at delivery, never the envelope JSON, because a
+   * client sorts a 100,000-message mailbox with it.
+   */
+  async sortKeys(mailboxId: number): Promise<SortableMessage[]> {
+    const rows = await this.sql.query<MessageRow & SortColumns>(
+      `SELECT ${COLUMNS}, c."sentAt", c."subject", c."fromAddress", c."fromName", c."toAddresses", c."ccAddresses"
+       FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? ORDER BY m."uid"`,
+      [mailboxId],
+    );
+    return rows.map((row) => ({
+      ...toState(row),
+      sentAt: toDate(row.sentAt),
+      subject: row.subject,
+      fromAddress: row.fromAddress,
+      fromName: row.fromName,
+      toAddresses: row.toAddresses,
+      ccAddresses: row.ccAddresses,
+    }));
+  }
+
+  /** Every message of a mailbox in UID order with what THREAD links and orders by (RFC 5256 §4). */
+  async threadKeys(mailboxId: number): Promise<ThreadableMessage[]> {
+    const rows = await this.sql.query<MessageRow & ThreadColumns>(
+      `SELECT ${COLUMNS}, c."sentAt", c."subject", c."messageId", c."inReplyTo", c."references"
+       FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? ORDER BY m."uid"`,
+      [mailboxId],
+    );
+    return rows.map((row) => ({
+      ...toState(row),
+      sentAt: toDate(row.sentAt),
+      subject: row.subject,
+      messageId: row.messageId,
+      inReplyTo: row.inReplyTo,
+      references: row.references,
+    }));
   }
 
   /** What FETCH renders from: the stored analysis and where the bytes are. */
@@ -363,6 +445,9 @@ export class MessageOps {
       const [content] = await tx.query<{ blobHash: string }>(`SELECT "blobHash" FROM "MessageContent" WHERE "id" = ?`, [contentId]);
       await tx.query(tx.dialect === "sqlite" ? `DELETE FROM "message_search" WHERE "rowid" = ?` : `DELETE FROM "message_search" WHERE "contentId" = ?`, [contentId]);
       await tx.query(`DELETE FROM "MessageContent" WHERE "id" = ?`, [contentId]);
+      // The same bytes may still wait in the outbound queue, which removes them itself.
+      const [queued] = await tx.query(`SELECT 1 FROM "QueueMessage" WHERE "blobHash" = ? LIMIT 1`, [content.blobHash]);
+      if (queued) continue;
       const deleted = await tx.query(`DELETE FROM "Blob" WHERE "hash" = ? RETURNING "hash"`, [content.blobHash]);
       if (!deleted.length) orphanFiles.push(content.blobHash);
     }
