@@ -1,9 +1,11 @@
 // One client connection as the protocol sessions see it: lines with a length limit, exact
-// byte counts (BDAT, IMAP literals), streamed consumers (SMTP DATA), STARTTLS, idle
-// timeouts, and output corked while pipelined input is still being answered.
+// byte counts (BDAT, IMAP literals), streamed consumers (SMTP DATA), STARTTLS, DEFLATE
+// compression (IMAP COMPRESS), idle timeouts, output corked while pipelined input is still
+// being answered, and a bound on output a client leaves unread.
 import net from "node:net";
 import tls from "node:tls";
 import { isLoopback } from "./sasl";
+import { DeflateLayer } from "./deflate";
 
 export type LineResult = { line: string } | { tooLong: true } | null;
 
@@ -13,6 +15,18 @@ export type ByteConsumer = (chunk: Buffer) => { used: number; done: boolean };
 const PAUSE_ABOVE = 1024 * 1024;
 /** Replies queued for a client that doesn't read: past this, stop reading its commands. */
 const MAX_UNSENT = 256 * 1024;
+
+/**
+ * Timings of every connection, in one place so that tests (which run the server in their own
+ * process) can shorten them; the server itself never changes them.
+ */
+export const connectionTimings = {
+  /**
+   * A client that has stopped reading: once output is over MAX_UNSENT and none of it has gone
+   * out for this long, the connection is dropped rather than held (with its session) forever.
+   */
+  sendStallMs: 5 * 60_000,
+};
 
 export class Connection {
   socket: net.Socket;
@@ -30,6 +44,10 @@ export class Connection {
   private idleTimer: NodeJS.Timeout | null = null;
   private idleMs = 0;
   private onIdle: (() => void) | null = null;
+  /** Set once COMPRESS is on: everything read is inflated, everything written deflated. */
+  private compression: DeflateLayer | null = null;
+  /** Input paused because the buffer is full (as opposed to the inflater being backed up). */
+  private inputPaused = false;
 
   constructor(socket: net.Socket, secure: boolean) {
     this.socket = socket;
@@ -42,6 +60,11 @@ export class Connection {
 
   get loopback(): boolean {
     return isLoopback(this.remoteAddress);
+  }
+
+  /** DEFLATE compression is active in both directions. */
+  get compressed(): boolean {
+    return this.compression !== null;
   }
 
   private attach(socket: net.Socket) {
@@ -59,12 +82,40 @@ export class Connection {
     socket.off("error", this.onClose);
   }
 
+  /** Bytes off the socket: the input itself, or compressed input to inflate first. */
   private onData = (chunk: Buffer) => {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-    if (this.buffer.length > PAUSE_ABOVE) this.socket.pause();
     this.touch();
+    const compression = this.compression;
+    if (!compression) return this.receive(chunk);
+    if (!compression.receive(chunk)) {
+      // The inflater holds what it can't hand over: stop reading until it catches up.
+      this.socket.pause();
+      compression.onInputDrain(() => {
+        if (!this.inputPaused && !this.closed) this.socket.resume();
+      });
+    }
+  };
+
+  /** Input for the protocol. Past PAUSE_ABOVE nothing more is read until the protocol takes some. */
+  private receive = (chunk: Buffer) => {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    if (this.buffer.length > PAUSE_ABOVE) this.pauseInput();
     this.notify();
   };
+
+  private pauseInput() {
+    this.inputPaused = true;
+    this.socket.pause();
+    // Inflated bytes may outnumber what came off the socket a thousand to one: stop those too.
+    this.compression?.pauseInput();
+  }
+
+  private resumeInput() {
+    if (!this.inputPaused) return;
+    this.inputPaused = false;
+    this.compression?.resumeInput();
+    this.socket.resume();
+  }
 
   private onEnd = () => {
     this.ended = true;
@@ -75,6 +126,7 @@ export class Connection {
     this.ended = true;
     this.closed = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.compression?.destroy();
     this.notify();
   };
 
@@ -88,7 +140,7 @@ export class Connection {
   private async more(): Promise<boolean> {
     if (this.ended) return false;
     this.flush();
-    if (this.socket.isPaused()) this.socket.resume();
+    this.resumeInput();
     await new Promise<void>((resolve) => (this.wake = resolve));
     return true;
   }
@@ -157,21 +209,48 @@ export class Connection {
     }
   }
 
+  /** Output written and not yet handed to the kernel, compressed or not. */
+  get unsent(): number {
+    return this.socket.writableLength + (this.compression?.pendingOutput ?? 0);
+  }
+
   /**
    * Waits while the client has not read what was written to it, so that a client that
-   * pipelines commands and never reads its replies can't make us hold them all.
+   * pipelines commands, or FETCHes a whole mailbox, and never reads its replies can't make us
+   * hold them all. A client that reads nothing for sendStallMs is dropped.
    */
   async drained(): Promise<void> {
-    if (this.socket.writableLength <= MAX_UNSENT || this.closed) return;
+    if (this.unsent <= MAX_UNSENT || this.closed) return;
     this.flush();
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        this.socket.off("drain", done);
-        this.socket.off("close", done);
-        resolve();
+    let before = this.unsent;
+    while (!this.closed && this.unsent > MAX_UNSENT) {
+      const progressed = await this.outputProgress(connectionTimings.sendStallMs);
+      if (progressed) continue;
+      const now = this.unsent;
+      if (now >= before) {
+        this.destroy();
+        return;
+      }
+      before = now;
+    }
+  }
+
+  /** Resolves true when output drained (socket or deflater) or the connection closed, false after ms. */
+  private outputProgress(ms: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const socket = this.socket;
+      const done = (progressed: boolean) => {
+        clearTimeout(timer);
+        socket.off("drain", onEvent);
+        socket.off("close", onEvent);
+        stopDeflateWait?.();
+        resolve(progressed);
       };
-      this.socket.on("drain", done);
-      this.socket.on("close", done);
+      const onEvent = () => done(true);
+      const timer = setTimeout(() => done(false), ms);
+      socket.on("drain", onEvent);
+      socket.on("close", onEvent);
+      const stopDeflateWait = this.compression?.onOutputDrain(onEvent);
     });
   }
 
@@ -201,6 +280,11 @@ export class Connection {
 
   write(data: string | Buffer) {
     if (this.closed) return;
+    if (this.compression) {
+      // Goes out as the deflater fills blocks; flush() ends a burst.
+      this.compression.send(data);
+      return;
+    }
     if (!this.corked) {
       this.socket.cork();
       this.corked = true;
@@ -210,11 +294,38 @@ export class Connection {
     this.socket.write(data);
   }
 
+  /** Sends what was written: uncorks, and with compression makes it decodable (sync flush). */
   flush() {
     if (this.corked) {
       this.corked = false;
       this.socket.uncork();
     }
+    this.compression?.flush();
+  }
+
+  /**
+   * Turns on DEFLATE (RFC 1951, raw) in both directions, inside TLS when TLS is on. Whatever
+   * was written before goes out uncompressed first (IMAP's tagged OK to COMPRESS). Input
+   * already received is compressed data and is inflated like the rest. Inflated input goes
+   * to the same buffer with the same limits as plain input, so a small compressed stream
+   * that inflates to gigabytes costs no more than gigabytes sent in the clear.
+   */
+  startCompression() {
+    if (this.compression) throw new Error("compression is already active");
+    this.flush();
+    const compression = new DeflateLayer({
+      output: (chunk) => {
+        if (!this.socket.destroyed) this.socket.write(chunk);
+      },
+      input: this.receive,
+      failed: () => this.destroy(),
+      inputEnded: this.onEnd,
+    });
+    this.compression = compression;
+    const early = this.buffer;
+    this.buffer = Buffer.alloc(0);
+    if (this.inputPaused) compression.pauseInput();
+    if (early.length) this.onData(early);
   }
 
   /**
@@ -253,12 +364,15 @@ export class Connection {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    this.socket.end();
-    setTimeout(() => this.socket.destroy(), 2000).unref();
+    const socket = this.socket;
+    if (this.compression) this.compression.end(() => socket.end());
+    else socket.end();
+    setTimeout(() => socket.destroy(), 2000).unref();
   }
 
   destroy() {
     this.closed = true;
+    this.compression?.destroy();
     this.socket.destroy();
   }
 }

@@ -75,7 +75,9 @@ export class Listener {
       })
       .finally(() => {
         this.sessions.delete(session);
-        connection.destroy();
+        // Not destroy(): the last words (a BYE) may still be in the deflater; close() waits
+        // for them, and destroys the socket after 2 s whatever happens.
+        connection.close();
       });
   }
 

@@ -1,8 +1,11 @@
 // STARTTLS (RFC 3501 §6.2.1, RFC 2595), LOGIN, AUTHENTICATE PLAIN/LOGIN with SASL-IR (RFC 4959).
 // Passwords only where PLAINTEXT_AUTH allows (LOGINDISABLED otherwise); each failure costs
-// the client a growing delay; a disabled account is refused like a wrong password.
+// the client a growing delay, per connection and per address (net/login-limiter.ts), and a
+// few on one connection end it; a disabled account is refused like a wrong password.
+import { loginLimiter } from "../../net/login-limiter";
 import { decodeLoginField, decodePlain, LOGIN_PASSWORD_PROMPT, LOGIN_USERNAME_PROMPT, type SaslCredentials } from "../../net/sasl";
-import { asAString, asAtom, continuation, tagged, ImapSyntaxError, type ImapCommand } from "../protocol";
+import { asAString, asAtom, continuation, tagged, untaggedStatus, ImapSyntaxError, type ImapCommand } from "../protocol";
+import { IMAP_LIMITS } from "../limits";
 import { ImapError, type ImapSession } from "../session";
 
 export async function starttls(session: ImapSession, command: ImapCommand) {
@@ -14,16 +17,22 @@ export async function starttls(session: ImapSession, command: ImapCommand) {
 }
 
 async function checkCredentials(session: ImapSession, tag: string, credentials: SaslCredentials | null) {
-  const account = credentials ? await session.store.accounts.authenticate(credentials.username, credentials.password) : null;
+  const address = session.connection.remoteAddress;
+  // Refused without a check when the address's turn is far off: a guess made now could never
+  // succeed, so the answer tells the guesser nothing.
+  const admitted = await loginLimiter.admit(address);
+  const account = admitted && credentials ? await session.store.accounts.authenticate(credentials.username, credentials.password) : null;
   if (!account) {
     session.failedLogins++;
-    await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** (session.failedLogins - 1), 8000)));
-    if (session.failedLogins >= 5) {
-      session.write(tagged(tag, "NO", "Too many failed logins", "AUTHENTICATIONFAILED"));
-      session.connection.close();
-      return;
-    }
-    throw new ImapError("NO", "Invalid credentials", "AUTHENTICATIONFAILED");
+    if (admitted) await loginLimiter.failed(address, session.failedLogins);
+    const refusal = admitted
+      ? new ImapError("NO", "Invalid credentials", "AUTHENTICATIONFAILED")
+      : new ImapError("NO", "Too many failed logins from your address, try again later", "UNAVAILABLE");
+    if (session.failedLogins < IMAP_LIMITS.maxFailedLogins) throw refusal;
+    session.write(tagged(tag, refusal.status, refusal.message, refusal.code));
+    session.write(untaggedStatus("BYE", "Too many failed logins"));
+    session.connection.close();
+    return;
   }
   session.login(account.id, account.address);
   session.write(tagged(tag, "OK", "Logged in", `CAPABILITY ${session.capabilities().join(" ")}`));

@@ -1,5 +1,7 @@
 // AUTH (RFC 4954) with PLAIN and LOGIN. Passwords only over TLS unless PLAINTEXT_AUTH allows
-// loopback or everything; each failure costs the client a growing delay.
+// loopback or everything; each failure costs the client a growing delay, per connection and
+// per address across connections and protocols (net/login-limiter.ts).
+import { loginLimiter } from "../../net/login-limiter";
 import { decodeLoginField, decodePlain, LOGIN_PASSWORD_PROMPT, LOGIN_USERNAME_PROMPT, passwordsAllowed, type SaslCredentials } from "../../net/sasl";
 import { SmtpError } from "../protocol";
 import type { SmtpSession } from "../session";
@@ -46,11 +48,12 @@ export async function auth(session: SmtpSession, args: string) {
   if (extra !== undefined) throw new SmtpError(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
   const given = await credentials(session, mechanism, initial);
   if (!given) throw new SmtpError(501, "5.5.2", "Cannot decode the authentication response");
+  // Not checked when the address's turn is far off: a guess then tells the guesser nothing.
+  if (!(await loginLimiter.admit(session.connection.remoteAddress))) throw new SmtpError(454, "4.7.0", "Too many failed authentications from your address, try again later");
   const account = await store.accounts.authenticate(given.username, given.password);
   if (!account) {
     session.failedAuths++;
-    // Slow down guessing: 1 s, 2 s, 4 s … per failure on this connection.
-    await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** (session.failedAuths - 1), 8000)));
+    await loginLimiter.failed(session.connection.remoteAddress, session.failedAuths);
     throw new SmtpError(535, "5.7.8", "Authentication credentials invalid");
   }
   session.user = { accountId: account.id, address: account.address };
