@@ -1,12 +1,14 @@
 // lib/mail-server/net/connection.ts over a real socket pair on loopback: lines and their
-// limit, exact byte counts, streamed consumers with pipelined leftovers, STARTTLS.
+// limit, exact byte counts, streamed consumers with pipelined leftovers, STARTTLS, DEFLATE.
+import { randomBytes } from "node:crypto";
 import net from "node:net";
 import tls from "node:tls";
+import zlib from "node:zlib";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Connection } from "@/lib/mail-server/net/connection";
+import { Connection, connectionTimings } from "@/lib/mail-server/net/connection";
 import { loadTlsIdentity, type TlsIdentity } from "@/lib/mail-server/net/tls";
 import { loadConfig } from "@/lib/config";
 import { DotDataDecoder } from "@/lib/mail-server/smtp/data-reader";
@@ -287,5 +289,92 @@ describe("Connection.startTls", () => {
     client.write("MAIL FROM:<plain@attacker.test>\r\n");
     expect(await upgrading).toBe(false);
     expect(conn.secure).toBe(false);
+  });
+});
+
+describe("Connection.startCompression", () => {
+  /** The client's half of RFC 4978: its own deflater (sync-flushed per write) and inflater. */
+  function compressingClient(client: net.Socket) {
+    const deflate = zlib.createDeflateRaw();
+    const inflate = zlib.createInflateRaw();
+    deflate.on("data", (chunk: Buffer) => client.write(chunk));
+    let text = "";
+    let segments = 0;
+    client.on("data", (chunk: Buffer) => {
+      segments++;
+      inflate.write(chunk);
+    });
+    inflate.on("data", (chunk: Buffer) => (text += chunk.toString("latin1")));
+    return {
+      send(data: string | Buffer) {
+        deflate.write(data);
+        deflate.flush(zlib.constants.Z_SYNC_FLUSH);
+      },
+      async until(pattern: string) {
+        while (!text.includes(pattern)) await new Promise((r) => setTimeout(r, 5));
+        return text;
+      },
+      get segments() {
+        return segments;
+      },
+    };
+  }
+
+  it("sends what was written before in the clear, then inflates input and deflates output, flushed once per burst", async () => {
+    const { conn, client } = await pair();
+    const ok = receive(client, "A1 OK\r\n");
+    conn.write("A1 OK\r\n");
+    conn.startCompression();
+    expect(await ok).toBe("A1 OK\r\n");
+    expect(conn.compressed).toBe(true);
+    const peer = compressingClient(client);
+    peer.send("A2 FETCH 1:* (FLAGS)\r\nA3 NOOP\r\n");
+    expect(await conn.readLine(100)).toEqual({ line: "A2 FETCH 1:* (FLAGS)" });
+    expect(await conn.readLine(100)).toEqual({ line: "A3 NOOP" });
+    // A thousand small writes, one flush: a handful of segments, not a thousand.
+    for (let i = 1; i <= 1000; i++) conn.write(`* ${i} FETCH (FLAGS (\\Seen))\r\n`);
+    conn.write("A2 OK done\r\n");
+    conn.flush();
+    const text = await peer.until("A2 OK done\r\n");
+    expect(text.split("\r\n")).toHaveLength(1002);
+    expect(peer.segments).toBeLessThan(20);
+  });
+
+  it("inflates input that arrived before it was turned on (a client that didn't wait for the OK)", async () => {
+    const { conn, client } = await pair();
+    const early = zlib.deflateRawSync("A2 NOOP\r\n", { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    client.write(Buffer.concat([Buffer.from("A1 COMPRESS DEFLATE\r\n"), early]));
+    expect(await conn.readLine(100)).toEqual({ line: "A1 COMPRESS DEFLATE" });
+    conn.startCompression();
+    expect(await conn.readLine(100)).toEqual({ line: "A2 NOOP" });
+  });
+
+  it("ends the connection on a corrupt stream", async () => {
+    const { conn, client } = await pair();
+    conn.startCompression();
+    client.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x00, 0x13, 0x37]));
+    expect(await conn.readLine(100)).toBeNull();
+    expect(conn.closed).toBe(true);
+  });
+
+  it("counts output still in the deflater as unsent, and drops a client that reads nothing for sendStallMs", async () => {
+    const saved = connectionTimings.sendStallMs;
+    connectionTimings.sendStallMs = 200;
+    try {
+      const { conn, client } = await pair();
+      conn.startCompression();
+      client.pause();
+      // Incompressible, so the socket's buffers fill as they would in the clear.
+      const noise = randomBytes(1024 * 1024);
+      const started = Date.now();
+      for (let i = 0; i < 32 && !conn.closed; i++) {
+        conn.write(noise);
+        await conn.drained();
+      }
+      expect(conn.closed).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    } finally {
+      connectionTimings.sendStallMs = saved;
+    }
   });
 });
