@@ -48,6 +48,8 @@ export class Connection {
   private compression: DeflateLayer | null = null;
   /** Input paused because the buffer is full (as opposed to the inflater being backed up). */
   private inputPaused = false;
+  /** The socket is paused until the inflater has taken what it was given. */
+  private inflaterBehind = false;
 
   constructor(socket: net.Socket, secure: boolean) {
     this.socket = socket;
@@ -87,10 +89,12 @@ export class Connection {
     this.touch();
     const compression = this.compression;
     if (!compression) return this.receive(chunk);
-    if (!compression.receive(chunk)) {
+    if (!compression.receive(chunk) && !this.inflaterBehind) {
       // The inflater holds what it can't hand over: stop reading until it catches up.
+      this.inflaterBehind = true;
       this.socket.pause();
       compression.onInputDrain(() => {
+        this.inflaterBehind = false;
         if (!this.inputPaused && !this.closed) this.socket.resume();
       });
     }
@@ -114,7 +118,7 @@ export class Connection {
     if (!this.inputPaused) return;
     this.inputPaused = false;
     this.compression?.resumeInput();
-    this.socket.resume();
+    if (!this.inflaterBehind) this.socket.resume();
   }
 
   private onEnd = () => {
@@ -335,6 +339,8 @@ export class Connection {
   async startTls(context: tls.SecureContext): Promise<boolean> {
     this.flush();
     this.buffer = Buffer.alloc(0);
+    // What filled the buffer is gone, and the TLS socket starts out reading.
+    this.inputPaused = false;
     this.detach(this.socket);
     const plain = this.socket;
     const secure = new tls.TLSSocket(plain, { isServer: true, secureContext: context });
