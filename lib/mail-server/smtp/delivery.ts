@@ -78,9 +78,11 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
   const now = new Date();
   let message = received;
   let analysis = await analyzeMessage(message);
-  if (session.user) {
+  const submission = session.context.role === "submission";
+  // Mail an authenticated user sends on (submission, or relaying through the MX port) goes out in their name only.
+  if (session.user && (submission || transaction.recipients.some((r) => !r.accounts.length))) {
     await checkFromHeader(store, session.user, analysis.envelope);
-    const added = session.context.role === "submission" ? missingHeaders(analysis.envelope, config.hostname, now) : "";
+    const added = submission ? missingHeaders(analysis.envelope, config.hostname, now) : "";
     if (added) {
       message = Buffer.concat([Buffer.from(added, "utf8"), message]);
       analysis = await analyzeMessage(message);
@@ -122,6 +124,6 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
       recipients: remote.map((r) => ({ address: r.mailbox.address, notify: r.notify, orcpt: r.orcpt })),
     });
   }
-  session.context.log(`smtp ${id}: accepted from=<${sender}> size=${message.length} local=${requests.length} queued=${remote.length}`);
+  session.context.log(`smtp ${id}: stored from=<${sender}> size=${message.length} recipients=${requests.length}${remote.length ? ` queued=${remote.length}` : ""}`);
   session.send(250, "2.0.0", `Ok: ${remote.length ? "queued" : "stored"} as ${id}`);
 }

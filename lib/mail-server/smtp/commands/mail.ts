@@ -57,7 +57,7 @@ export async function mail(session: SmtpSession, args: string) {
         throw new SmtpError(555, "5.5.4", `Unsupported parameter ${key}`);
     }
   }
-  if (session.user) await checkEnvelopeSender(session.context.store, session.user, mailbox?.address ?? null);
+  if (session.user && session.context.role === "submission") await checkEnvelopeSender(session.context.store, session.user, mailbox?.address ?? null);
   session.transaction = { from: mailbox, size, body, smtputf8, ret, envid, recipients: [], chunks: [], chunkBytes: 0, usedBdat: false };
   session.send(250, "2.1.0", "Sender OK");
 }

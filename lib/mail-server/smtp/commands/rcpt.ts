@@ -5,6 +5,7 @@
 // other, found or not found here.
 import { SmtpError, decodeXtext, parsePathAndParams } from "../protocol";
 import type { SmtpSession } from "../session";
+import { checkEnvelopeSender } from "../submission";
 
 const NOTIFY_VALUES = new Set(["SUCCESS", "FAILURE", "DELAY"]);
 
@@ -40,6 +41,8 @@ export async function rcpt(session: SmtpSession, args: string) {
   if (rcptMailbox.domain === "") rcptMailbox.domain = config.domains[0] ?? config.hostname;
   if (rcptMailbox.literal || !(await store.accounts.isLocalDomain(rcptMailbox.domain))) {
     if (!session.user || !session.context.queue) throw new SmtpError(554, "5.7.1", `Relay access denied: ${rcptMailbox.domain} is not a domain of this server`);
+    // Relaying through the MX port with AUTH: the same rule as submission, checked once a recipient makes it relaying.
+    if (session.context.role === "mx") await checkEnvelopeSender(store, session.user, transaction.from?.address ?? null);
     transaction.recipients.push({ mailbox: rcptMailbox, accounts: [], notify, orcpt });
     session.send(250, "2.1.5", "Recipient OK");
     return;
