@@ -5,10 +5,12 @@
 import type { Transform } from "node:stream";
 import { createHash } from "node:crypto";
 import "./mailsplit-headers-fix";
+import "./mailsplit-boundary-fix";
 import { Splitter, type MailsplitNode, type MailsplitChunk } from "mailsplit";
 import libmime from "libmime";
 import { decode as decodeCharset } from "libmime/lib/charset";
 import addressparser from "nodemailer/lib/addressparser";
+import { isMediaType, parseHeaderValue } from "./params";
 
 /** RFC 3501 envelope address: [name, adl, mailbox, host], each raw (encoded words kept). */
 export type EnvelopeAddress = [string | null, string | null, string | null, string | null];
@@ -82,22 +84,52 @@ const LIMITS = {
   previewLength: 200,
 };
 
+/**
+ * Lines as BODYSTRUCTURE counts them: line ends (LF). A last line without one isn't counted,
+ * as Dovecot and Cyrus count; RFC 3501 doesn't say, and clients only show the number.
+ */
 export function countLines(buffer: Buffer, start = 0, end = buffer.length): number {
   let lines = 0;
   for (let i = buffer.indexOf(10, start); i !== -1 && i < end; i = buffer.indexOf(10, i + 1)) lines++;
-  if (end > start && buffer[end - 1] !== 10) lines++;
   return lines;
 }
 
 /**
  * mailsplit reads headers as latin1; raw UTF-8 headers (RFC 6532, what SMTPUTF8 mail
- * carries) are turned back into the text they were. Bytes that aren't UTF-8 stay latin1.
+ * carries) are turned back into the text they were. 8-bit bytes that aren't UTF-8 (a legacy
+ * charset nobody named) can't be text without guessing, so they are kept as bytes: each one
+ * as the lone surrogate U+DC80–U+DCFF (Python's "surrogateescape"), which survives JSON and
+ * can't be confused with any character. headerBytes gives the bytes back for IMAP, which
+ * sends header strings as they were (as Dovecot does; the client knows its fallback charset);
+ * headerText reads them as Latin-1 for display and search.
  */
 function fromBinary(value: string): string {
   if (!/[\x80-\xff]/.test(value)) return value;
   const bytes = Buffer.from(value, "latin1");
   const text = bytes.toString("utf8");
-  return text.includes("\ufffd") ? value : text;
+  if (!text.includes("\ufffd")) return text;
+  return value.replace(/[\x80-\xff]/g, (c) => String.fromCharCode(0xdc00 + c.charCodeAt(0)));
+}
+
+/** With "u", a surrogate pair is one code point, so only lone surrogates (escaped bytes) match. */
+const ESCAPED_BYTE = /[\udc80-\udcff]/gu;
+
+/** The bytes of a stored header string: UTF-8, except escaped 8-bit bytes, which are themselves. */
+export function headerBytes(value: string): Buffer {
+  if (!/[\udc80-\udcff]/u.test(value)) return Buffer.from(value, "utf8");
+  const pieces: Buffer[] = [];
+  let start = 0;
+  for (const match of value.matchAll(ESCAPED_BYTE)) {
+    pieces.push(Buffer.from(value.slice(start, match.index), "utf8"), Buffer.from([match[0].charCodeAt(0) - 0xdc00]));
+    start = match.index + 1;
+  }
+  pieces.push(Buffer.from(value.slice(start), "utf8"));
+  return Buffer.concat(pieces);
+}
+
+/** A stored header string as text: escaped 8-bit bytes read as Latin-1, the likeliest guess. */
+export function headerText(value: string): string {
+  return value.replace(ESCAPED_BYTE, (c) => String.fromCharCode(c.charCodeAt(0) - 0xdc00));
 }
 
 function headerValue(node: MailsplitNode, key: string): string | null {
@@ -105,9 +137,27 @@ function headerValue(node: MailsplitNode, key: string): string | null {
   return line ? fromBinary(line.replace(/\r?\n[ \t]+/g, " ").trim()) || null : null;
 }
 
+/** For ENVELOPE: a field that is there but empty is "" (NIL says it is absent), as Dovecot answers. */
+function envelopeValue(node: MailsplitNode, key: string): string | null {
+  return headerValue(node, key) ?? (node.headers.get(key).length ? "" : null);
+}
+
+/** RFC 5322 quoted-string local part ("a b"@x): its content, which is what the mailbox is. */
+function unquoteLocal(local: string): string {
+  return /^"(?:[^"\\]|\\.)*"$/s.test(local) ? local.slice(1, -1).replace(/\\(.)/gs, "$1") : local;
+}
+
+/** Source routes (obsolete "<@a,@b:user@host>", RFC 5322 §4.4) by the address they lead to; addressparser drops them. */
+function sourceRoutes(raw: string): Map<string, string> {
+  const routes = new Map<string, string>();
+  for (const match of raw.matchAll(/<\s*(@[^:<>"]+?)\s*:\s*([^<>\s]+)\s*>/g)) routes.set(match[2].toLowerCase(), match[1].replace(/\s+/g, ""));
+  return routes;
+}
+
 function envelopeAddresses(raw: string | null): EnvelopeAddress[] | null {
   if (!raw) return null;
   const result: EnvelopeAddress[] = [];
+  const routes = raw.includes("<@") ? sourceRoutes(raw) : null;
   const visit = (entries: ReturnType<typeof addressparser>) => {
     for (const entry of entries) {
       if ("group" in entry && entry.group) {
@@ -116,11 +166,16 @@ function envelopeAddresses(raw: string | null): EnvelopeAddress[] | null {
         visit(entry.group);
         result.push([null, null, null, null]);
       } else if ("address" in entry) {
+        if (!entry.address && entry.name && !/\s/.test(entry.name)) {
+          // A lone word ("To: nodomain") is a local part without a domain, not a name.
+          result.push([null, null, entry.name, "MISSING_DOMAIN"]);
+          continue;
+        }
         const at = entry.address.lastIndexOf("@");
         result.push([
           entry.name || null,
-          null,
-          at > 0 ? entry.address.slice(0, at) : entry.address || null,
+          routes?.get(entry.address.toLowerCase()) ?? null,
+          at > 0 ? unquoteLocal(entry.address.slice(0, at)) : entry.address || null,
           // A NIL host would read as a group marker; Dovecot names the gap the same way.
           at > 0 && at < entry.address.length - 1 ? entry.address.slice(at + 1) : "MISSING_DOMAIN",
         ]);
@@ -134,43 +189,63 @@ function envelopeAddresses(raw: string | null): EnvelopeAddress[] | null {
 function buildEnvelope(node: MailsplitNode): Envelope {
   const from = envelopeAddresses(headerValue(node, "from"));
   return {
-    date: headerValue(node, "date"),
-    subject: headerValue(node, "subject"),
+    date: envelopeValue(node, "date"),
+    subject: envelopeValue(node, "subject"),
     from,
     sender: envelopeAddresses(headerValue(node, "sender")) ?? from,
     replyTo: envelopeAddresses(headerValue(node, "reply-to")) ?? from,
     to: envelopeAddresses(headerValue(node, "to")),
     cc: envelopeAddresses(headerValue(node, "cc")),
     bcc: envelopeAddresses(headerValue(node, "bcc")),
-    inReplyTo: headerValue(node, "in-reply-to"),
-    messageId: headerValue(node, "message-id"),
+    inReplyTo: envelopeValue(node, "in-reply-to"),
+    messageId: envelopeValue(node, "message-id"),
   };
 }
 
 function decodeWords(value: string | null): string {
   if (!value) return "";
+  const text = headerText(value);
   try {
-    return libmime.decodeWords(value).trim();
+    return libmime.decodeWords(text).trim();
   } catch {
-    return value;
+    return text;
   }
 }
 
-function lowerKeys(params: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k.toLowerCase(), v]));
+function binaryValues(params: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, fromBinary(v)]));
 }
 
-function describePart(node: MailsplitNode, headerStart: number, bodyStart: number): MimePart {
-  const [type, subtype] = (node.contentType || "text/plain").split("/");
-  const disposition = node._parsedContentDisposition.value
-    ? { type: node._parsedContentDisposition.value.toLowerCase(), params: lowerKeys(node._parsedContentDisposition.params) }
-    : null;
+/**
+ * The part's type and parameters for BODYSTRUCTURE. mailsplit's type decides the tree (it
+ * splits the multiparts); the parameters are read here (see params.ts). No Content-Type is
+ * text/plain, or message/rfc822 in a multipart/digest (RFC 2046 §5.1.5); one that isn't
+ * type/subtype is treated as absent (RFC 2045 §5.2).
+ */
+function contentTypeOf(node: MailsplitNode, inDigest: boolean): { type: string; subtype: string; params: Record<string, string> } {
+  const field = node.headers.get("content-type").length ? parseHeaderValue(node.headers.getFirst("content-type")) : null;
+  const splitType = node.contentType || "";
+  if (splitType.startsWith("multipart/") && field) {
+    return { type: "multipart", subtype: splitType.slice("multipart/".length), params: binaryValues(field.params) };
+  }
+  if (field && isMediaType(field.value)) {
+    const [type, subtype] = field.value.split("/");
+    return { type, subtype, params: binaryValues(field.params) };
+  }
+  if (!field && inDigest) return { type: "message", subtype: "rfc822", params: {} };
+  return { type: "text", subtype: "plain", params: field ? { charset: "us-ascii" } : {} };
+}
+
+function describePart(node: MailsplitNode, headerStart: number, bodyStart: number, inDigest: boolean): MimePart {
+  const { type, subtype, params } = contentTypeOf(node, inDigest);
+  const dispositionField = node.headers.get("content-disposition").length ? parseHeaderValue(node.headers.getFirst("content-disposition")) : null;
+  const disposition = dispositionField?.value ? { type: dispositionField.value, params: binaryValues(dispositionField.params) } : null;
   const language = headerValue(node, "content-language");
   return {
     part: "",
-    type: type || "text",
-    subtype: subtype || "plain",
-    params: lowerKeys(node._parsedContentType.params),
+    type,
+    subtype,
+    params,
     id: headerValue(node, "content-id"),
     description: headerValue(node, "content-description"),
     encoding: node.encoding || "7bit",
@@ -249,11 +324,12 @@ export async function analyzeMessage(raw: Buffer, depth = 0): Promise<MessageAna
       closeText();
       const node = chunk;
       const headerLength = node._headerlen;
-      const part = describePart(node, offset, offset + headerLength);
-      offset += headerLength;
       // Find the parent part: the nearest open ancestor node.
       while (stack.length && stack[stack.length - 1].node !== node.parentNode) stack.pop();
       const parent = stack[stack.length - 1];
+      const inDigest = parent?.part.type === "multipart" && parent.part.subtype === "digest";
+      const part = describePart(node, offset, offset + headerLength, inDigest);
+      offset += headerLength;
       const depth = parent ? parent.depth + 1 : 0;
       if (!parent) {
         root = part;
@@ -413,7 +489,7 @@ function summarise(raw: Buffer, rootNode: MailsplitNode, structure: MimePart, te
   const addressList = (key: string) =>
     (envelopeAddresses(headerValue(rootNode, key)) ?? [])
       .filter((a) => a[2] && a[3] && a[3] !== "MISSING_DOMAIN")
-      .map((a) => `${a[2]}@${a[3]}`)
+      .map((a) => headerText(`${a[2]}@${a[3]}`))
       .join(", ");
   const dateHeader = headerValue(rootNode, "date");
   const sentAt = dateHeader ? new Date(dateHeader.replace(/\s*\([^)]*\)\s*$/, "")) : null;
@@ -435,7 +511,7 @@ function summarise(raw: Buffer, rootNode: MailsplitNode, structure: MimePart, te
     cc: addressList("cc"),
     sentAt: sentAt && !Number.isNaN(sentAt.getTime()) ? sentAt : null,
     inReplyTo: (envelope.inReplyTo ?? "").trim(),
-    references: headerValue(rootNode, "references") ?? "",
+    references: headerText(headerValue(rootNode, "references") ?? ""),
     hasAttachment,
     preview,
     text,

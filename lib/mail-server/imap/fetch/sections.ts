@@ -123,11 +123,12 @@ export function selectHeaderFields(header: Buffer, names: readonly string[], exc
     flush(lineStart);
     if (first === 0x0a || (first === 0x0d && header[lineStart + 1] === 0x0a)) break; // the blank line
     const colon = header.indexOf(0x3a, lineStart);
-    if (colon !== -1 && colon < lineEnd) {
-      // RFC 5322 §4.5.3 (obsolete syntax) allows white space before the colon.
-      fieldName = header.toString("latin1", lineStart, colon).replace(/[ \t]+$/, "").toLowerCase();
-      fieldStart = lineStart;
-    }
+    // RFC 5322 §4.5.3 (obsolete syntax) allows white space before the colon. A line without a
+    // colon names no field, so HEADER.FIELDS never matches it, but HEADER.FIELDS.NOT keeps it
+    // (as Dovecot does): the answer leaves out only what was asked to be left out.
+    fieldName = header.toString("latin1", lineStart, colon !== -1 && colon < lineEnd ? colon : lineEnd).replace(/[ \t\r\n]+$/, "").toLowerCase();
+    if (colon === -1 || colon >= lineEnd) fieldName = `\0${fieldName}`;
+    fieldStart = lineStart;
     lineStart = lineEnd;
   }
   flush(lineStart);

@@ -1,6 +1,7 @@
 // Private to the FETCH layer: just enough of the IMAP wire format (RFC 3501 §4) to write
 // ENVELOPE and BODYSTRUCTURE. The protocol layer builds the general encoder; this stays
 // small and local until the two are unified, so nothing outside fetch/ should import it.
+import { headerBytes } from "@/lib/mime/analyze";
 
 /**
  * Collects a response fragment as bytes. Literal lengths count bytes, not characters, so
@@ -19,7 +20,8 @@ export class WireWriter {
   string(value: string): this {
     // NUL is allowed neither in a quoted string nor in a literal (CHAR8 = %x01-ff); header
     // text can't meaningfully carry it, so it is dropped rather than sent.
-    const bytes = Buffer.from(value.includes("\0") ? value.replaceAll("\0", "") : value, "utf8");
+    // headerBytes: header text kept as 8-bit bytes at delivery goes out as those bytes.
+    const bytes = headerBytes(value.includes("\0") ? value.replaceAll("\0", "") : value);
     if (needsLiteral(bytes)) {
       this.parts.push(Buffer.from(`{${bytes.length}}\r\n`, "latin1"), bytes);
     } else {
