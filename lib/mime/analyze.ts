@@ -233,7 +233,8 @@ function contentTypeOf(node: MailsplitNode, inDigest: boolean): { type: string; 
     return { type, subtype, params: binaryValues(field.params) };
   }
   if (!field && inDigest) return { type: "message", subtype: "rfc822", params: {} };
-  return { type: "text", subtype: "plain", params: field ? { charset: "us-ascii" } : {} };
+  // No charset parameter: BODYSTRUCTURE writes the default, US-ASCII, as for a missing field.
+  return { type: "text", subtype: "plain", params: {} };
 }
 
 function describePart(node: MailsplitNode, headerStart: number, bodyStart: number, inDigest: boolean): MimePart {
@@ -382,7 +383,9 @@ export async function analyzeMessage(raw: Buffer, depth = 0): Promise<MessageAna
       if (value[lineStart] === 0x2d && value[lineStart + 1] === 0x2d) {
         const line = value.toString("latin1", lineStart + 2, lineEnd).replace(/[ \t\r]+$/, "");
         for (let i = stack.length - 1; i >= 0; i--) {
-          const boundary = stack[i].part.type === "multipart" ? stack[i].part.params.boundary : undefined;
+          const param = stack[i].part.type === "multipart" ? stack[i].part.params.boundary : undefined;
+          // The line is read as Latin-1, so the boundary is compared as its bytes read so too.
+          const boundary = param === undefined ? undefined : headerBytes(param).toString("latin1");
           if (boundary === undefined || (line !== boundary && line !== `${boundary}--`)) continue;
           const at = start + lineStart;
           const delimiterStart = raw[at - 1] === 10 ? (raw[at - 2] === 13 ? at - 2 : at - 1) : at;
