@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { baseSubject } from "@/lib/mail-server/imap/search/base-subject";
 import { orderedSequenceSet } from "@/lib/mail-server/imap/search/results";
-import { asciiCasemap, compareText, parseSortProgram } from "@/lib/mail-server/imap/search/sort";
+import { asciiCasemap, compareText, parseSortProgram, sortItems, type SortItem } from "@/lib/mail-server/imap/search/sort";
 import { formatThreads, messageIds, orderedSubject, referencesThreads, type ThreadMessage } from "@/lib/mail-server/imap/search/thread";
 import type { ImapToken } from "@/lib/mail-server/imap/protocol";
 
@@ -63,6 +63,20 @@ describe("sort keys", () => {
     // U+FF21 (3 UTF-8 octets, EF BC A1) sorts before U+1F600 (4 octets, F0 …), unlike UTF-16 order.
     expect(compareText("\uff21", "\u{1f600}")).toBeLessThan(0);
     expect(compareText("", "a")).toBeLessThan(0);
+  });
+
+  it("sorts by several keys through ranks, ties by sequence number, REVERSE per key", () => {
+    const item = (seq: number, date: number, subject: string, size = 10): SortItem => ({
+      seq,
+      message: { uid: seq * 10, contentId: seq, arrival: 0, date, size, subject, fromAddress: "", fromName: "", toAddresses: "", ccAddresses: "" },
+    });
+    const items = [item(1, 5, "b"), item(2, 5, "Re: a"), item(3, 1, "\u{1f600}"), item(4, 5, "A"), item(5, 9, "\uff21")];
+    const seqs = (program: string[]) => sortItems(items, parseSortProgram(program.map((value) => ({ type: "atom", value })))).map((i) => i.seq);
+    expect(seqs(["DATE"])).toEqual([3, 1, 2, 4, 5]);
+    expect(seqs(["REVERSE", "DATE"])).toEqual([5, 1, 2, 4, 3]);
+    expect(seqs(["SUBJECT", "REVERSE", "DATE"])).toEqual([2, 4, 1, 5, 3]);
+    expect(seqs(["REVERSE", "SUBJECT"])).toEqual([3, 5, 1, 2, 4]);
+    expect(seqs(["SIZE"])).toEqual([1, 2, 3, 4, 5]);
   });
 
   it("writes ESEARCH sets with ascending runs, in the order given", () => {

@@ -58,47 +58,38 @@ function toState(row: MessageRow): MessageState {
   };
 }
 
-interface SortColumns {
-  sentAt: string | Date | null;
-  subject: string;
-  fromAddress: string;
-  fromName: string;
-  toAddresses: string;
-  ccAddresses: string;
-}
-
-interface ThreadColumns {
-  sentAt: string | Date | null;
-  subject: string;
-  messageId: string;
-  inReplyTo: string;
-  references: string;
-}
-
-/** A message with the columns SORT needs: addresses as "mailbox@host, …", subject decoded. */
-export interface SortableMessage extends MessageState {
-  /** The Date header; null when missing or unparseable. */
-  sentAt: Date | null;
+/**
+ * What SORT orders by (RFC 5256 §3, RFC 5957), dates as ms since 1970 computed by the database:
+ * parsing 100,000 date strings in JavaScript would cost more than the query.
+ */
+export interface SortKeys {
+  uid: number;
+  contentId: number;
+  /** INTERNALDATE. */
+  arrival: number;
+  /** The Date header, or INTERNALDATE where it is missing or unparseable (RFC 5256 §2.2). */
+  date: number;
+  size: number;
+  /** Decoded. */
   subject: string;
   /** The first From address as "mailbox@host", and its decoded display name. */
   fromAddress: string;
   fromName: string;
+  /** "mailbox@host, mailbox@host, …". */
   toAddresses: string;
   ccAddresses: string;
 }
 
-/** A message with the headers THREAD links by, as written (unparsed). */
-export interface ThreadableMessage extends MessageState {
-  sentAt: Date | null;
+/** What THREAD links and orders by (RFC 5256 §3), the headers as written. */
+export interface ThreadKeys {
+  uid: number;
+  contentId: number;
+  /** As SortKeys.date. */
+  date: number;
   subject: string;
   messageId: string;
   inReplyTo: string;
   references: string;
-}
-
-function toDate(value: string | Date | null): Date | null {
-  if (value === null || value instanceof Date) return value;
-  return new Date(value);
 }
 
 function chunks<T>(items: T[]): T[][] {
@@ -186,42 +177,31 @@ export class MessageOps {
   }
 
   /**
-   * Every message of a mailbox in UID order with what SORT orders by (RFC 5256 §3, RFC 5957):
-   * one query over the columns written at delivery, never the envelope JSON, because a
-   * client sorts a 100,000-message mailbox with it.
+   * Every message of a mailbox (above sinceUid) in UID order with what SORT orders by: one query over the
+   * columns written at delivery, never the envelope JSON, and rows used as they come, because
+   * a client sorts a 100,000-message mailbox with it.
    */
-  async sortKeys(mailboxId: number): Promise<SortableMessage[]> {
-    const rows = await this.sql.query<MessageRow & SortColumns>(
-      `SELECT ${COLUMNS}, c."sentAt", c."subject", c."fromAddress", c."fromName", c."toAddresses", c."ccAddresses"
-       FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? ORDER BY m."uid"`,
-      [mailboxId],
+  async sortKeys(mailboxId: number, sinceUid = 0): Promise<SortKeys[]> {
+    return this.sql.query<SortKeys>(
+      `SELECT m."uid", m."contentId", ${this.epochMs(`m."internalDate"`)} AS "arrival", ${this.epochMs(`COALESCE(c."sentAt", m."internalDate")`)} AS "date",
+         c."size", c."subject", c."fromAddress", c."fromName", c."toAddresses", c."ccAddresses"
+       FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? AND m."uid" > ? ORDER BY m."uid"`,
+      [mailboxId, sinceUid],
     );
-    return rows.map((row) => ({
-      ...toState(row),
-      sentAt: toDate(row.sentAt),
-      subject: row.subject,
-      fromAddress: row.fromAddress,
-      fromName: row.fromName,
-      toAddresses: row.toAddresses,
-      ccAddresses: row.ccAddresses,
-    }));
   }
 
-  /** Every message of a mailbox in UID order with what THREAD links and orders by (RFC 5256 §4). */
-  async threadKeys(mailboxId: number): Promise<ThreadableMessage[]> {
-    const rows = await this.sql.query<MessageRow & ThreadColumns>(
-      `SELECT ${COLUMNS}, c."sentAt", c."subject", c."messageId", c."inReplyTo", c."references"
-       FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? ORDER BY m."uid"`,
-      [mailboxId],
+  /** Every message of a mailbox (above sinceUid) in UID order with what THREAD links and orders by. */
+  async threadKeys(mailboxId: number, sinceUid = 0): Promise<ThreadKeys[]> {
+    return this.sql.query<ThreadKeys>(
+      `SELECT m."uid", m."contentId", ${this.epochMs(`COALESCE(c."sentAt", m."internalDate")`)} AS "date", c."subject", c."messageId", c."inReplyTo", c."references"
+       FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? AND m."uid" > ? ORDER BY m."uid"`,
+      [mailboxId, sinceUid],
     );
-    return rows.map((row) => ({
-      ...toState(row),
-      sentAt: toDate(row.sentAt),
-      subject: row.subject,
-      messageId: row.messageId,
-      inReplyTo: row.inReplyTo,
-      references: row.references,
-    }));
+  }
+
+  /** SQL for a timestamp column as ms since 1970, a JavaScript number in both dialects. */
+  private epochMs(column: string): string {
+    return this.sql.dialect === "sqlite" ? `CAST(ROUND((julianday(${column}) - 2440587.5) * 86400000) AS INTEGER)` : `(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`;
   }
 
   /** What FETCH renders from: the stored analysis and where the bytes are. */

@@ -13,7 +13,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   takeSearchCharset(tokens);
   const criteria = parseCriteria(tokens, session);
   const view = inSessionView(session, await session.store.messages.list(selected.mailboxId));
-  const found = await criteria.filter(session, view);
+  const found = await criteria.filter(session, view, view.map((item) => item.message));
   const matches = found.map((item) => ({ number: byUid ? item.message.uid : item.seq, modSeq: item.message.modSeq }));
   if (options) {
     session.write(esearchResponse(command.tag, byUid, options, matches, criteria.mentionsModSeq));

@@ -1,10 +1,15 @@
 // THREAD and UID THREAD (RFC 5256 §3): ORDEREDSUBJECT and REFERENCES over the messages the
-// search criteria match, from one query of the columns delivery wrote (store threadKeys).
+// search criteria match, from one query of the columns delivery wrote (store threadKeys), kept
+// between commands (search/key-cache.ts).
 import { asAString, asAtom, untagged, ImapSyntaxError, type ImapCommand } from "../protocol";
 import type { ImapSession } from "../session";
+import type { ThreadKeys } from "../../store/message-ops";
 import { inSessionView, parseCriteria } from "../search/criteria";
+import { KeyCache } from "../search/key-cache";
 import { checkCharset } from "../search/results";
 import { formatThreads, orderedSubject, referencesThreads, type ThreadMessage, type ThreadNode } from "../search/thread";
+
+const THREAD_KEYS = new KeyCache<ThreadKeys>((store, mailboxId, sinceUid) => store.messages.threadKeys(mailboxId, sinceUid));
 
 export const THREAD_ALGORITHMS: Record<string, (messages: readonly ThreadMessage[]) => ThreadNode[]> = {
   ORDEREDSUBJECT: orderedSubject,
@@ -19,13 +24,13 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   if (!algorithm) throw new ImapSyntaxError(`Unknown threading algorithm ${name.slice(0, 30)}`);
   checkCharset(asAString(tokens.shift()));
   const criteria = parseCriteria(tokens, session);
-  const view = inSessionView(session, await session.store.messages.threadKeys(selected.mailboxId));
+  const view = inSessionView(session, await THREAD_KEYS.rows(session.store, selected));
   const found = await criteria.filter(session, view);
   const threads = algorithm(
     found.map(({ message, seq }) => ({
       number: byUid ? message.uid : seq,
       seq,
-      date: (message.sentAt ?? message.internalDate).getTime(),
+      date: message.date,
       subject: message.subject,
       messageId: message.messageId,
       inReplyTo: message.inReplyTo,

@@ -1,9 +1,10 @@
 // SEARCH criteria (RFC 3501 §6.4.4, MODSEQ from RFC 7162 §3.1.5), shared by SEARCH, SORT and
-// THREAD, which all end in "search-criteria". Parsing turns the keys into one predicate.
-// Flags, sizes, dates, UIDs and sequence numbers are tested synchronously on the rows of
-// one listing; the rest is fetched before testing (the subject and address analysis, only
-// when a key needs it; full-text matches, once per BODY/TEXT key) or, for HEADER, read on
-// demand, so that "ALL" over 100,000 messages costs no promise per message.
+// THREAD, which all end in "search-criteria". Parsing turns the keys into one predicate over
+// the i-th message of a listing, and notes what the keys read: UIDs and sequence numbers
+// always there; flags, sizes, dates and MODSEQ (the message states) and the subject and
+// address analysis loaded only when a key needs them; full-text matches fetched once per
+// BODY/TEXT key; HEADER read on demand. Everything but HEADER is tested synchronously, so
+// "ALL" over 100,000 messages costs no promise per message.
 import type { Envelope, EnvelopeAddress } from "@/lib/mime/analyze";
 import type { MessageState } from "../../store";
 import { asAString, asAtom, parseSequenceSet, contains, ImapSyntaxError, type ImapToken } from "../protocol";
@@ -11,19 +12,29 @@ import type { ImapSession } from "../session";
 
 type Fields = { subject: string; sentAt: Date | null; envelope: string; blobHash: string; headerSize: number };
 
+/** What every key may read of a message. */
+export interface Candidate {
+  uid: number;
+  contentId: number;
+}
+
 interface Context {
   session: ImapSession;
-  /** Loaded before testing when a key needs it (see Criteria.needsFields). */
+  candidates: readonly Candidate[];
+  /** states[i] is candidates[i]'s; empty unless a key reads them (Parse.needsState). */
+  states: readonly MessageState[];
+  /** Loaded before testing when a key needs it (Parse.needsFields). */
   fields: Map<number, Fields>;
   headers: Map<number, string>;
 }
 
 /** true/false for what a row tells at once; a promise only where message bytes are read. */
 type Verdict = boolean | Promise<boolean>;
-type Key = (message: MessageState, context: Context) => Verdict;
+type Key = (i: number, context: Context) => Verdict;
 
 interface Parse {
   session: ImapSession;
+  needsState: boolean;
   needsFields: boolean;
   /** Full-text lookups to run before testing, each filling its set. */
   textQueries: { field: "body" | "all"; needle: string; matches: Set<number> }[];
@@ -56,38 +67,39 @@ function sentDay(fields: Fields | undefined): number | null {
 
 const invert = (verdict: Verdict): Verdict => (typeof verdict === "boolean" ? !verdict : verdict.then((v) => !v));
 
-const hasFlag = (flag: string): Key => {
+function hasFlag(parse: Parse, flag: string): Key {
+  parse.needsState = true;
   const lower = flag.toLowerCase();
-  return (m) => m.flags.some((f) => f.toLowerCase() === lower);
-};
+  return (i, c) => c.states[i].flags.some((f) => f.toLowerCase() === lower);
+}
 const not =
   (key: Key): Key =>
-  (m, c) =>
-    invert(key(m, c));
+  (i, c) =>
+    invert(key(i, c));
 
 /** All keys hold; stays synchronous until a key answers with a promise. */
 function all(keys: Key[]): Key {
-  const rest = async (pending: Promise<boolean>, from: number, m: MessageState, c: Context) => {
+  const rest = async (pending: Promise<boolean>, from: number, i: number, c: Context) => {
     if (!(await pending)) return false;
-    for (let i = from; i < keys.length; i++) if (!(await keys[i](m, c))) return false;
+    for (let k = from; k < keys.length; k++) if (!(await keys[k](i, c))) return false;
     return true;
   };
-  return (m, c) => {
-    for (let i = 0; i < keys.length; i++) {
-      const verdict = keys[i](m, c);
+  return (i, c) => {
+    for (let k = 0; k < keys.length; k++) {
+      const verdict = keys[k](i, c);
       if (verdict === false) return false;
-      if (verdict !== true) return rest(verdict, i + 1, m, c);
+      if (verdict !== true) return rest(verdict, k + 1, i, c);
     }
     return true;
   };
 }
 
 function either(a: Key, b: Key): Key {
-  return (m, c) => {
-    const first = a(m, c);
+  return (i, c) => {
+    const first = a(i, c);
     if (first === true) return true;
-    if (first === false) return b(m, c);
-    return first.then((v) => v || b(m, c));
+    if (first === false) return b(i, c);
+    return first.then((v) => v || b(i, c));
   };
 }
 
@@ -98,8 +110,8 @@ function addressText(list: EnvelopeAddress[] | null): string {
 function fieldKey(parse: Parse, field: "from" | "to" | "cc" | "bcc" | "subject", needle: string): Key {
   parse.needsFields = true;
   const lower = needle.toLowerCase();
-  return (m, c) => {
-    const fields = c.fields.get(m.contentId);
+  return (i, c) => {
+    const fields = c.fields.get(c.candidates[i].contentId);
     if (!fields) return false;
     if (field === "subject") return fields.subject.toLowerCase().includes(lower);
     const envelope = JSON.parse(fields.envelope) as Envelope;
@@ -114,7 +126,7 @@ function textKey(parse: Parse, field: "body" | "all", needle: string): Key {
     parse.textQueries.push(query);
   }
   const { matches } = query;
-  return (m) => matches.has(m.contentId);
+  return (i, c) => matches.has(c.candidates[i].contentId);
 }
 
 function headerKey(parse: Parse, name: string, needle: string): Key {
@@ -126,14 +138,15 @@ function headerKey(parse: Parse, name: string, needle: string): Key {
       const colon = line.indexOf(":");
       return colon > 0 && line.slice(0, colon).trim().toLowerCase() === field && line.slice(colon + 1).toLowerCase().includes(lower);
     });
-  return (m, c) => {
-    const cached = c.headers.get(m.contentId);
+  return (i, c) => {
+    const { contentId } = c.candidates[i];
+    const cached = c.headers.get(contentId);
     if (cached !== undefined) return test(cached);
-    const fields = c.fields.get(m.contentId);
+    const fields = c.fields.get(contentId);
     if (!fields) return test("");
     return c.session.store.readMessage(fields.blobHash).then((bytes) => {
       const header = bytes.subarray(0, fields.headerSize).toString("utf8").replace(/\r?\n[ \t]+/g, " ");
-      c.headers.set(m.contentId, header);
+      c.headers.set(contentId, header);
       return test(header);
     });
   };
@@ -164,23 +177,24 @@ function parseKey(tokens: ImapToken[], parse: Parse, depth = 0): Key {
     case "DRAFT":
     case "FLAGGED":
     case "SEEN":
-      return hasFlag(`\\${name}`);
+      return hasFlag(parse, `\\${name}`);
     case "UNANSWERED":
     case "UNDELETED":
     case "UNDRAFT":
     case "UNFLAGGED":
     case "UNSEEN":
-      return not(hasFlag(`\\${name.slice(2)}`));
+      return not(hasFlag(parse, `\\${name.slice(2)}`));
     case "KEYWORD":
-      return hasFlag(arg());
+      return hasFlag(parse, arg());
     case "UNKEYWORD":
-      return not(hasFlag(arg()));
+      return not(hasFlag(parse, arg()));
     case "RECENT":
-      return (m, c) => c.session.selected!.recent.has(m.uid);
+      return (i, c) => c.session.selected!.recent.has(c.candidates[i].uid);
     case "NEW":
-      return (m, c) => c.session.selected!.recent.has(m.uid) && !m.flags.includes("\\Seen");
+      parse.needsState = true;
+      return (i, c) => c.session.selected!.recent.has(c.candidates[i].uid) && !c.states[i].flags.includes("\\Seen");
     case "OLD":
-      return (m, c) => !c.session.selected!.recent.has(m.uid);
+      return (i, c) => !c.session.selected!.recent.has(c.candidates[i].uid);
     case "FROM":
     case "TO":
     case "CC":
@@ -198,12 +212,14 @@ function parseKey(tokens: ImapToken[], parse: Parse, depth = 0): Key {
     case "LARGER": {
       const n = Number(asAtom(tokens.shift()));
       if (!Number.isSafeInteger(n)) throw new ImapSyntaxError("LARGER takes a number");
-      return (m) => m.size > n;
+      parse.needsState = true;
+      return (i, c) => c.states[i].size > n;
     }
     case "SMALLER": {
       const n = Number(asAtom(tokens.shift()));
       if (!Number.isSafeInteger(n)) throw new ImapSyntaxError("SMALLER takes a number");
-      return (m) => m.size < n;
+      parse.needsState = true;
+      return (i, c) => c.states[i].size < n;
     }
     case "BEFORE":
     case "ON":
@@ -214,15 +230,16 @@ function parseKey(tokens: ImapToken[], parse: Parse, depth = 0): Key {
       const date = parseSearchDate(arg());
       const sent = name.startsWith("SENT");
       if (sent) parse.needsFields = true;
+      else parse.needsState = true;
       const compare = name.endsWith("BEFORE") ? (d: number) => d < date : name.endsWith("ON") ? (d: number) => d === date : (d: number) => d >= date;
-      return (m, c) => {
-        const when = sent ? sentDay(c.fields.get(m.contentId)) : day(m.internalDate);
+      return (i, c) => {
+        const when = sent ? sentDay(c.fields.get(c.candidates[i].contentId)) : day(c.states[i].internalDate);
         return when !== null && compare(when);
       };
     }
     case "UID": {
       const set = parseSequenceSet(asAtom(tokens.shift()));
-      return (m, c) => contains(set, m.uid, c.session.selected!.maxUid);
+      return (i, c) => contains(set, c.candidates[i].uid, c.session.selected!.maxUid);
     }
     case "MODSEQ": {
       // MODSEQ [entry-name entry-type] mod-sequence (RFC 7162 §3.1.5); entries are all alike here.
@@ -234,7 +251,8 @@ function parseKey(tokens: ImapToken[], parse: Parse, depth = 0): Key {
       if (!/^\d{1,19}$/.test(text)) throw new ImapSyntaxError("MODSEQ takes a number");
       const floor = BigInt(text);
       parse.session.enableCondstore();
-      return (m) => m.modSeq >= floor;
+      parse.needsState = true;
+      return (i, c) => c.states[i].modSeq >= floor;
     }
     case "NOT":
       return not(parseKey(tokens, parse, depth + 1));
@@ -247,7 +265,7 @@ function parseKey(tokens: ImapToken[], parse: Parse, depth = 0): Key {
       if (/^[\d*:,$]+$/.test(word)) {
         const set = parseSequenceSet(word);
         // "*" is the last message the client knows of, expunges not yet told included.
-        return (m, c) => contains(set, c.session.selected!.seqOf(m.uid), c.session.selected!.exists);
+        return (i, c) => contains(set, c.session.selected!.seqOf(c.candidates[i].uid), c.session.selected!.exists);
       }
       throw new ImapSyntaxError(`Unknown search key ${word.slice(0, 30)}`);
     }
@@ -259,21 +277,44 @@ function mentionsModSeq(tokens: readonly ImapToken[]): boolean {
 }
 
 /** A message with its sequence number in this session. */
-export interface ViewItem<T extends MessageState = MessageState> {
+export interface ViewItem<T extends Candidate = Candidate> {
   message: T;
   seq: number;
+}
+
+/** A match, with its state when the criteria read states (MODSEQ among them). */
+export interface Found<T extends Candidate = Candidate> extends ViewItem<T> {
+  state?: MessageState;
 }
 
 export interface Criteria {
   /** The criteria name MODSEQ: the result reports the highest MODSEQ of the matches (RFC 7162 §3.1.5). */
   readonly mentionsModSeq: boolean;
-  /** The messages that match, in the order given. */
-  filter<T extends MessageState>(session: ImapSession, view: readonly ViewItem<T>[]): Promise<ViewItem<T>[]>;
+  /**
+   * The messages that match, in the order given (ascending UIDs). states, when the caller has
+   * them, are view[i]'s; otherwise they are listed here if a key reads them.
+   */
+  filter<T extends Candidate>(session: ImapSession, view: readonly ViewItem<T>[], states?: readonly MessageState[]): Promise<Found<T>[]>;
+}
+
+/** The states of the view's messages, in its order; a message gone since its listing is left out of both. */
+async function withStates<T extends Candidate>(session: ImapSession, view: readonly ViewItem<T>[]): Promise<{ view: ViewItem<T>[]; states: MessageState[] }> {
+  const listing = await session.store.messages.list(session.selected!.mailboxId);
+  const out = { view: [] as ViewItem<T>[], states: [] as MessageState[] };
+  let j = 0;
+  for (const item of view) {
+    while (j < listing.length && listing[j].uid < item.message.uid) j++;
+    if (j < listing.length && listing[j].uid === item.message.uid) {
+      out.view.push(item);
+      out.states.push(listing[j]);
+    }
+  }
+  return out;
 }
 
 /** search-criteria: one or more search keys, all of which must hold. Consumes every token. */
 export function parseCriteria(tokens: readonly ImapToken[], session: ImapSession): Criteria {
-  const parse: Parse = { session, needsFields: false, textQueries: [] };
+  const parse: Parse = { session, needsState: false, needsFields: false, textQueries: [] };
   const rest = [...tokens];
   const keys: Key[] = [];
   while (rest.length) keys.push(parseKey(rest, parse));
@@ -281,18 +322,23 @@ export function parseCriteria(tokens: readonly ImapToken[], session: ImapSession
   const key = keys.length === 1 ? keys[0] : all(keys);
   return {
     mentionsModSeq: mentionsModSeq(tokens),
-    async filter(session, view) {
+    async filter(session, givenView, givenStates) {
+      const { view, states } = !parse.needsState ? { view: givenView, states: [] } : givenStates ? { view: givenView, states: givenStates } : await withStates(session, givenView);
       const mailboxId = session.selected!.mailboxId;
       for (const query of parse.textQueries) for (const id of await session.store.search(query.needle, query.field, mailboxId)) query.matches.add(id);
+      const candidates = view.map((item) => item.message);
       const context: Context = {
         session,
-        fields: parse.needsFields ? await session.store.messages.searchFields(view.map((item) => item.message.contentId)) : new Map(),
+        candidates,
+        states,
+        fields: parse.needsFields ? await session.store.messages.searchFields(candidates.map((m) => m.contentId)) : new Map(),
         headers: new Map(),
       };
-      const found: (typeof view)[number][] = [];
-      for (const item of view) {
-        const verdict = key(item.message, context);
-        if (verdict === true || (verdict !== false && (await verdict))) found.push(item);
+      const found: Found<(typeof view)[number]["message"]>[] = [];
+      for (let i = 0; i < view.length; i++) {
+        const verdict = key(i, context);
+        // The view's own items where there are no states: no object per match.
+        if (verdict === true || (verdict !== false && (await verdict))) found.push(parse.needsState ? { message: view[i].message, seq: view[i].seq, state: states[i] } : view[i]);
       }
       return found;
     },
@@ -304,7 +350,7 @@ export function parseCriteria(tokens: readonly ImapToken[], session: ImapSession
  * whole mailbox in UID order: messages delivered since the session last heard are left out
  * (the client has no number for them yet), as are those already gone from the store.
  */
-export function inSessionView<T extends MessageState>(session: ImapSession, listing: readonly T[]): ViewItem<T>[] {
+export function inSessionView<T extends Candidate>(session: ImapSession, listing: readonly T[]): ViewItem<T>[] {
   const selected = session.selected!;
   const out: ViewItem<T>[] = [];
   for (const message of listing) {

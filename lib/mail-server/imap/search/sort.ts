@@ -3,7 +3,7 @@
 // compare with i;ascii-casemap, RFC 5256's default collation: ASCII letters fold to upper
 // case, then octets compare (which for UTF-8 is code point order).
 import { asAtom, ImapSyntaxError, type ImapToken } from "../protocol";
-import type { SortableMessage } from "../../store/message-ops";
+import type { SortKeys } from "../../store/message-ops";
 import { baseSubject } from "./base-subject";
 
 export type SortKeyName = "ARRIVAL" | "CC" | "DATE" | "FROM" | "SIZE" | "SUBJECT" | "TO" | "DISPLAYFROM" | "DISPLAYTO";
@@ -68,7 +68,7 @@ function firstMailbox(addresses: string): string {
 
 /** A message to sort: its sequence number breaks ties; displayTo is needed only for DISPLAYTO. */
 export interface SortItem {
-  message: SortableMessage;
+  message: SortKeys;
   seq: number;
   displayTo?: string;
 }
@@ -79,10 +79,9 @@ function keyOf(key: SortKeyName, item: SortItem): KeyValue {
   const m = item.message;
   switch (key) {
     case "ARRIVAL":
-      return m.internalDate.getTime();
+      return m.arrival;
     case "DATE":
-      // RFC 5256 §2.2: a missing or unparseable Date header means the INTERNALDATE.
-      return (m.sentAt ?? m.internalDate).getTime();
+      return m.date;
     case "SIZE":
       return m.size;
     case "SUBJECT":
@@ -101,19 +100,66 @@ function keyOf(key: SortKeyName, item: SortItem): KeyValue {
   }
 }
 
-/** The items in the program's order; ties go by ascending sequence number, REVERSE or not (RFC 5256 §3). */
-export function sortItems(items: readonly SortItem[], program: readonly SortCriterion[]): SortItem[] {
-  // Each key is computed once per message, not once per comparison.
-  const columns = program.map((criterion) => items.map((item) => keyOf(criterion.key, item)));
-  const order = Array.from(items.keys());
-  order.sort((i, j) => {
-    for (let k = 0; k < program.length; k++) {
-      const a = columns[k][i];
-      const b = columns[k][j];
-      const result = typeof a === "number" ? a - (b as number) : compareText(a, b as string);
-      if (result !== 0) return program[k].reverse ? -result : result;
+/** Dense ranks of numbers (equal values share a rank), with how many distinct values there are. */
+function numberRanks(values: ArrayLike<number>): { ranks: Float64Array; count: number } {
+  // A typed array sorts numerically and natively, with no comparator to call.
+  const sorted = Float64Array.from(values).sort();
+  let count = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[count - 1]) sorted[count++] = sorted[i];
+  const ranks = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    let lo = 0;
+    let hi = count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < values[i]) lo = mid + 1;
+      else hi = mid;
     }
-    return items[i].seq - items[j].seq;
-  });
-  return order.map((i) => items[i]);
+    ranks[i] = lo;
+  }
+  return { ranks, count };
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+function stringRanks(values: readonly string[]): { ranks: Float64Array; count: number } {
+  const distinct = [...new Set(values)];
+  // The native sort (UTF-16 order) is code point order unless a string has astral characters.
+  if (distinct.some((text) => SURROGATE.test(text))) distinct.sort(compareText);
+  else distinct.sort();
+  const rankOf = new Map(distinct.map((text, i) => [text, i]));
+  return { ranks: Float64Array.from(values, (text) => rankOf.get(text)!), count: distinct.length };
+}
+
+/** Index bits of the final sort: below them the combined rank, which must stay under 2^53. */
+const INDEX_RANGE = 2 ** 22;
+
+/**
+ * The items in the program's order; ties go by ascending sequence number, REVERSE or not
+ * (RFC 5256 §3). items must be in ascending sequence order, as a session's view lists them.
+ * Each key is computed once per message and turned into ranks, the ranks of all criteria into
+ * one number per message, and those numbers sorted natively: 100,000 messages sort without a
+ * comparison function called two million times.
+ */
+export function sortItems(items: readonly SortItem[], program: readonly SortCriterion[]): SortItem[] {
+  let combined: { ranks: Float64Array; count: number } = { ranks: new Float64Array(items.length), count: 1 };
+  for (const criterion of program) {
+    const values = items.map((item) => keyOf(criterion.key, item));
+    const own = typeof values[0] === "string" ? stringRanks(values as string[]) : numberRanks(values as number[]);
+    const next = new Float64Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const rank = criterion.reverse ? own.count - 1 - own.ranks[i] : own.ranks[i];
+      next[i] = combined.ranks[i] * own.count + rank;
+    }
+    // Dense again, so the next criterion's product stays far below 2^53.
+    combined = numberRanks(next);
+  }
+  if (items.length >= INDEX_RANGE) {
+    const { ranks } = combined;
+    return Array.from(items.keys())
+      .sort((i, j) => ranks[i] - ranks[j] || i - j)
+      .map((i) => items[i]);
+  }
+  const order = Float64Array.from(combined.ranks, (rank, i) => rank * INDEX_RANGE + i).sort();
+  return Array.from(order, (key) => items[key % INDEX_RANGE]);
 }
