@@ -153,6 +153,20 @@ describe.each(PROVIDERS)("IMAP SORT and THREAD on %s", (provider) => {
     await other.logout();
   });
 
+  it("tops up the keys it keeps when messages arrive, and reports MODSEQ when the criteria name it", async () => {
+    const client = await selected();
+    expect((await client.ok("SORT (DATE) UTF-8 ALL")).untagged).toEqual(["* SORT 3 2 6 1 5 4"]);
+    expect((await client.ok("THREAD REFERENCES UTF-8 ALL")).untagged).toEqual(["* THREAD (3 4)(2 1 5)(6)"]);
+    await t.put(account, raw({ ...FIXTURES[4], messageId: "<l4@x>", references: "<l3@x>", date: "Mon, 01 Jan 2018 00:00:00 +0000" }), { internalDate: new Date("2024-03-01T00:00:00Z") });
+    expect((await client.ok("NOOP")).untagged).toContain("* 7 EXISTS");
+    expect((await client.ok("SORT (DATE) UTF-8 ALL")).untagged).toEqual(["* SORT 7 3 2 6 1 5 4"]);
+    expect((await client.ok("THREAD REFERENCES UTF-8 ALL")).untagged).toEqual(["* THREAD (3 4)(2 1 5 7)(6)"]);
+    const modSeqs = (await client.ok("FETCH 1:* (MODSEQ)")).untagged.map((line) => BigInt(/MODSEQ \((\d+)\)/.exec(line)![1]));
+    const highest = modSeqs.reduce((a, b) => (a > b ? a : b));
+    expect((await client.ok("SORT (REVERSE ARRIVAL) UTF-8 MODSEQ 1")).untagged).toEqual([`* SORT 7 5 6 2 4 1 3 (MODSEQ ${highest})`]);
+    await client.logout();
+  });
+
   it("serves Python imaplib's sort() and thread()", async () => {
     const script = String.raw`
 import imaplib, json, os
@@ -171,10 +185,11 @@ print(json.dumps(out))
 `;
     const result = await runPython(script, { env: { PARAMS: JSON.stringify({ port: t.imapPort, user: account.address, password: account.password }) }, timeoutMs: 20_000 });
     expect(JSON.parse(result.stdout.trim().split("\n").pop() ?? "{}"), result.stderr).toEqual({
-      sort: "4 5 1 2 6 3",
-      uidsort: "4 5 2 3 6 7",
-      thread: "(3 4)(2 1 5)(6)",
-      ordered: "(2 (1)(5))",
+      // The test before added message 7 (UID 9), dated 2018, a reply to 5.
+      sort: "4 5 1 2 6 3 7",
+      uidsort: "4 5 2 3 6 9 7",
+      thread: "(3 4)(2 1 5 7)(6)",
+      ordered: "(7 (2)(1)(5))",
     });
   });
 });
