@@ -6,9 +6,10 @@
 // reproducible; a failure prints its seed and the shrunk counterexample.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { astring, list, string } from "@/lib/mail-server/imap/protocol/encoder";
 import { isReadError, readCommand } from "@/lib/mail-server/imap/protocol/reader";
 import { expand, formatUidSet, MAX_UID, parseSequenceSet, type SeqBound } from "@/lib/mail-server/imap/protocol/sequence";
-import { ImapSyntaxError, tokenize, type ImapCommand } from "@/lib/mail-server/imap/protocol/tokens";
+import { asAString, ImapSyntaxError, tokenize, type ImapCommand } from "@/lib/mail-server/imap/protocol/tokens";
 import { decodeMailboxName, encodeMailboxName } from "@/lib/mail-server/imap/protocol/utf7";
 import { plain, ScriptedClient, type Plain } from "./helpers";
 
@@ -231,6 +232,35 @@ describe("IMAP commands round-trip: written from the grammar, read back as the s
     expect(seen.syncLiterals).toBeGreaterThan(20);
     expect(seen.sections).toBeGreaterThan(20);
     expect(seen.nestedLists).toBeGreaterThan(5);
+  });
+});
+
+describe("the response encoder's strings read back through the command tokenizer", () => {
+  // Server and client strings share the grammar (RFC 3501 §9 string/astring), so what the
+  // encoder writes must tokenize to the same bytes; NUL is left out, since CHAR8 excludes it.
+  const data = fc.uint8Array({ maxLength: 1200 }).map((b) => Buffer.from(b.filter((x) => x !== 0)));
+
+  it("string() and list() of strings", () => {
+    fc.assert(
+      fc.property(fc.array(data, { minLength: 1, maxLength: 4 }), (values) => {
+        const wire = Buffer.concat([ascii("A1 X "), list(values.map((v) => string(v)))]);
+        const [token] = tokenize(wire).args;
+        expect(token.type === "list" && token.items.map((item) => (item.type === "string" ? item.value : item))).toEqual(values);
+      }),
+      RUNS,
+    );
+  });
+
+  it("string() with UTF8=ACCEPT, and astring() of names", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", minLength: 1, maxLength: 40 }).filter((s) => isWellFormed(s) && !s.includes("\0")), (name) => {
+        const [quotedToken] = tokenize(Buffer.concat([ascii("A1 X "), string(name, { utf8: true })]), { utf8: true }).args;
+        expect(asAString(quotedToken)).toBe(name);
+        const [nameToken] = tokenize(Buffer.concat([ascii("A1 SELECT "), astring(name)])).args;
+        expect(asAString(nameToken)).toBe(name);
+      }),
+      RUNS,
+    );
   });
 });
 
