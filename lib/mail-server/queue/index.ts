@@ -23,6 +23,8 @@ export interface QueueOptions {
   maxPerDomain?: number;
   /** SMTP client timeouts; RFC 5321's by default, shorter in tests. */
   timeouts?: SmtpTimeouts;
+  /** One DNS query's timeout for MX and address lookups; 5 s by default, shorter in tests. */
+  dnsTimeoutMs?: number;
   log(line: string): void;
 }
 
@@ -55,7 +57,7 @@ export class OutboundQueue {
     private readonly options: QueueOptions,
   ) {
     this.store = new QueueStore(mailStore.sql, mailStore.blobs);
-    this.router = new Router(config);
+    this.router = new Router(config, { dnsTimeoutMs: options.dnsTimeoutMs });
     this.maxConcurrent = options.maxConcurrent ?? 50;
     this.maxPerDomain = options.maxPerDomain ?? 20;
     this.timeouts = options.timeouts ?? RFC5321_TIMEOUTS;

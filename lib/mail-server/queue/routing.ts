@@ -18,10 +18,19 @@ export type RouteResult = { kind: "hops"; hops: Hop[] } | { kind: "permanent"; r
 /** DNS answers that mean "no such data" rather than "try later". */
 const NO_DATA = new Set(["ENODATA", "ENOTFOUND", "NXDOMAIN"]);
 
-export class Router {
-  private readonly resolver = new Resolver({ timeout: 5000, tries: 2 });
+export interface RouterOptions {
+  /** One DNS query's timeout (c-ares doubles it for the retry); tests make it short. */
+  dnsTimeoutMs?: number;
+}
 
-  constructor(private readonly config: Config) {
+export class Router {
+  private readonly resolver: Resolver;
+
+  constructor(
+    private readonly config: Config,
+    options: RouterOptions = {},
+  ) {
+    this.resolver = new Resolver({ timeout: options.dnsTimeoutMs ?? 5000, tries: 2 });
     if (config.dnsServers.length) this.resolver.setServers(config.dnsServers);
   }
 

@@ -90,6 +90,10 @@ export class SmtpTransactionError extends Error {
 
 const MAX_REPLY_LINES = 100;
 const MAX_LINE = 4096;
+/** Replies nobody asked for yet; pipelining needs one per command sent, a flood is hostile. */
+const MAX_QUEUED_REPLIES = 10_000;
+
+const ignoreError = () => undefined;
 
 /** A socket read as SMTP replies, each awaited with its own timeout. */
 class ReplyReader {
@@ -98,6 +102,10 @@ class ReplyReader {
   private waiting: { resolve: (reply: SmtpReply) => void; reject: (error: Error) => void; timer: NodeJS.Timeout } | null = null;
   private failure: Error | null = null;
   private lines: string[] = [];
+  private readonly onChunk = (chunk: string) => this.onData(chunk);
+  private readonly onError = (error: Error) =>
+    this.fail(new SmtpTransactionError(`${this.host}: ${error.message}`, true, local(`connection error: ${error.message}`), { hostLevel: true }));
+  private readonly onClose = () => this.fail(new SmtpTransactionError(`${this.host} closed the connection`, true, local("connection closed by the remote server"), { hostLevel: true }));
 
   constructor(
     private socket: net.Socket,
@@ -106,22 +114,37 @@ class ReplyReader {
     this.attach(socket);
   }
 
+  /**
+   * Reads replies from this socket. Anything read before (on the clear-text socket STARTTLS
+   * replaced) is dropped: replies injected ahead of the TLS handshake must not be taken as
+   * answers given over TLS (RFC 3207 §4.2, CVE-2011-0411 style injection).
+   */
   attach(socket: net.Socket) {
     this.socket = socket;
+    this.buffer = "";
+    this.lines = [];
+    this.replies = [];
     socket.setEncoding("latin1");
-    socket.on("data", (chunk: string) => this.onData(chunk));
-    socket.on("error", (error) => this.fail(new SmtpTransactionError(`${this.host}: ${error.message}`, true, local(`connection error: ${error.message}`), { hostLevel: true })));
-    socket.on("close", () => this.fail(new SmtpTransactionError(`${this.host} closed the connection`, true, local("connection closed by the remote server"), { hostLevel: true })));
+    socket.on("data", this.onChunk);
+    socket.on("error", this.onError);
+    socket.on("close", this.onClose);
   }
 
-  /** TLS takes over the socket: stop reading the plain one. */
+  /**
+   * Stops reading this socket (TLS takes it over, or the transaction is over). An error it
+   * emits later (a reset after QUIT, a failed handshake underneath TLS) must not become an
+   * uncaught exception that takes the whole server down, so one listener stays to swallow it.
+   */
   detach() {
-    this.socket.removeAllListeners("data");
-    this.socket.removeAllListeners("error");
-    this.socket.removeAllListeners("close");
+    this.socket.off("data", this.onChunk);
+    this.socket.off("error", this.onError);
+    this.socket.off("close", this.onClose);
+    if (!this.socket.listeners("error").includes(ignoreError)) this.socket.on("error", ignoreError);
   }
 
   private onData(chunk: string) {
+    // After a failure nothing more is read: a peer that keeps sending must not fill memory.
+    if (this.failure) return;
     this.buffer += chunk;
     let end: number;
     while ((end = this.buffer.indexOf("\n")) >= 0) {
@@ -138,6 +161,7 @@ class ReplyReader {
     this.lines.push(match[3]);
     if (this.lines.length > MAX_REPLY_LINES) return this.fail(new SmtpTransactionError(`${this.host}: reply too long`, true, local("garbled reply from the remote server"), { hostLevel: true }));
     if (match[2] === "-") return;
+    if (this.replies.length >= MAX_QUEUED_REPLIES) return this.fail(new SmtpTransactionError(`${this.host}: replies nobody asked for`, true, local("garbled reply from the remote server"), { hostLevel: true }));
     const enhancedMatch = /^([245]\.\d{1,3}\.\d{1,3})\s+/.exec(this.lines[0]);
     const text = this.lines.map((l) => (enhancedMatch ? l.replace(/^[245]\.\d{1,3}\.\d{1,3}\s*/, "") : l)).join("\n");
     this.lines = [];
@@ -191,6 +215,7 @@ export function encodeXtext(text: string): string {
 function connect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
+    socket.on("error", ignoreError);
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new SmtpTransactionError(`${host}:${port}: connection timed out`, true, local(`connection to ${host}:${port} timed out`), { hostLevel: true }));
@@ -212,6 +237,8 @@ function upgradeToTls(socket: net.Socket, host: string, timeoutMs: number): Prom
     // Opportunistic TLS: encryption against passive eavesdroppers; the certificate is not
     // checked because refusing would only send the mail in the clear instead.
     const secure = tls.connect({ socket, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false });
+    // A failed handshake can report more than one error; only the first one counts.
+    secure.on("error", ignoreError);
     const timer = setTimeout(() => {
       secure.destroy();
       reject(new SmtpTransactionError(`${host}: TLS handshake timed out`, true, local("TLS handshake timed out"), { tlsFailed: true }));
@@ -257,18 +284,29 @@ export async function sendTransaction(request: SmtpTransactionRequest): Promise<
   const reader = new ReplyReader(socket, host);
   const write = (text: string | Buffer) => socket.write(text);
   const expect = async (timeout: number, what: string) => reader.next(timeout, what);
+  /** Gives up on a server that is still talking: it hears QUIT rather than a dropped connection. */
+  const quit = () => {
+    if (!socket.writableEnded) socket.end("QUIT\r\n");
+  };
+  const quitWith = (error: SmtpTransactionError) => {
+    quit();
+    return error;
+  };
   try {
     const greeting = await expect(timeouts.greeting, "the greeting");
-    if (greeting.code !== 220) throw new SmtpTransactionError(`${host} greeted with ${greeting.code}`, greeting.code < 500, greeting, { hostLevel: true });
+    // RFC 5321 §3.1: after a 554 greeting the client waits for nothing but its QUIT's answer.
+    if (greeting.code !== 220) throw quitWith(new SmtpTransactionError(`${host} greeted with ${greeting.code}`, greeting.code < 500, greeting, { hostLevel: true }));
 
     const hello = async (): Promise<Map<string, string>> => {
       write(`EHLO ${request.heloName}\r\n`);
       const ehlo = await expect(timeouts.command, "EHLO");
       if (ehlo.code === 250) return ehloExtensions(ehlo);
+      // 421 and the like say "not now", not "I don't know EHLO": HELO would get no further.
+      if (ehlo.code < 500) throw quitWith(new SmtpTransactionError(`${host} answered EHLO with ${ehlo.code}`, true, ehlo, { hostLevel: true }));
       // A server that doesn't know EHLO (RFC 5321 §3.2) still speaks HELO.
       write(`HELO ${request.heloName}\r\n`);
       const helo = await expect(timeouts.command, "HELO");
-      if (helo.code !== 250) throw new SmtpTransactionError(`${host} refused HELO`, helo.code < 500, helo, { hostLevel: true });
+      if (helo.code !== 250) throw quitWith(new SmtpTransactionError(`${host} refused HELO`, helo.code < 500, helo, { hostLevel: true }));
       return new Map();
     };
     let extensions = await hello();
@@ -285,28 +323,30 @@ export async function sendTransaction(request: SmtpTransactionRequest): Promise<
     }
 
     if (request.auth) {
-      if (!extensions.has("AUTH")) throw new SmtpTransactionError(`${host} offers no AUTH`, true, local("the relay host offers no authentication"), { hostLevel: true });
+      if (!extensions.has("AUTH")) throw quitWith(new SmtpTransactionError(`${host} offers no AUTH`, true, local("the relay host offers no authentication"), { hostLevel: true }));
       const token = Buffer.from(`\0${request.auth.user}\0${request.auth.password}`, "utf8").toString("base64");
       write(`AUTH PLAIN ${token}\r\n`);
       const auth = await expect(timeouts.command, "AUTH");
-      if (auth.code !== 235) throw new SmtpTransactionError(`${host} refused our credentials`, auth.code < 500, auth);
+      if (auth.code !== 235) throw quitWith(new SmtpTransactionError(`${host} refused our credentials`, auth.code < 500, auth));
     }
 
     // What the message needs that the server must offer; refusing here sends nothing.
     const size = Number(extensions.get("SIZE") || 0);
     if (size > 0 && request.message.length > size) {
-      throw new SmtpTransactionError(`message larger than ${host} accepts`, false, { code: 552, enhanced: "5.3.4", text: `message size ${request.message.length} exceeds the remote server's limit of ${size} bytes` });
+      throw quitWith(new SmtpTransactionError(`message larger than ${host} accepts`, false, { code: 552, enhanced: "5.3.4", text: `message size ${request.message.length} exceeds the remote server's limit of ${size} bytes` }));
     }
     const binary = request.body === "BINARYMIME";
     if (binary && !(extensions.has("BINARYMIME") && extensions.has("CHUNKING"))) {
-      throw new SmtpTransactionError(`${host} lacks BINARYMIME`, false, { code: 554, enhanced: "5.6.3", text: "binary content, and the remote server does not accept BINARYMIME" });
+      throw quitWith(new SmtpTransactionError(`${host} lacks BINARYMIME`, false, { code: 554, enhanced: "5.6.3", text: "binary content, and the remote server does not accept BINARYMIME" }));
     }
     const eightBit = request.body === "8BITMIME" || (request.body === "7BIT" && hasEightBit(request.message));
+    // RFC 6152 §3 lets a relay either convert to 7 bits or bounce; converting would rewrite a
+    // message that may be signed (DKIM), so it bounces, as Postfix does with its conversion off.
     if (eightBit && !binary && !extensions.has("8BITMIME")) {
-      throw new SmtpTransactionError(`${host} lacks 8BITMIME`, false, { code: 554, enhanced: "5.6.3", text: "8-bit content, and the remote server does not accept 8BITMIME (RFC 6152)" });
+      throw quitWith(new SmtpTransactionError(`${host} lacks 8BITMIME`, false, { code: 554, enhanced: "5.6.3", text: "8-bit content, and the remote server does not accept 8BITMIME (RFC 6152)" }));
     }
     if (request.smtputf8 && !extensions.has("SMTPUTF8")) {
-      throw new SmtpTransactionError(`${host} lacks SMTPUTF8`, false, { code: 553, enhanced: "5.6.7", text: "internationalised addresses or headers, and the remote server does not accept SMTPUTF8" });
+      throw quitWith(new SmtpTransactionError(`${host} lacks SMTPUTF8`, false, { code: 553, enhanced: "5.6.7", text: "internationalised addresses or headers, and the remote server does not accept SMTPUTF8" }));
     }
     const dsn = extensions.has("DSN");
 
@@ -348,7 +388,7 @@ export async function sendTransaction(request: SmtpTransactionRequest): Promise<
     }
     if (mailReply.code !== 250) {
       if (pipelining && useData) await expect(timeouts.dataInit, "DATA").catch(() => undefined);
-      throw new SmtpTransactionError(`${host} refused MAIL FROM`, mailReply.code < 500, mailReply);
+      throw quitWith(new SmtpTransactionError(`${host} refused MAIL FROM`, mailReply.code < 500, mailReply));
     }
     const accepted = rcptReplies.map((r) => r.code === 250 || r.code === 251);
     const outcomes: RecipientOutcome[] = request.recipients.map((r, i) => ({
@@ -367,19 +407,32 @@ export async function sendTransaction(request: SmtpTransactionRequest): Promise<
           write(".\r\n");
           await expect(timeouts.dataTermination, "the end of data").catch(() => undefined);
         }
+        quit();
         return outcomes;
       }
-      if (dataReply!.code !== 354) return outcomes.map((o) => (o.outcome === "delivered" ? { ...o, outcome: dataReply!.code >= 500 ? "permanent" : "temporary", reply: dataReply! } : o));
+      if (dataReply!.code !== 354) {
+        quit();
+        return outcomes.map((o) => (o.outcome === "delivered" ? { ...o, outcome: dataReply!.code >= 500 ? "permanent" : "temporary", reply: dataReply! } : o));
+      }
       write(dotStuff(request.message));
       final = await expect(timeouts.dataTermination, "the end of data");
     } else {
-      if (!accepted.some(Boolean)) return outcomes;
+      if (!accepted.some(Boolean)) {
+        quit();
+        return outcomes;
+      }
       write(`BDAT ${request.message.length} LAST\r\n`);
       write(request.message);
       final = await expect(timeouts.dataTermination, "BDAT");
     }
-    socket.end("QUIT\r\n");
+    quit();
     return outcomes.map((o) => (o.outcome === "delivered" ? { ...o, reply: final, outcome: final.code === 250 ? "delivered" : final.code >= 500 ? "permanent" : "temporary" } : o));
+  } catch (error) {
+    // Anything unforeseen is a failed attempt to retry, never an escape that leaves the
+    // recipients claimed ("sending") with nobody to settle them.
+    if (error instanceof SmtpTransactionError) throw error;
+    const text = error instanceof Error ? error.message : String(error);
+    throw new SmtpTransactionError(`${host}: ${text}`, true, local(`delivery attempt failed: ${text}`), { hostLevel: true });
   } finally {
     reader.detach();
     // After QUIT the remote closes; anything else ends here.
