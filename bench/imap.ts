@@ -78,6 +78,8 @@ interface IdleResult {
   /** Dovecot: proportional set size (shared pages split among the processes sharing them). */
   steadyPssMiB?: number;
   processes: number;
+  /** The same reading before the first session: what the per-session cost is counted from. */
+  baselineRssMiB: number;
   error?: string;
 }
 
@@ -219,6 +221,7 @@ function memoryOf(pids: number[]): { rssKiB: number; pssKiB: number } {
 
 async function idleCrowd(side: Side, port: number, pids: () => number[]): Promise<IdleResult> {
   const clients: ImapClient[] = [];
+  const baseline = side === "ours" ? rssKiB(pids()[0]) : memoryOf(pids()).rssKiB;
   let peak = 0;
   const sample = () => {
     peak = Math.max(peak, side === "ours" ? rssKiB(pids()[0], "VmHWM") : memoryOf(pids()).rssKiB);
@@ -227,6 +230,7 @@ async function idleCrowd(side: Side, port: number, pids: () => number[]): Promis
   const start = performance.now();
   let error: string | undefined;
   let next = 0;
+  const logged = new Set<number>();
   const open = async () => {
     while (next < IDLE_CONNECTIONS && !error) {
       next++;
@@ -240,7 +244,10 @@ async function idleCrowd(side: Side, port: number, pids: () => number[]): Promis
       } catch (e) {
         error ??= `after ${clients.length - 1} sessions: ${e instanceof Error ? e.message : String(e)}`;
       }
-      if (clients.length % 100 === 0) log(`${side}: ${clients.length} sessions`);
+      if (clients.length % 100 === 0 && !logged.has(clients.length)) {
+        logged.add(clients.length);
+        log(`${side}: ${clients.length} sessions`);
+      }
     }
   };
   try {
@@ -259,6 +266,7 @@ async function idleCrowd(side: Side, port: number, pids: () => number[]): Promis
       peakRssMiB: peak / 1024,
       steadyPssMiB: side === "dovecot" ? steady.pssKiB / 1024 : undefined,
       processes: pids().length,
+      baselineRssMiB: baseline / 1024,
       error,
     };
   } finally {
@@ -286,12 +294,15 @@ function report(facts: CorpusFacts, imports: Record<string, number>, samples: Sa
     summary[command.key] = { ours: oursMs, dovecot: dovecotMs, ratio };
     const target = TARGET_RATIO[command.key] ?? 1;
     const verdict = ratio === undefined ? "–" : ratio >= target ? "yes" : "**no**";
+    const warm = (side: Side) => samples.find((s) => s.run === 0 && s.side === side && s.command === command.key);
+    const warmText = (["ours", "dovecot"] as const).map((side) => (warm(side)?.status === "OK" ? fmt(warm(side)!.ms, 0) : "–")).join(" / ");
     const oursText = unsupported ? `not supported yet (${ours.find((s) => s.status !== "OK")!.status})` : `${fmt(oursMs, 1)} (${ours.map((s) => fmt(s.ms, 0)).join(", ")})`;
-    rows.push(`| ${command.label} | ${oursText} | ${fmt(dovecotMs, 1)} (${dovecot.map((s) => fmt(s.ms, 0)).join(", ")}) | ${ratio === undefined ? "–" : `${ratio.toFixed(2)}×`} | ≥ ${target}× | ${verdict} |`);
+    rows.push(`| ${command.label} | ${oursText} | ${fmt(dovecotMs, 1)} (${dovecot.map((s) => fmt(s.ms, 0)).join(", ")}) | ${ratio === undefined ? "–" : `${ratio.toFixed(2)}×`} | ≥ ${target}× | ${verdict} | ${warmText} |`);
   }
   const idleRows = idle.map((r) => {
     const pss = r.steadyPssMiB === undefined ? "" : ` (PSS ${fmt(r.steadyPssMiB)})`;
-    return `| ${r.side === "ours" ? "ours (1 process)" : `Dovecot (${r.processes} processes)`} | ${r.connected}/${IDLE_CONNECTIONS}${r.error ? ` — ${r.error.replace(/\|/g, "/").slice(0, 200)}` : ""} | ${fmt(r.seconds, 1)} | ${fmt(r.steadyRssMiB)}${pss} | ${fmt(r.peakRssMiB)} |`;
+    const perSession = r.connected ? ((r.steadyRssMiB - r.baselineRssMiB) * 1024) / r.connected : undefined;
+    return `| ${r.side === "ours" ? "ours (1 process)" : `Dovecot (${r.processes} processes)`} | ${r.connected}/${IDLE_CONNECTIONS}${r.error ? ` — ${r.error.replace(/\|/g, "/").slice(0, 200)}` : ""} | ${fmt(r.seconds, 1)} | ${fmt(r.baselineRssMiB)} | ${fmt(r.steadyRssMiB)}${pss} | ${fmt(perSession)} | ${fmt(r.peakRssMiB)} |`;
   });
   const oursIdle = idle.find((r) => r.side === "ours");
   const idleVerdict = oursIdle
@@ -305,8 +316,8 @@ function report(facts: CorpusFacts, imports: Record<string, number>, samples: Sa
       "each run logs in on a fresh connection and sends the commands below in order. Time: from writing the command to the tagged " +
       "OK with every byte before it read (raw socket client, bench/lib/imap-client.ts). Ratio = Dovecot time / our time (above 1: we are faster).",
     "",
-    "| command | ours (ms): median (runs) | Dovecot (ms): median (runs) | ratio | target | met |",
-    "|---|---|---|---|---|---|",
+    "| command | ours (ms): median (runs) | Dovecot (ms): median (runs) | ratio | target | met | warm-up run, ours / Dovecot (ms) |",
+    "|---|---|---|---|---|---|---|",
     ...rows,
     "",
     `Answers checked: UID FETCH lists ${facts.messages} messages on both; SEARCH TEXT finds ${facts.common} and ${facts.rare} messages (the corpus planted exactly those) on both. ${notes.join(" ")}`.trim(),
@@ -315,8 +326,8 @@ function report(facts: CorpusFacts, imports: Record<string, number>, samples: Sa
       "Ours: the mail-server process's VmRSS with all sessions idling, and its VmHWM (peak since start). Dovecot: the sum of VmRSS over all its processes " +
       "(shared pages count once per process; PSS splits them), and the highest sum sampled every 250 ms. Both verify ARGON2ID passwords (64 MiB each).",
     "",
-    "| server | sessions | seconds to open all | RSS idling (MiB) | peak RSS (MiB) |",
-    "|---|---|---|---|---|",
+    "| server | sessions | seconds to open all | RSS before (MiB) | RSS idling (MiB) | KiB per session | peak RSS (MiB) |",
+    "|---|---|---|---|---|---|---|",
     ...idleRows,
     "",
     `Target ≤ 150 MiB for ours: ${idleVerdict}.`,
