@@ -562,6 +562,64 @@ function build(): CorpusEntry[] {
       multipart("e", [part(["Content-Type: text/plain; charset=utf-8"], text("see file")), part(['Content-Type: text/csv; charset=utf-8; name="daten.csv"', 'Content-Disposition: attachment; filename="daten.csv"', "Content-Transfer-Encoding: 8bit"], text("Name;Stadt", "Jörg;München", "Zoë;Zürich"))]),
     ),
   );
+  add(
+    "gmail-style",
+    message(
+      [
+        "Delivered-To: bob@example.test",
+        "ARC-Seal: i=1; a=rsa-sha256; t=1710000000; cv=none;\r\n        d=example.test; s=arc-20160816;\r\n        b=abcDEF123+/==",
+        "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;\r\n        d=example.test; s=20230601; t=1710000000; x=1710604800;\r\n        h=to:subject:message-id:date:from:mime-version:from:to:cc:subject;\r\n        bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\r\n        b=Zm9vYmFy",
+        "X-Google-Smtp-Source: AGHT+IE",
+        ...common({ subject: `${bWord("Grüße vom Handy 📱", "utf-8")}`, from: "Frank Sender <frank@example.test>" }),
+        'Content-Type: multipart/alternative; boundary="000000000000a1b2c3d4e5f6"',
+      ],
+      multipart("000000000000a1b2c3d4e5f6", [
+        part(['Content-Type: text/plain; charset="UTF-8"', "Content-Transfer-Encoding: quoted-printable"], qp(Buffer.from("Hallo Bob,\r\nbis morgen 📱\r\n", "utf8")) + CRLF),
+        part(['Content-Type: text/html; charset="UTF-8"', "Content-Transfer-Encoding: quoted-printable"], qp(Buffer.from('<div dir="ltr">Hallo Bob,<div>bis morgen 📱</div></div>\r\n', "utf8")) + CRLF),
+      ]),
+    ),
+  );
+  add(
+    "iphone-photo",
+    message(
+      [...common({ subject: "Photo", from: "Grace <grace@example.test>" }), "Content-Type: multipart/mixed; boundary=Apple-Mail-ABC", "X-Mailer: iPhone Mail (21D61)"],
+      multipart("Apple-Mail-ABC", [
+        part(["Content-Type: text/plain; charset=us-ascii", "Content-Transfer-Encoding: 7bit"], ""),
+        part(['Content-Type: image/jpeg; name="IMG_0001.jpeg"; x-unix-mode=0644; x-apple-part-url=ABC-123', 'Content-Disposition: inline; filename="IMG_0001.jpeg"', "Content-Transfer-Encoding: base64"], b64(Buffer.from("ffd8ffe000104a46494600010100000100010000ffd9", "hex"))),
+        part(["Content-Type: text/plain; charset=us-ascii", "Content-Transfer-Encoding: 7bit"], text("", "Sent from my iPhone")),
+      ]),
+    ),
+  );
+  add(
+    "forward-with-named-rfc822",
+    message(
+      [...common({ subject: "Fwd: attached as a file" }), "Content-Type: multipart/mixed; boundary=tb"],
+      multipart("tb", [
+        part(["Content-Type: text/plain; charset=UTF-8; format=flowed"], text("Forwarded as an attachment.")),
+        part([`Content-Type: message/rfc822; name="${bWord("Ursprüngliche Nachricht.eml", "utf-8")}"`, `Content-Disposition: attachment; filename*=UTF-8''Urspr%C3%BCngliche%20Nachricht.eml`], forwarded),
+      ]),
+    ),
+  );
+  add("html-only-long-lines", message([...common({ subject: "HTML only, lines past 998" }), "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: 8bit"], text(`<html><body>${"<p>Grüße</p>".repeat(120)}</body></html>`)));
+  add(
+    "multipart-with-base64-cte",
+    message(
+      // RFC 2045 §6.4: a multipart's encoding must be 7bit, 8bit or binary; some mailers do this anyway.
+      [...common({ subject: "base64 on a multipart" }), "Content-Type: multipart/mixed; boundary=bm", "Content-Transfer-Encoding: base64"],
+      multipart("bm", [part(["Content-Type: text/plain"], text("inside"))]),
+    ),
+  );
+  add(
+    "message-partial",
+    message([...common({ subject: "message/partial 1 of 2" }), 'Content-Type: message/partial; id="big@example.test"; number=1; total=2'], text("From: a@example.test", "Subject: big", "", "first half")),
+  );
+  add(
+    "message-global",
+    message(
+      [...common({ subject: "message/global (RFC 6532)" }), "Content-Type: multipart/mixed; boundary=g"],
+      multipart("g", [part(["Content-Type: message/global"], message(["From: Jörg <jörg@bücher.example>", "Subject: Grüße", "Content-Type: text/plain; charset=utf-8"], text("Schöne Grüße")))]),
+    ),
+  );
   add("obsolete-date", message([...common({ subject: "two-digit year", date: "15 Mar 99 13:45 EST" }), "Content-Type: text/plain"], text("old date")));
 
   return entries;
