@@ -9,6 +9,7 @@ import { smtpListener } from "./smtp/server";
 import { imapListener } from "./imap/server";
 import { startAdminServer } from "./admin/http";
 import { OutboundQueue, type QueueOptions } from "./queue";
+import { InboundAuthenticator } from "./smtp/authentication-results";
 
 /** The variable behind each listener, to name it when its port can't be had. */
 const VARIABLES: Record<string, string> = { smtp: "SMTP_PORT", submission: "SUBMISSION_PORT", submissions: "SUBMISSIONS_PORT", imap: "IMAP_PORT", imaps: "IMAPS_PORT" };
@@ -45,11 +46,12 @@ export async function startMailServer(config: Config, options: StartOptions = {}
   const portFor = (configured: number) => (options.anyFreePort ? 0 : configured);
 
   const queue = new OutboundQueue(config, store, { ...options.queue, log });
+  const authenticator = new InboundAuthenticator(config);
 
   const listeners: Listener[] = [];
-  if (config.ports.smtp) listeners.push(smtpListener({ config, store, tls, role: "mx", queue, log }, "smtp", portFor(config.ports.smtp)));
+  if (config.ports.smtp) listeners.push(smtpListener({ config, store, tls, role: "mx", queue, authenticator, log }, "smtp", portFor(config.ports.smtp)));
   for (const name of ["submission", "submissions"] as const) {
-    if (config.ports[name]) listeners.push(smtpListener({ config, store, tls, role: "submission", queue, log }, name, portFor(config.ports[name])));
+    if (config.ports[name]) listeners.push(smtpListener({ config, store, tls, role: "submission", queue, authenticator: null, log }, name, portFor(config.ports[name])));
   }
   if (config.ports.imap) listeners.push(imapListener({ config, store, tls, log }, "imap", portFor(config.ports.imap)));
   if (config.ports.imaps) listeners.push(imapListener({ config, store, tls, log }, "imaps", portFor(config.ports.imaps)));

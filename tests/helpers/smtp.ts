@@ -263,23 +263,37 @@ export interface TraceHeaders {
   deliveredTo: string;
   /** The Received field our server added, unfolded. */
   received: string;
-  /** Everything after the three trace fields: what the client sent. */
+  /** Authentication-Results and Received-SPF the MX role adds after Received (unfolded), if any. */
+  authentication: string[];
+  /** Everything after the trace fields: what the client sent. */
   message: Buffer;
 }
 
 /**
- * Splits what delivery prepends (Return-Path, Delivered-To, Received, in that order) from the
- * message the client sent. Throws when the stored message does not start that way.
+ * Splits what delivery prepends (Return-Path, Delivered-To, Received, in that order, then on
+ * the MX port Authentication-Results) from the message the client sent. Throws when the stored message does not start that way.
  */
 export function splitTrace(raw: Buffer): TraceHeaders {
   const fields: string[] = [];
   let pos = 0;
-  for (let i = 0; i < 3; i++) {
+  const nextField = () => {
     let end = raw.indexOf("\r\n", pos);
     while (end !== -1 && (raw[end + 2] === 0x20 || raw[end + 2] === 0x09)) end = raw.indexOf("\r\n", end + 2);
     if (end === -1) throw new Error("stored message ends inside its trace headers");
-    fields.push(raw.subarray(pos, end).toString("utf8"));
-    pos = end + 2;
+    const field = raw.subarray(pos, end).toString("utf8");
+    return { field, next: end + 2 };
+  };
+  for (let i = 0; i < 3; i++) {
+    const { field, next } = nextField();
+    fields.push(field);
+    pos = next;
+  }
+  const authentication: string[] = [];
+  for (;;) {
+    const { field, next } = nextField();
+    if (!/^(Authentication-Results|Received-SPF):/i.test(field)) break;
+    authentication.push(field.replace(/\r\n[ \t]+/g, " "));
+    pos = next;
   }
   const [returnPath, deliveredTo, received] = fields;
   const value = (field: string, name: string) => {
@@ -291,6 +305,7 @@ export function splitTrace(raw: Buffer): TraceHeaders {
     returnPath: value(returnPath, "Return-Path"),
     deliveredTo: value(deliveredTo, "Delivered-To"),
     received: value(received, "Received"),
+    authentication,
     message: raw.subarray(pos),
   };
 }

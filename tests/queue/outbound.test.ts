@@ -4,7 +4,8 @@
 // are checked in the accounts' INBOXes. On SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simpleParser } from "mailparser";
-import { nodemailerTransport, waitFor, headerOf } from "../helpers/smtp";
+import { dkimVerify } from "mailauth";
+import { nodemailerTransport, waitFor, headerOf, splitTrace } from "../helpers/smtp";
 import { PASSWORD, startDomainServer, type DomainServer } from "../helpers/outbound";
 import { PROVIDERS } from "../helpers/store";
 import { freePort } from "../support/postfix";
@@ -58,6 +59,18 @@ describe.each(PROVIDERS)("outbound queue on %s", (provider) => {
     // Two hops: a.test's submission, then b.test's MX.
     expect(raw.match(/^Received: /gm)).toHaveLength(2);
     expect(headerOf(local.raw, "message-id")).toBe(headerOf(remote.raw, "message-id"));
+    // Signed with a.test's key, which verifies against the record mailctl tells the operator to publish.
+    const record = (await a.store.domainKeys.dnsRecords("a.test", "mx.a.test")).find((line) => line.includes("._domainkey."))!;
+    const [name, , , value] = record.split("\t");
+    const published = [...value.matchAll(/"([^"]*)"/g)].map((m) => m[1]).join("");
+    const resolver = async (domain: string, type: string) => {
+      if (type === "TXT" && `${domain}.` === name) return [[published]];
+      throw Object.assign(new Error(`no ${type} for ${domain}`), { code: "ENOTFOUND" });
+    };
+    const verified = await dkimVerify(remote.raw, { resolver });
+    expect(verified.results.map((r) => [r.signingDomain, r.status.result])).toEqual([["a.test", "pass"]]);
+    // b.test checked it on arrival and said so in its own Authentication-Results.
+    expect(splitTrace(remote.raw).authentication.join("\n")).toMatch(/^Authentication-Results: mx\.b\.test;/m);
     await waitFor(async () => (await a.server.queue.store.list()).length === 0, 5000, "the queue to empty");
   });
 

@@ -8,6 +8,8 @@ import { SmtpError } from "./protocol";
 import { rfc5322Date } from "./rfc5322-date";
 import type { SmtpSession, SmtpTransaction } from "./session";
 import { checkFromHeader, missingHeaders } from "./submission";
+import { dkimSignatureFor } from "../queue/dkim";
+import { neutralizeForgedResults } from "./authentication-results";
 
 /** This many Received headers means a mail loop (RFC 5321 §6.3: "normally at least 100"). */
 const MAX_HOPS = 100;
@@ -88,9 +90,20 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
       analysis = await analyzeMessage(message);
     }
   }
-  const id = `${session.id}${(++session.messageCount).toString(36).toUpperCase()}`;
-  const trace = receivedHeader(session, transaction, id, now);
   const sender = transaction.from ? transaction.from.address : "";
+  // Mail from other servers is checked (SPF, DKIM, DMARC); an authenticated user's is their own.
+  let results = "";
+  const authenticator = session.user ? null : session.context.authenticator;
+  if (authenticator) {
+    const cleaned = neutralizeForgedResults(message, config.hostname);
+    if (cleaned !== message) {
+      message = cleaned;
+      analysis = await analyzeMessage(message);
+    }
+    results = await authenticator.headersFor(message, { ip: session.connection.remoteAddress, helo: session.helo?.name ?? null, sender });
+  }
+  const id = `${session.id}${(++session.messageCount).toString(36).toUpperCase()}`;
+  const trace = receivedHeader(session, transaction, id, now) + results;
   const envelopeInfo = {
     from: sender,
     size: transaction.size,
@@ -112,8 +125,9 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
   if (requests.length) await store.append(requests);
   const remote = transaction.recipients.filter((r) => !r.accounts.length);
   if (remote.length) {
+    const signature = await dkimSignatureFor(store, analysis.envelope, message, session.context.log);
     await queue!.enqueue({
-      raw: Buffer.concat([Buffer.from(trace, "utf8"), message]),
+      raw: Buffer.concat([Buffer.from(trace + signature, "utf8"), message]),
       sender,
       envid: transaction.envid,
       ret: transaction.ret,

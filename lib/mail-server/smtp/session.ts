@@ -10,6 +10,7 @@ import type { TlsIdentity } from "../net/tls";
 import { parseCommand, reply, SmtpError, looksLikeHttp, type Mailbox } from "./protocol";
 import { COMMANDS } from "./commands";
 import type { OutboundQueue } from "../queue";
+import type { InboundAuthenticator } from "./authentication-results";
 
 export type BodyType = "7BIT" | "8BITMIME" | "BINARYMIME";
 
@@ -47,6 +48,8 @@ export interface SmtpServerContext {
   role: "mx" | "submission";
   /** Where mail for other domains goes; null when this server only receives. */
   queue: OutboundQueue | null;
+  /** SPF/DKIM/DMARC checks of mail from other servers; null to skip them. */
+  authenticator: InboundAuthenticator | null;
   log(line: string): void;
 }
 

@@ -9,6 +9,7 @@ import { StoreEvents } from "./events";
 import { MessageWriter } from "./messages";
 import { MessageOps } from "./message-ops";
 import { Folders } from "./folders";
+import { DomainKeys } from "./domain-keys";
 import { searchContent, type SearchField } from "./search";
 import { openSqlRunner, type SqlRunner } from "./sql";
 
@@ -28,6 +29,8 @@ export class MailStore {
   readonly messages: MessageOps;
   /** Mailbox management: list, create, delete, rename, subscribe. */
   readonly folders: Folders;
+  /** DKIM keys of the local domains and the DNS records to publish. */
+  readonly domainKeys: DomainKeys;
   private readonly writer: MessageWriter;
 
   private constructor(
@@ -41,6 +44,7 @@ export class MailStore {
     this.writer = new MessageWriter(sql, this.blobs, this.events);
     this.messages = new MessageOps(sql, this.blobs, this.events);
     this.folders = new Folders(sql, this.messages, this.events);
+    this.domainKeys = new DomainKeys(sql);
   }
 
   /** Migrates the database, connects, and makes sure the configured domains exist. */
