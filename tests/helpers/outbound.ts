@@ -108,9 +108,9 @@ export async function startDomainServer(domain: string, options: DomainServerOpt
   };
 }
 
-/** Submits raw mail to a server's submission port as one of its users (PASSWORD), with nodemailer. */
-export async function submit(server: DomainServer, user: string, envelope: { from: string; to: string[] }, raw: string | Buffer, options: Record<string, unknown> = {}) {
-  const transport = nodemailerTransport(server.submissionPort, { auth: { user, pass: PASSWORD }, ...options });
+/** Submits raw mail to a submission port as one of its users (PASSWORD), with nodemailer. */
+export async function submit(submissionPort: number, user: string, envelope: { from: string; to: string[] }, raw: string | Buffer, options: Record<string, unknown> = {}) {
+  const transport = nodemailerTransport(submissionPort, { auth: { user, pass: PASSWORD }, ...options });
   try {
     return await transport.sendMail({ envelope, raw, ...options });
   } finally {
