@@ -58,16 +58,17 @@ export function parseHeaderValue(text: string): HeaderValue {
   for (const piece of rest) {
     const eq = piece.indexOf("=");
     if (eq === -1) continue;
-    const name = piece.slice(0, eq).trim().toLowerCase();
-    if (!name || !TOKEN.test(name)) continue;
+    // attribute [*N] [*] (RFC 2231 §7): the attribute itself can't hold "*", "'" or "%".
+    const name = /^([!#$&+\-.0-9^_`a-z{|}~]+)(?:\*(\d{1,3}))?(\*)?$/.exec(piece.slice(0, eq).trim().toLowerCase());
+    if (!name) continue;
     const value = unquote(piece.slice(eq + 1));
-    const segment = /^(.+?)\*(\d{1,3})(\*?)$/.exec(name);
-    if (segment) {
-      const segments = continued.get(segment[1]) ?? [];
-      segments[Number(segment[2])] = { value, extended: segment[3] === "*" };
-      continued.set(segment[1], segments);
-    } else if (!(name in params)) {
-      params[name] = value;
+    if (name[2] !== undefined) {
+      const segments = continued.get(name[1]) ?? [];
+      segments[Number(name[2])] = { value, extended: name[3] === "*" };
+      continued.set(name[1], segments);
+    } else {
+      const key = name[1] + (name[3] ?? "");
+      if (!(key in params)) params[key] = value;
     }
   }
   for (const [name, segments] of continued) {

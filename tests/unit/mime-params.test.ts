@@ -1,6 +1,7 @@
 // Content-Type/Content-Disposition parameters (RFC 2045, RFC 2231) and the analysis choices
 // the Dovecot comparison led to, checked without Dovecot: raw 8-bit header bytes, digest
 // defaults, invalid types, transport padding, envelope addresses.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { renderBodyStructure, renderEnvelope } from "@/lib/mail-server/imap/fetch";
 import { analyzeMessage, headerBytes, headerText } from "@/lib/mime/analyze";
@@ -30,6 +31,17 @@ describe("parseHeaderValue", () => {
   it("skips pieces that aren't name=value", () => {
     expect(parseHeaderValue(";;; garbage")).toEqual({ value: "", params: {} });
     expect(parseHeaderValue("text/plain; =x; a b=c; ok=1").params).toEqual({ ok: "1" });
+  });
+
+  it("never throws, and every parameter name it returns is an RFC 2231 attribute (with at most a trailing *)", () => {
+    const text = fc.string({ unit: fc.constantFrom(..."ab*0129;=\"\\' %/\r\n\tZ\u00e9\udc80"), maxLength: 60 });
+    fc.assert(
+      fc.property(text, (value) => {
+        const parsed = parseHeaderValue(value);
+        for (const name of Object.keys(parsed.params)) expect(name).toMatch(/^[!#$&+\-.0-9^_`a-z{|}~]+\*?$/);
+      }),
+      { numRuns: 500, seed: 2231 },
+    );
   });
 
   it("isMediaType wants token/token", () => {
