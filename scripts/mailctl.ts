@@ -5,13 +5,15 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
-import { loadConfig, parseSize } from "@/lib/config";
+import { loadConfig, parseSize, type Config } from "@/lib/config";
+import { OutboundQueue } from "@/lib/mail-server/queue";
 import { MailStore, StoreError } from "@/lib/mail-server/store";
 import { importMessages } from "@/lib/mail-server/store/import";
 import { failAndExit } from "./lib/fail";
 
 const USAGE = `usage: npm run mailctl -- COMMAND
-  domain add DOMAIN              add a local domain
+  domain add DOMAIN              add a local domain and print the DNS records to publish
+  domain records DOMAIN          print a domain's DNS records (MX, SPF, DKIM, DMARC) again
   domain list                    list local domains
   user add ADDRESS [--name NAME] [--admin] [--quota SIZE] [--password-stdin]
   user passwd ADDRESS [--password-stdin]
@@ -21,6 +23,9 @@ const USAGE = `usage: npm run mailctl -- COMMAND
   alias list
   alias del ALIAS [TARGET]
   import ADDRESS FILE… [--mailbox NAME]   import .eml files or mbox files
+  queue list                     queued messages: each recipient's state, attempts, next try, last answer
+  queue retry ID|all             try the waiting recipients now
+  queue delete ID                remove a message from the queue; its sender gets a bounce
 Passwords are read from a prompt, or one line of standard input with --password-stdin.`;
 
 class UsageError extends Error {}
@@ -84,7 +89,14 @@ async function password(fromStdin: boolean): Promise<string> {
   return fromStdin ? readPasswordFromStdin() : promptPassword();
 }
 
-async function run(store: MailStore, argv: string[]): Promise<void> {
+function queueId(text: string): number {
+  if (!/^\d{1,9}$/.test(text)) throw new UsageError(`${text} is not a queue id (see npm run mailctl -- queue list)`);
+  return Number(text);
+}
+
+async function run(store: MailStore, config: Config, argv: string[]): Promise<void> {
+  // Not started: mailctl only reads and changes the queue; the running server delivers.
+  const queue = new OutboundQueue(config, store, { log: (line) => console.error(line) });
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -102,9 +114,40 @@ async function run(store: MailStore, argv: string[]): Promise<void> {
   };
   const key = `${group ?? ""} ${action ?? ""}`.trim();
   switch (key) {
-    case "domain add":
+    case "domain add": {
       need(1);
-      console.log(`added domain ${(await store.accounts.addDomain(rest[0])).name}`);
+      const { name } = await store.accounts.addDomain(rest[0]);
+      console.log(`added domain ${name}; publish these DNS records for it:`);
+      for (const record of await store.domainKeys.dnsRecords(name, config.hostname)) console.log(record);
+      return;
+    }
+    case "domain records":
+      need(1);
+      if (!(await store.accounts.isLocalDomain(rest[0]))) throw new StoreError("not-found", `${rest[0]} is not a local domain`);
+      for (const record of await store.domainKeys.dnsRecords(rest[0], config.hostname)) console.log(record);
+      return;
+    case "queue list": {
+      const queued = await queue.store.list();
+      if (!queued.length) console.log("the queue is empty");
+      for (const { message, recipients } of queued) {
+        console.log(`${message.id}	from=<${message.sender}>	size=${message.size}	queued=${message.createdAt.toISOString()}${message.messageId ? `	message-id=${message.messageId}` : ""}`);
+        for (const r of recipients) {
+          const next = r.state === "queued" ? `	next=${r.nextAttemptAt.toISOString()}` : "";
+          console.log(`	<${r.address}>	${r.state}	attempts=${r.attempts}${next}${r.lastResponse ? `	last=${r.remoteHost ? `${r.remoteHost}: ` : ""}${r.lastResponse}` : ""}`);
+        }
+      }
+      return;
+    }
+    case "queue retry": {
+      need(1);
+      const count = await queue.store.retryNow(rest[0] === "all" ? null : queueId(rest[0]));
+      console.log(`${count} recipient${count === 1 ? "" : "s"} will be tried again now`);
+      return;
+    }
+    case "queue delete":
+      need(1);
+      if (!(await queue.deleteMessage(queueId(rest[0])))) throw new StoreError("not-found", `no queued message ${rest[0]}`);
+      console.log(`deleted ${rest[0]} from the queue; its sender is told`);
       return;
     case "domain list":
       for (const domain of await store.accounts.listDomains()) console.log(`${domain.name}\taccounts=${domain._count.accounts}`);
@@ -161,7 +204,6 @@ async function run(store: MailStore, argv: string[]): Promise<void> {
         console.log(`imported ${count} message${count === 1 ? "" : "s"} into ${action} ${values.mailbox ?? "INBOX"}`);
         return;
       }
-      if (group === "queue") throw new StoreError("not-found", "there is no outbound queue yet: this server delivers only to local mailboxes");
       throw new UsageError(`unknown command: ${key || "(none)"} (see npm run mailctl -- --help)`);
   }
 }
@@ -175,7 +217,7 @@ async function main() {
   const config = loadConfig();
   const store = await MailStore.open(config);
   try {
-    await run(store, argv);
+    await run(store, config, argv);
   } finally {
     await store.close();
   }

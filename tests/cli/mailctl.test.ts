@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@/lib/config";
 import { MailStore } from "@/lib/mail-server/store";
+import { QueueStore } from "@/lib/mail-server/queue/store";
 import { headerOf, readMessages, runProgram, SmtpClient, splitTrace } from "../helpers/smtp";
 import { ALL_PORTS_OFF, CONTRACT_VARIABLES, freePort, killAll, removeTempDirs, ROOT, runScript, startServerProcess, stderrLines, tempDir, type RunOptions, type RunResult } from "./processes";
 
@@ -125,13 +126,28 @@ describe("mailctl on a stopped server", () => {
   it("--help prints the usage and exits 0", async () => {
     const result = await mailctl(["--help"]);
     expectOk(result);
-    for (const word of ["domain add", "user add", "user passwd", "user del", "user list", "alias add", "alias del", "import"]) expect(result.stdout).toContain(word);
+    for (const word of ["domain add", "domain records", "user add", "user passwd", "user del", "user list", "alias add", "alias del", "import", "queue list", "queue retry", "queue delete"]) {
+      expect(result.stdout).toContain(word);
+    }
   });
 
   it("domain add and domain list", async () => {
     const added = await mailctl(["domain", "add", "Other.Test"]);
     expectOk(added);
-    expect(added.stdout).toBe("added domain other.test\n");
+    const [first, ...records] = added.stdout.trim().split("\n");
+    expect(first).toBe("added domain other.test; publish these DNS records for it:");
+    expect(records.map((r) => r.split("\t").slice(0, 3).join(" "))).toEqual([
+      "other.test. IN MX",
+      "other.test. IN TXT",
+      expect.stringMatching(/^mail\d{6}\._domainkey\.other\.test\. IN TXT$/),
+      "_dmarc.other.test. IN TXT",
+    ]);
+    expect(records[1]).toContain('"v=spf1 mx');
+    expect(records[2]).toMatch(/"v=DKIM1; k=rsa; p=[A-Za-z0-9+/]{200,}/);
+    // The same key is printed again, not a new one.
+    const again = await mailctl(["domain", "records", "other.test"]);
+    expectOk(again);
+    expect(again.stdout.trim().split("\n")).toEqual(records);
     const list = await mailctl(["domain", "list"]);
     expectOk(list);
     const lines = list.stdout.split("\n").filter(Boolean);
@@ -302,6 +318,38 @@ describe("mailctl on a stopped server", () => {
 
     expectFailure(await mailctl(["import", "nobody@example.test", eml]), /nobody@example\.test/);
     expect(await withStore(async (store) => (await store.accounts.listAccounts()).find((a) => a.address === "carol@example.test")!.messageCount)).toBe(4);
+  });
+
+  it("queue list, retry and delete; a deleted message bounces to its sender", async () => {
+    const id = await withStore((store) =>
+      new QueueStore(store.sql, store.blobs).enqueue({
+        raw: Buffer.from("From: bob@example.test\r\nTo: far@away.test\r\nSubject: stuck\r\nMessage-ID: <stuck@example.test>\r\n\r\nstuck\r\n"),
+        sender: "bob@example.test",
+        envid: null,
+        ret: null,
+        body: "7BIT",
+        smtputf8: false,
+        accountId: null,
+        messageId: "<stuck@example.test>",
+        recipients: [{ address: "far@away.test", notify: null, orcpt: null }],
+      }),
+    );
+    const list = await mailctl(["queue", "list"]);
+    expectOk(list);
+    const [head, recipient] = list.stdout.trim().split("\n");
+    expect(head).toMatch(new RegExp(String.raw`^${id}\tfrom=<bob@example\.test>\tsize=\d+\tqueued=\S+\tmessage-id=<stuck@example\.test>$`));
+    expect(recipient).toMatch(/^\t<far@away\.test>\tqueued\tattempts=0\tnext=\S+$/);
+    const retry = await mailctl(["queue", "retry", "all"]);
+    expectOk(retry);
+    expect(retry.stdout).toBe("1 recipient will be tried again now\n");
+    expectFailure(await mailctl(["queue", "retry", "x1"]), /not a queue id/);
+    const deleted = await mailctl(["queue", "delete", String(id)]);
+    expectOk(deleted);
+    expect((await mailctl(["queue", "list"])).stdout).toBe("the queue is empty\n");
+    expectFailure(await mailctl(["queue", "delete", String(id)]), new RegExp(`no queued message ${id}`));
+    const bounce = await withStore(async (store) => (await readMessages(store, "bob@example.test")).find((m) => m.raw.toString().includes("multipart/report")));
+    expect(bounce?.raw.toString()).toContain("Final-Recipient: rfc822; far@away.test");
+    expect(bounce?.raw.toString()).toMatch(/Diagnostic-Code: smtp; 550 5\.3\.0 removed from the queue by the administrator/);
   });
 
   it("user del removes the account; a second del is refused", async () => {

@@ -35,7 +35,8 @@ interface Batch {
   recipients: QueuedRecipient[];
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Even with nothing due sooner, look again this often: `mailctl queue retry` changes the queue from another process. */
+const RECHECK_MS = 15_000;
 
 export class OutboundQueue {
   readonly store: QueueStore;
@@ -135,13 +136,32 @@ export class OutboundQueue {
     this.attempts.add(attempt);
   }
 
+  /**
+   * Removes a message from the queue (mailctl queue delete): its waiting recipients fail,
+   * and the sender gets a bounce for them, as for any failure. False when there is no such message.
+   */
+  async deleteMessage(id: number, reason = "removed from the queue by the administrator"): Promise<boolean> {
+    const message = await this.store.message(id);
+    if (!message) return false;
+    const now = new Date();
+    const waiting = (await this.store.recipients(id)).filter((r) => r.state === "queued" || r.state === "sending");
+    const response = `550 5.3.0 ${reason}`;
+    await this.store.record(waiting.map((r) => ({ recipientId: r.id, state: "failed" as const, response, remoteHost: r.remoteHost, nextAttemptAt: now })), now, false);
+    const reported = waiting
+      .filter((r) => message.sender !== "" && (r.notify.length === 0 || r.notify.includes("FAILURE")))
+      .map((r) => ({ address: r.address, orcpt: r.orcpt, action: "failed" as const, status: "5.3.0", remoteHost: "", diagnostic: response, lastAttemptAt: r.lastAttemptAt }));
+    if (reported.length) await this.report(message, await this.mailStore.readMessage(message.blobHash), reported, now);
+    await this.store.removeIfFinished(id);
+    return true;
+  }
+
   /** A timer for the next recipient that falls due (the work in flight wakes us itself). */
   private async schedule() {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     const next = await this.store.nextDue();
     if (!next || this.stopped) return;
-    const wait = Math.min(Math.max(next.getTime() - Date.now(), 10), MAX_TIMER_MS);
+    const wait = Math.min(Math.max(next.getTime() - Date.now(), 10), RECHECK_MS);
     this.timer = setTimeout(() => this.wake(), wait);
     this.timer.unref();
   }
