@@ -4,7 +4,9 @@
 // users; and the remote world on loopback: a DNS server serving MX/A/AAAA records the test
 // sets (dns2), and scripted fake SMTP servers that misbehave on purpose.
 import net from "node:net";
+import tls from "node:tls";
 import dns2 from "dns2";
+import { generate } from "selfsigned";
 import { startMailServer, type RunningMailServer } from "@/lib/mail-server";
 import type { MailStore } from "@/lib/mail-server/store";
 import type { EnqueueRequest } from "@/lib/mail-server/queue";
@@ -204,6 +206,14 @@ export async function startDnsServer(zone: Record<string, DnsRecords> = {}): Pro
 // ---------------------------------------------------------------------------------------------
 // Scripted fake SMTP servers
 
+let secureContext: Promise<tls.SecureContext> | null = null;
+
+/** One self-signed identity for every fake peer that offers STARTTLS (the client checks none). */
+function testSecureContext(): Promise<tls.SecureContext> {
+  secureContext ??= generate([{ name: "commonName", value: "fake.test" }], { keyType: "ec", curve: "P-256", algorithm: "sha256" }).then((pems) => tls.createSecureContext({ key: pems.private, cert: pems.cert }));
+  return secureContext;
+}
+
 export interface FakeSession {
   /** 0 for the first connection to this peer, 1 for the next… */
   index: number;
@@ -217,15 +227,17 @@ export interface FakeSession {
 
 /**
  * What the peer does: reply lines to send (CRLF added), or an action: close the connection,
- * reset it (TCP RST), stall (never answer again), or "break-tls" (answer STARTTLS with 220, then send non-TLS
+ * reset it (TCP RST), stall (never answer again), "start-tls" (answer 220 and do the TLS
+ * handshake; every line given after it is sent in the clear in the same packet as the 220, the
+ * way a man in the middle injects replies), or "break-tls" (answer 220, then send non-TLS
  * bytes when the handshake starts).
  */
-export type PeerAction = string | string[] | "close" | "reset" | "stall" | "break-tls";
+export type PeerAction = string | string[] | "close" | "reset" | "stall" | "break-tls" | ["start-tls", ...string[]];
 
 export interface FakePeerScript {
   /** Default "220 fake.test ESMTP". */
   greeting?(session: FakeSession): PeerAction;
-  /** Advertised in the EHLO reply (default PIPELINING, 8BITMIME, SIZE 10000000). */
+  /** Advertised in the EHLO reply (default PIPELINING, 8BITMIME, SIZE 10000000). STARTTLS makes the peer do TLS. */
   extensions?: string[];
   /** Overrides the default answer to a command line; undefined keeps it. */
   command?(line: string, session: FakeSession): PeerAction | undefined;
@@ -249,13 +261,16 @@ export interface FakePeer {
 /** A fake SMTP server on host:port (an ephemeral port on 127.0.0.1 by default) that follows `script`. */
 export async function startFakePeer(script: FakePeerScript = {}, listen: { host?: string; port?: number } = {}): Promise<FakePeer> {
   const sessions: FakeSession[] = [];
+  const extensionsOffered = script.extensions ?? [];
+  const secureContext = extensionsOffered.includes("STARTTLS") ? await testSecureContext() : null;
   const sockets = new Set<net.Socket>();
   const extensions = script.extensions ?? ["PIPELINING", "8BITMIME", "SIZE 10000000"];
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    socket.on("error", () => undefined);
-    socket.setEncoding("latin1");
+  const server = net.createServer((plain) => {
+    sockets.add(plain);
+    plain.on("close", () => sockets.delete(plain));
+    plain.on("error", () => undefined);
+    plain.setEncoding("latin1");
+    let socket: net.Socket = plain;
     const session: FakeSession = { index: sessions.length, packets: [], commands: [], messages: [] };
     sessions.push(session);
     let stalled = false;
@@ -282,6 +297,17 @@ export async function startFakePeer(script: FakePeerScript = {}, listen: { host?
         tlsBroken = true;
         return false;
       }
+      if (Array.isArray(action) && action[0] === "start-tls") {
+        socket.write(["220 2.0.0 go ahead", ...action.slice(1)].map((line) => `${line}\r\n`).join(""));
+        socket.off("data", onData);
+        buffer = "";
+        const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: secureContext! });
+        secure.on("error", () => undefined);
+        secure.setEncoding("latin1");
+        secure.on("data", onData);
+        socket = secure;
+        return false;
+      }
       socket.write((Array.isArray(action) ? action : [action]).map((line) => `${line}\r\n`).join(""));
       return true;
     };
@@ -293,11 +319,11 @@ export async function startFakePeer(script: FakePeerScript = {}, listen: { host?
       if (verb === "RCPT") return "250 2.1.5 ok";
       if (verb === "DATA") return "354 go ahead";
       if (verb === "RSET" || verb === "NOOP") return "250 2.0.0 ok";
-      if (verb === "STARTTLS") return "454 4.7.0 TLS not available";
+      if (verb === "STARTTLS") return secureContext && socket === plain ? ["start-tls"] : "454 4.7.0 TLS not available";
       if (verb === "QUIT") return "221 2.0.0 bye";
       return "500 5.5.1 unknown command";
     };
-    socket.on("data", (chunk: string) => {
+    const onData = (chunk: string) => {
       session.packets.push(chunk);
       if (stalled) return;
       if (tlsBroken) {
@@ -336,7 +362,8 @@ export async function startFakePeer(script: FakePeerScript = {}, listen: { host?
           return;
         }
       }
-    });
+    };
+    plain.on("data", onData);
     const greeting = script.greeting?.(session) ?? "220 fake.test ESMTP";
     act(greeting);
   });

@@ -27,6 +27,9 @@ const SCRIPTS = {
   // Silent at the greeting, then a connection closed at once, then fine.
   silent: { greeting: (s) => (s.index === 0 ? "stall" : s.index === 1 ? "close" : "220 fake.test ESMTP") },
   brokenTls: { extensions: ["STARTTLS", "PIPELINING", "8BITMIME"], command: (line) => (line === "STARTTLS" ? "break-tls" : undefined) },
+  // A reply slipped in before the handshake must not be read as the answer to the EHLO after it.
+  tlsInjected: { extensions: ["STARTTLS", "PIPELINING", "8BITMIME"], command: (line) => (line === "STARTTLS" ? ["start-tls", "250 2.0.0 injected in the clear"] : undefined) },
+  ehlo421: { command: (line, s) => (s.index === 0 && line.startsWith("EHLO") ? "421 4.7.0 try again later" : undefined) },
   noEhlo: { command: (line) => (line.startsWith("EHLO") ? "500 5.5.1 command not recognized" : undefined) },
   smallSize: { extensions: ["PIPELINING", "8BITMIME", "SIZE 1000"] },
   no8bit: { extensions: ["PIPELINING", "SIZE 100000"] },
@@ -49,7 +52,7 @@ describe("outbound delivery to hostile and quirky peers", () => {
     a = await startDomainServer("a.test", { env: { OUTBOUND_ROUTES: routes, QUEUE_RETRY_DELAYS: "200ms" }, timeouts: TIMEOUTS });
     await a.user("alice");
     const to = (name: Case, ...locals: string[]) => (locals.length ? locals : ["user"]).map((local) => `${local}@${domainOf(name)}`);
-    for (const name of ["greet554", "greet421", "dropMidData", "garbage", "stallAfterData", "silent", "brokenTls", "noEhlo"] as const) {
+    for (const name of ["greet554", "greet421", "dropMidData", "garbage", "stallAfterData", "silent", "brokenTls", "tlsInjected", "ehlo421", "noEhlo"] as const) {
       await enqueue(a, "alice@a.test", to(name), message(name, "A line.\r\n.A line with a leading dot.\r\nLast line.\r\n"));
     }
     await enqueue(a, "alice@a.test", to("resetAfterQuit"), message("resetAfterQuit"));
@@ -120,6 +123,21 @@ describe("outbound delivery to hostile and quirky peers", () => {
     expect(plain.commands).not.toContain("STARTTLS");
     expect(plain.messages).toHaveLength(1);
     expect(peers.brokenTls.sessions).toHaveLength(2);
+  });
+
+  it("discards replies injected before the TLS handshake, and pipelines on what the EHLO over TLS offered", async () => {
+    await delivered("tlsInjected");
+    const [session] = peers.tlsInjected.sessions;
+    expect(session.commands.filter((c) => c.startsWith("EHLO"))).toHaveLength(2);
+    expect(session.packets.find((p) => p.startsWith("MAIL FROM:"))).toMatch(/^MAIL FROM:<alice@a\.test>\r\nRCPT TO:<user@tlsinjected\.test>\r\nDATA\r\n$/);
+    expect(session.messages).toHaveLength(1);
+    expect(peers.tlsInjected.sessions).toHaveLength(1);
+  });
+
+  it("defers on EHLO answered with 421 without trying HELO, then delivers", async () => {
+    await deferred("ehlo421", /421 4\.7\.0 try again later/);
+    await delivered("ehlo421");
+    expect(peers.ehlo421.sessions[0].commands).toEqual(["EHLO mx.a.test", "QUIT"]);
   });
 
   it("falls back to HELO when EHLO is refused, and then sends one command at a time", async () => {
