@@ -5,7 +5,8 @@
 // address analysis loaded only when a key needs them; full-text matches fetched once per
 // BODY/TEXT key; HEADER read on demand. Everything but HEADER is tested synchronously, so
 // "ALL" over 100,000 messages costs no promise per message.
-import type { Envelope, EnvelopeAddress } from "@/lib/mime/analyze";
+import libmime from "libmime";
+import { headerText, type Envelope, type EnvelopeAddress } from "@/lib/mime/analyze";
 import type { MessageState } from "../../store";
 import { asAString, asAtom, parseSequenceSet, contains, ImapSyntaxError, type ImapToken } from "../protocol";
 import type { ImapSession } from "../session";
@@ -103,8 +104,18 @@ function either(a: Key, b: Key): Key {
   };
 }
 
+/** A header value as a person reads it: 8-bit bytes as Latin-1, encoded words (RFC 2047) decoded. */
+function readable(value: string): string {
+  const text = headerText(value);
+  try {
+    return libmime.decodeWords(text);
+  } catch {
+    return text;
+  }
+}
+
 function addressText(list: EnvelopeAddress[] | null): string {
-  return (list ?? []).map(([name, , mailbox, host]) => `${name ?? ""} <${mailbox ?? ""}@${host ?? ""}>`).join(", ").toLowerCase();
+  return (list ?? []).map(([name, , mailbox, host]) => `${name ? readable(name) : ""} <${mailbox ?? ""}@${host ?? ""}>`).join(", ").toLowerCase();
 }
 
 function fieldKey(parse: Parse, field: "from" | "to" | "cc" | "bcc" | "subject", needle: string): Key {
@@ -136,7 +147,7 @@ function headerKey(parse: Parse, name: string, needle: string): Key {
   const test = (header: string) =>
     header.split(/\r?\n/).some((line) => {
       const colon = line.indexOf(":");
-      return colon > 0 && line.slice(0, colon).trim().toLowerCase() === field && line.slice(colon + 1).toLowerCase().includes(lower);
+      return colon > 0 && line.slice(0, colon).trim().toLowerCase() === field && readable(line.slice(colon + 1)).toLowerCase().includes(lower);
     });
   return (i, c) => {
     const { contentId } = c.candidates[i];
