@@ -126,7 +126,13 @@ export class OutboundQueue {
     this.running++;
     this.inFlight.set(batch.domain, (this.inFlight.get(batch.domain) ?? 0) + 1);
     const attempt = this.attempt(batch)
-      .catch((error) => this.options.log(`queue ${batch.queueMessageId}: attempt failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
+      .catch(async (error) => {
+        this.options.log(`queue ${batch.queueMessageId}: attempt failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        // Our own trouble (the database, a report): the recipients wait one retry interval, never stay claimed.
+        const retryAt = new Date(Date.now() + this.config.queueRetryDelays[0]);
+        const failure = `451 4.3.0 local error: ${error instanceof Error ? error.message : String(error)}`;
+        await this.store.release(batch.recipients.map((r) => r.id), retryAt, failure).catch(() => undefined);
+      })
       .finally(() => {
         this.running--;
         this.inFlight.set(batch.domain, this.inFlight.get(batch.domain)! - 1);

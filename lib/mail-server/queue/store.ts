@@ -157,6 +157,14 @@ export class QueueStore {
     });
   }
 
+  /** Puts claimed recipients whose attempt ended without a result back in line (those it settled stay settled). */
+  async release(ids: number[], nextAttemptAt: Date, response: string): Promise<void> {
+    if (!ids.length) return;
+    await this.sql.transaction((tx) =>
+      tx.query(`UPDATE "QueueRecipient" SET "state" = 'queued', "nextAttemptAt" = ?, "lastResponse" = ? WHERE "state" = 'sending' AND "id" IN (${placeholders(ids.length)})`, [nextAttemptAt, response.slice(0, 2000), ...ids]),
+    );
+  }
+
   async message(id: number): Promise<QueuedMessage | null> {
     const [row] = await this.sql.query<MessageRow>(`SELECT * FROM "QueueMessage" WHERE "id" = ?`, [id]);
     return row ? toMessage(row) : null;
