@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crlf, ImapClient, startImapServer, textMessage, untaggedOf, type ImapTestServer, type TestAccount } from "../helpers/imap";
 
-const BASE_CAPABILITIES = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "SPECIAL-USE", "CHILDREN", "CONDSTORE", "STATUS=SIZE", "APPENDLIMIT=1048576"];
+const BASE_CAPABILITIES = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "SPECIAL-USE", "CHILDREN", "CONDSTORE", "QRESYNC", "STATUS=SIZE", "APPENDLIMIT=1048576"];
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
@@ -193,7 +193,9 @@ describe("IMAP protocol (raw socket)", () => {
       expect([select.status, select.code]).toEqual(["OK", "READ-WRITE"]);
 
       const examine = await client.command("EXAMINE inbox");
-      expect(examine.untagged[1]).toBe("* OK [PERMANENTFLAGS ()] Flags permitted");
+      // [CLOSED] first: the EXAMINE replaces the selected INBOX (RFC 7162 §3.2.11).
+      expect(examine.untagged[0]).toBe("* OK [CLOSED] Previous mailbox closed");
+      expect(examine.untagged[2]).toBe("* OK [PERMANENTFLAGS ()] Flags permitted");
       expect([examine.status, examine.code]).toEqual(["OK", "READ-ONLY"]);
       await client.logout();
     });

@@ -3,7 +3,7 @@
 // yet. RFC 3501 §7.4.1 and §5.5 decide when they may be told: EXISTS and FETCH at any
 // response, EXPUNGE never during FETCH, STORE or SEARCH (they would renumber what the client
 // is reading), so expunges wait for a command that allows them.
-import type { MailboxChange, MailboxInfo, MailStore } from "../store";
+import { StoreError, type MailboxChange, type MailboxInfo, type MailStore } from "../store";
 import { listSelection } from "../store/selection";
 import { formatUidSet, untagged, list } from "./protocol";
 import { UidList } from "./uid-list";
@@ -56,19 +56,23 @@ export class SelectedMailbox {
    * change falls between the two (one both listed and heard of is told twice, harmlessly).
    * Returns what the SELECT responses need besides.
    */
-  static async open(store: MailStore, mailbox: MailboxInfo, accountId: number, readOnly: boolean) {
-    const selected = new SelectedMailbox(store, mailbox.id, accountId, mailbox.name, readOnly, mailbox.uidValidity, mailbox.highestModSeq);
+  static async open(store: MailStore, found: MailboxInfo, accountId: number, readOnly: boolean) {
+    const selected = new SelectedMailbox(store, found.id, accountId, found.name, readOnly, found.uidValidity, found.highestModSeq);
     try {
-      const listing = await listSelection(store.sql, mailbox.id);
+      // Read again now that the session listens: every change up to this MODSEQ is in the listing.
+      const mailbox = (await store.folders.get(accountId, found.name)) ?? found;
+      if (mailbox.id !== found.id) throw new StoreError("not-found", "mailbox was replaced");
+      selected.latestModSeq = mailbox.highestModSeq;
+      const listing = await listSelection(store.sql, mailbox.id, mailbox.highestModSeq);
       selected.uids = UidList.fromRuns(listing.runs);
       if (readOnly) {
         // EXAMINE shows what is recent without taking it from the next session.
         selected.recent = selected.uids.from(mailbox.recentUid);
-      } else if (selected.uids.size) {
+      } else if (selected.uids.size && mailbox.recentUid <= selected.uids.last) {
         selected.recent = selected.uids.from(await store.folders.claimRecent(mailbox.id, selected.uids.last));
       }
       const firstUnseen = listing.firstUnseenUid === null ? 0 : selected.uids.countBelow(listing.firstUnseenUid) + 1;
-      return { selected, firstUnseen: firstUnseen <= selected.uids.size ? firstUnseen : 0, keywords: listing.keywords };
+      return { selected, mailbox, firstUnseen: firstUnseen <= selected.uids.size ? firstUnseen : 0, keywords: listing.keywords };
     } catch (error) {
       selected.close();
       throw error;
