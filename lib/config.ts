@@ -101,10 +101,23 @@ export function parsePort(variable: string, value: string): number {
   return port;
 }
 
+/** Resolvers as node:dns takes them: an IP address, with a port as "ip:port" or "[ipv6]:port". */
+function dnsServers(value: string): string[] {
+  const servers = value.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const server of servers) {
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(server);
+    const withPort = /^([^:]+):(\d+)$/.exec(server);
+    const [address, port] = bracketed ? [bracketed[1], bracketed[2]] : withPort ? [withPort[1], withPort[2]] : [server, undefined];
+    if (!isIP(address)) throw new ConfigError("DNS_SERVERS", `"${server}" is not an IP address (examples: 9.9.9.9, 127.0.0.1:5353, [::1]:53)`);
+    if (port !== undefined && (parsePort("DNS_SERVERS", port) === 0)) throw new ConfigError("DNS_SERVERS", `"${server}" has port 0`);
+  }
+  return servers;
+}
+
 function relayAuth(user: string | undefined, password: string | undefined): Config["relayAuth"] {
   if (!user && !password) return null;
-  if (!user) throw new ConfigError("RELAY_USER", "RELAY_PASSWORD is set but RELAY_USER is not");
-  if (!password) throw new ConfigError("RELAY_PASSWORD", "RELAY_USER is set but RELAY_PASSWORD is not");
+  if (!user) throw new ConfigError("RELAY_PASSWORD", "RELAY_PASSWORD is set but RELAY_USER is not");
+  if (!password) throw new ConfigError("RELAY_USER", "RELAY_USER is set but RELAY_PASSWORD is not");
   return { user, password };
 }
 
@@ -225,7 +238,7 @@ export function loadConfig(env: Env = process.env): Config {
     queueRetryDelays: retryDelays,
     queueLifetime: positiveDuration("QUEUE_LIFETIME", get("QUEUE_LIFETIME") ?? "5d"),
     queueDelayNotice: positiveDuration("QUEUE_DELAY_NOTICE", get("QUEUE_DELAY_NOTICE") ?? "4h"),
-    dnsServers: (get("DNS_SERVERS") ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    dnsServers: dnsServers(get("DNS_SERVERS") ?? ""),
     pop3ExpireDays: pop3Expire.toUpperCase() === "NEVER" ? null : positiveInt("POP3_EXPIRE", pop3Expire),
     signup: oneOf("SIGNUP", get("SIGNUP") ?? "closed", ["closed", "invite", "open"] as const),
     imapUrl: get("IMAP_URL") ?? null,

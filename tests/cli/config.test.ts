@@ -160,7 +160,9 @@ describe("loadConfig", () => {
       QUEUE_RETRY_DELAYS: "1s,2s",
       POP3_EXPIRE: "30",
       SIGNUP: "invite",
-      DNS_SERVERS: "127.0.0.1:5353, 10.0.0.1",
+      DNS_SERVERS: "127.0.0.1:5353, 10.0.0.1, [::1]:53, 2001:db8::1",
+      RELAY_USER: "relay-user",
+      RELAY_PASSWORD: "relay secret",
       BIND_ADDRESS: "0.0.0.0",
       ADMIN_PORT: "9000",
     });
@@ -177,7 +179,8 @@ describe("loadConfig", () => {
     expect(config.queueRetryDelays).toEqual([1000, 2000]);
     expect(config.pop3ExpireDays).toBe(30);
     expect(config.signup).toBe("invite");
-    expect(config.dnsServers).toEqual(["127.0.0.1:5353", "10.0.0.1"]);
+    expect(config.dnsServers).toEqual(["127.0.0.1:5353", "10.0.0.1", "[::1]:53", "2001:db8::1"]);
+    expect(config.relayAuth).toEqual({ user: "relay-user", password: "relay secret" });
     // The management API is reached on loopback when every interface is bound.
     expect(config.adminUrl).toBe("http://127.0.0.1:9000");
   });
@@ -205,6 +208,10 @@ describe("loadConfig", () => {
     ["MAIL_DOMAINS", ","],
     ["QUEUE_LIFETIME", "0"],
     ["BIND_ADDRESS", "mail.example.test"],
+    ["DNS_SERVERS", "dns.example.test"],
+    ["DNS_SERVERS", "127.0.0.1:0"],
+    ["RELAY_USER", "someone"],
+    ["RELAY_PASSWORD", "secret"],
   ])("%s=%s throws a ConfigError naming the variable", (variable, value) => {
     let thrown: unknown;
     try {

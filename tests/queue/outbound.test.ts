@@ -23,7 +23,7 @@ describe.each(PROVIDERS)("outbound queue on %s", (provider) => {
     deadPort = await freePort();
     b = await startDomainServer("b.test", { provider });
     // dead.test routes to a port where nothing listens: every attempt is a refused connection.
-    a = await startDomainServer("a.test", { provider, env: { OUTBOUND_ROUTES: `b.test=127.0.0.1:${b.smtpPort},dead.test=127.0.0.1:${deadPort}`, QUEUE_LIFETIME: "3s" } });
+    a = await startDomainServer("a.test", { provider, env: { OUTBOUND_ROUTES: `b.test=127.0.0.1:${b.smtpPort},dead.test=127.0.0.1:${deadPort}`, QUEUE_LIFETIME: "3s", QUEUE_DELAY_NOTICE: "1s" } });
     alice = await a.user("alice");
     await a.user("carol");
     await b.user("bob");
@@ -120,15 +120,22 @@ describe.each(PROVIDERS)("outbound queue on %s", (provider) => {
     expect(raw).not.toContain("Hello from alice");
   });
 
-  it("retries a refused connection on the schedule and bounces when the lifetime is over", async () => {
+  it("retries a refused connection on the schedule, sends one delay notice, and bounces when the lifetime is over", async () => {
     const before = (await a.messages(alice.address)).length;
     await submit({ from: alice.address, to: ["someone@dead.test"] }, text("doomed", alice.address, "someone@dead.test"));
-    const bounce = await waitFor(async () => (await a.messages(alice.address)).slice(before).find((m) => m.raw.toString().includes("someone@dead.test")), 15_000, "the expiry bounce");
+    const notice = await waitFor(async () => (await a.messages(alice.address)).slice(before).find((m) => m.raw.toString().includes("Action: delayed")), 10_000, "the delay notice");
+    expect(notice.raw.toString()).toContain("Final-Recipient: rfc822; someone@dead.test");
+    expect(notice.raw.toString()).toMatch(/Will-Retry-Until: \w{3}, /);
+    expect(headerOf(notice.raw, "subject")).toBe("Delayed Mail (still being retried)");
+    const bounce = await waitFor(async () => (await a.messages(alice.address)).slice(before).find((m) => m.raw.toString().includes("someone@dead.test") && m.raw.toString().includes("Action: failed")), 15_000, "the expiry bounce");
     const raw = bounce.raw.toString();
     expect(raw).toContain("Action: failed");
     expect(raw).toMatch(/Status: 4\.\d\.\d/);
     expect(raw).toMatch(/the queue gave up after \d+ attempts/);
     expect(a.logs.filter((l) => l.includes("<someone@dead.test> queued")).length).toBeGreaterThanOrEqual(2);
+    // One delay notice, however many attempts came after it.
+    const reports = (await a.messages(alice.address)).slice(before).filter((m) => m.raw.toString().includes("someone@dead.test"));
+    expect(reports.filter((m) => m.raw.toString().includes("Action: delayed"))).toHaveLength(1);
   });
 
   it("defers while b.test is down and delivers once it is back", async () => {
