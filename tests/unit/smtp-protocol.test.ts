@@ -350,7 +350,8 @@ describe("protocol fuzz", () => {
         check(label, () => looksLikeHttp(text)),
       );
     }
-    expect(slowest).toBeLessThan(50);
+    // A hang guard, not a benchmark: a backtracking pattern takes seconds, a GC pause on a busy machine tens of ms.
+    expect(slowest).toBeLessThan(250);
   });
 
   it("long hostile inputs (4 KB, the line limit, and 64 KB) stay fast", () => {

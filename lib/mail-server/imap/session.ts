@@ -12,6 +12,7 @@ import { isReadError, readCommand, readErrorResponse, tagged, untaggedStatus, Im
 import { FetchAttributeError } from "./fetch";
 import { SelectedMailbox } from "./selected";
 import { COMMANDS } from "./commands";
+import { IMAP_LIMITS } from "./limits";
 
 export type ImapState = "not-authenticated" | "authenticated" | "selected" | "logout";
 
@@ -33,10 +34,6 @@ export class ImapError extends Error {
   }
 }
 
-const PRE_AUTH_IDLE_MS = 60_000;
-/** RFC 3501 §5.4: an autologout timer of at least 30 minutes. */
-const AUTH_IDLE_MS = 30 * 60_000;
-
 export class ImapSession implements Session {
   state: ImapState = "not-authenticated";
   user: { accountId: number; address: string } | null = null;
@@ -44,6 +41,8 @@ export class ImapSession implements Session {
   /** ENABLEd extensions (RFC 5161). */
   readonly enabled = new Set<string>();
   failedLogins = 0;
+  /** BAD answers in a row (IMAP_LIMITS.maxBadCommands). */
+  private badCommands = 0;
   private stopping = false;
   private busy = false;
   idling = false;
@@ -79,8 +78,19 @@ export class ImapSession implements Session {
     this.enabled.add("CONDSTORE");
   }
 
+  /** RFC 7162 §3.2.3: only after ENABLE QRESYNC; then expunges are told as VANISHED. */
+  get qresync(): boolean {
+    return this.enabled.has("QRESYNC");
+  }
+
   capabilities(): string[] {
-    const caps = ["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "SPECIAL-USE", "CHILDREN", "CONDSTORE", "STATUS=SIZE", `APPENDLIMIT=${this.config.maxMessageSize}`];
+    const caps = [
+      "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE",
+      "SPECIAL-USE", "CREATE-SPECIAL-USE", "CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "QUOTA", "QUOTA=RES-STORAGE",
+      "UTF8=ACCEPT", "CONDSTORE", "QRESYNC", "ESEARCH", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT",
+      "THREAD=REFERENCES", "STATUS=SIZE", `APPENDLIMIT=${this.config.maxMessageSize}`,
+    ];
+    if (this.state !== "not-authenticated" && !this.connection.compressed) caps.push("COMPRESS=DEFLATE");
     if (this.state === "not-authenticated") {
       if (this.context.tls && !this.connection.secure) caps.push("STARTTLS");
       if (this.passwordsAllowed) caps.push("AUTH=PLAIN", "AUTH=LOGIN");
@@ -99,7 +109,7 @@ export class ImapSession implements Session {
    */
   async finish(tag: string, status: Status, text: string, code?: string, options: { allowExpunge?: boolean; withUid?: boolean } = {}) {
     if (this.selected) {
-      for (const update of await this.selected.sync({ allowExpunge: options.allowExpunge ?? true, withUid: options.withUid ?? false, withModSeq: this.condstore })) this.write(update);
+      for (const update of await this.selected.sync({ allowExpunge: options.allowExpunge ?? true, withUid: options.withUid ?? false, withModSeq: this.condstore, vanished: this.qresync })) this.write(update);
     }
     this.write(tagged(tag, status, text, code));
   }
@@ -113,7 +123,7 @@ export class ImapSession implements Session {
   login(accountId: number, address: string) {
     this.user = { accountId, address };
     this.state = "authenticated";
-    this.connection.setIdleTimeout(AUTH_IDLE_MS, () => this.autologout());
+    this.connection.setIdleTimeout(IMAP_LIMITS.authIdleMs, () => this.autologout());
   }
 
   private autologout() {
@@ -150,7 +160,7 @@ export class ImapSession implements Session {
   }
 
   async run(): Promise<void> {
-    this.connection.setIdleTimeout(PRE_AUTH_IDLE_MS, () => this.autologout());
+    this.connection.setIdleTimeout(IMAP_LIMITS.preAuthIdleMs, () => this.autologout());
     if (this.stopping) return this.closeForShutdown();
     this.write(untaggedStatus("OK", `${this.config.hostname} IMAP4rev1 ready`, `CAPABILITY ${this.capabilities().join(" ")}`));
     while (this.state !== "logout") {
@@ -158,43 +168,63 @@ export class ImapSession implements Session {
       if (result === null || this.connection.closed) break;
       if (isReadError(result)) {
         this.write(readErrorResponse(result));
-        if (result.close) break;
+        if (result.close || this.tooManyBad(true)) break;
         continue;
       }
       this.busy = true;
+      let bad = false;
       try {
-        await this.dispatch(result);
+        bad = await this.dispatch(result);
       } finally {
         this.busy = false;
       }
-      if (this.connection.closed) break;
+      // With COMPRESS on, output is flushed per burst, not per write: a command's answer is one.
+      this.connection.flush();
+      if (this.connection.closed || this.tooManyBad(bad)) break;
       if (this.stopping) return this.closeForShutdown();
     }
     this.selected?.close();
     this.connection.close();
   }
 
-  private async dispatch(command: ImapCommand) {
+  /**
+   * Counts BAD answers in a row (any other answer resets the count, so a long session's
+   * occasional probe of an unknown command is harmless); true, after a BYE, past the limit.
+   */
+  private tooManyBad(bad: boolean): boolean {
+    this.badCommands = bad ? this.badCommands + 1 : 0;
+    if (this.badCommands < IMAP_LIMITS.maxBadCommands) return false;
+    this.write(untaggedStatus("BYE", "Too many invalid commands"));
+    return true;
+  }
+
+  /** Runs a command; true when it was answered BAD. */
+  private async dispatch(command: ImapCommand): Promise<boolean> {
     const handler = COMMANDS[command.command];
     if (!handler) {
       this.write(tagged(command.tag, "BAD", `Unknown command ${command.command.slice(0, 40)}`));
-      return;
+      return true;
     }
     if (!handler.states.includes(this.state)) {
       const why = this.state === "not-authenticated" ? "Log in first" : this.state === "authenticated" ? "Select a mailbox first" : "Not allowed now";
       this.write(tagged(command.tag, "BAD", why));
-      return;
+      return true;
     }
     try {
       await handler.run(this, command);
     } catch (error) {
       // A refused command carries no EXPUNGE: the client may be about to retry by sequence number.
-      if (error instanceof ImapError) await this.finish(command.tag, error.status, error.message, error.code, { allowExpunge: false });
-      else if (error instanceof ImapSyntaxError || error instanceof FetchAttributeError) this.write(tagged(command.tag, "BAD", error.message, error instanceof ImapSyntaxError ? error.code : undefined));
-      else {
-        this.context.log(`imap: ${command.command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        this.write(tagged(command.tag, "NO", "Server error, try again later", "SERVERBUG"));
+      if (error instanceof ImapError) {
+        await this.finish(command.tag, error.status, error.message, error.code, { allowExpunge: false });
+        return error.status === "BAD";
       }
+      if (error instanceof ImapSyntaxError || error instanceof FetchAttributeError) {
+        this.write(tagged(command.tag, "BAD", error.message, error instanceof ImapSyntaxError ? error.code : undefined));
+        return true;
+      }
+      this.context.log(`imap: ${command.command} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.write(tagged(command.tag, "NO", "Server error, try again later", "SERVERBUG"));
     }
+    return false;
   }
 }

@@ -4,6 +4,7 @@ import { asAtom, formatUidSet, untagged, type ImapCommand } from "../protocol";
 import { ImapError, type ImapSession } from "../session";
 import { mailboxName, resolveMessages } from "./util";
 import { asImapError } from "./mailboxes";
+import { ensureRoomForCopy } from "./quota";
 
 async function transfer(session: ImapSession, command: ImapCommand, byUid: boolean, moving: boolean) {
   const selected = session.selected!;
@@ -13,6 +14,7 @@ async function transfer(session: ImapSession, command: ImapCommand, byUid: boole
   if (!target) throw new ImapError("NO", "No such mailbox", "TRYCREATE");
   const uids = messages.map((m) => m.uid);
   if (!uids.length) return session.finish(command.tag, "OK", `${moving ? "MOVE" : "COPY"} completed, nothing to do`, undefined, { allowExpunge: byUid });
+  if (!moving) await ensureRoomForCopy(session, selected.mailboxId, uids);
   const result = await (moving ? session.store.messages.move(selected.mailboxId, uids, target.id) : session.store.messages.copy(selected.mailboxId, uids, target.id)).catch(asImapError);
   const code = result.pairs.length
     ? `COPYUID ${result.uidValidity} ${formatUidSet(result.pairs.map(([source]) => source))} ${formatUidSet(result.pairs.map(([, copy]) => copy))}`
@@ -20,7 +22,7 @@ async function transfer(session: ImapSession, command: ImapCommand, byUid: boole
   if (moving) {
     // RFC 6851 §4.3: COPYUID comes in an untagged OK before the EXPUNGEs.
     if (code) session.write(untagged("OK", `[${code}] Moved`));
-    for (const seq of selected.removeOwnExpunges(result.pairs.map(([source]) => source))) session.write(untagged(String(seq), "EXPUNGE"));
+    for (const response of selected.expungeResponses(result.pairs.map(([source]) => source), session.qresync)) session.write(response);
     return session.finish(command.tag, "OK", "MOVE completed");
   }
   await session.finish(command.tag, "OK", "COPY completed", code, { allowExpunge: byUid });

@@ -5,12 +5,16 @@ import { capability, noop, logout, id, enable } from "./any-state";
 import { starttls, login, authenticate } from "./authenticate";
 import { select, examine, create, deleteMailbox, rename, subscribe, unsubscribe, list, lsub, status, namespace } from "./mailboxes";
 import { append } from "./append";
+import { getQuota, getQuotaRoot, setQuota } from "./quota";
 import { check, close, unselect, expunge, uidExpunge } from "./expunge";
 import { copy, move, uidCopy, uidMove } from "./copy";
 import { idle } from "./idle";
+import { compress } from "./compress";
 import { fetch, uidFetch } from "./fetch";
 import { store, uidStore } from "./store";
 import { search, uidSearch } from "./search";
+import { sort, uidSort } from "./sort";
+import { thread, uidThread } from "./thread";
 
 export interface CommandHandler {
   states: readonly ImapState[];
@@ -44,8 +48,12 @@ export const COMMANDS: Record<string, CommandHandler> = {
   LSUB: on(AUTHENTICATED, lsub),
   STATUS: on(AUTHENTICATED, status),
   NAMESPACE: on(AUTHENTICATED, namespace),
+  GETQUOTAROOT: on(AUTHENTICATED, getQuotaRoot),
+  GETQUOTA: on(AUTHENTICATED, getQuota),
+  SETQUOTA: on(AUTHENTICATED, setQuota),
   APPEND: on(AUTHENTICATED, append),
   IDLE: on(AUTHENTICATED, idle),
+  COMPRESS: on(AUTHENTICATED, compress),
   CHECK: on(SELECTED, check),
   CLOSE: on(SELECTED, close),
   UNSELECT: on(SELECTED, unselect),
@@ -55,6 +63,10 @@ export const COMMANDS: Record<string, CommandHandler> = {
   "UID FETCH": on(SELECTED, uidFetch),
   SEARCH: on(SELECTED, search),
   "UID SEARCH": on(SELECTED, uidSearch),
+  SORT: on(SELECTED, sort),
+  "UID SORT": on(SELECTED, uidSort),
+  THREAD: on(SELECTED, thread),
+  "UID THREAD": on(SELECTED, uidThread),
   STORE: on(SELECTED, store),
   "UID STORE": on(SELECTED, uidStore),
   COPY: on(SELECTED, copy),

@@ -1,11 +1,16 @@
-// Mailbox commands (RFC 3501 §6.3): SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE,
-// UNSUBSCRIBE, LIST, LSUB, STATUS; NAMESPACE (RFC 2342). Special-use roles (RFC 6154) and
-// \HasChildren/\HasNoChildren (RFC 3348) come with every LIST.
+// Mailbox commands (RFC 3501 §6.3): SELECT, EXAMINE, CREATE (with CREATE-SPECIAL-USE, RFC 6154
+// §3), DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST (LIST-EXTENDED, RFC 5258, and LIST-STATUS,
+// RFC 5819), LSUB, STATUS (with RFC 9208's DELETED and DELETED-STORAGE); NAMESPACE (RFC 2342).
+// Special-use roles (RFC 6154) and \HasChildren/\HasNoChildren (RFC 3348) come with every LIST.
 import { StoreError, type MailboxInfo } from "../../store";
-import { asAtom, asList, list as wireList, untagged, ImapSyntaxError, type ImapCommand } from "../protocol";
+import { ASSIGNABLE_SPECIAL_USES } from "../../store/folders";
+import { asAtom, asList, list as wireList, quoted, untagged, ImapSyntaxError, type ImapCommand, type ImapToken, type Part } from "../protocol";
 import { SelectedMailbox } from "../selected";
 import { ImapError, type ImapSession } from "../session";
+import { listEntries, type ListOptions } from "./list-entries";
+import { kibibytesUsed } from "./quota";
 import { mailboxName, wireName } from "./util";
+import { parseSelectParameters, resyncResponses } from "./qresync";
 
 /** Store refusals in IMAP's words. */
 export function asImapError(error: unknown): never {
@@ -19,46 +24,60 @@ export function asImapError(error: unknown): never {
 async function open(session: ImapSession, command: ImapCommand, readOnly: boolean) {
   const name = mailboxName(session, command.args[0]);
   if (command.args.length > 2) throw new ImapSyntaxError("SELECT takes a mailbox name and optional parameters");
-  if (command.args[1]) {
-    for (const parameter of asList(command.args[1])) {
-      if (asAtom(parameter).toUpperCase() !== "CONDSTORE") throw new ImapSyntaxError("Unknown SELECT parameter");
-      session.enableCondstore();
-    }
+  const resync = command.args[1] ? parseSelectParameters(session, command.args[1]) : null;
+  // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1). [CLOSED] marks where the
+  // old mailbox's responses end and the new one's begin (RFC 7162 §3.2.11).
+  if (session.selected) {
+    await session.select(null);
+    session.write(untagged("OK", "[CLOSED] Previous mailbox closed"));
   }
-  // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1).
-  await session.select(null);
-  const mailbox = await session.store.folders.get(session.user!.accountId, name);
-  if (!mailbox) throw new ImapError("NO", "No such mailbox", "NONEXISTENT");
-  const messages = await session.store.messages.list(mailbox.id);
-  const selected = new SelectedMailbox(session.store, mailbox.id, session.user!.accountId, mailbox.name, readOnly, mailbox.uidValidity, messages.map((m) => m.uid));
-  for (const message of messages) selected.noteOwnChange(message.uid, message.modSeq);
-  if (readOnly) {
-    // EXAMINE shows what is recent without taking it from the next session.
-    for (const message of messages) if (message.uid >= mailbox.recentUid) selected.recent.add(message.uid);
-  } else {
-    await selected.claimRecent(messages.map((m) => m.uid));
-  }
+  const found = await session.store.folders.get(session.user!.accountId, name);
+  if (!found) throw new ImapError("NO", "No such mailbox", "NONEXISTENT");
+  const { selected, mailbox, firstUnseen, keywords } = await SelectedMailbox.open(session.store, found, session.user!.accountId, readOnly).catch(asImapError);
   await session.select(selected);
 
-  for (const response of selected.flagResponses(messages.flatMap((m) => m.flags), true)) session.write(response);
-  session.write(untagged(String(messages.length), "EXISTS"));
+  for (const response of selected.flagResponses(keywords, true)) session.write(response);
+  session.write(untagged(String(selected.exists), "EXISTS"));
   session.write(untagged(String(selected.recent.size), "RECENT"));
-  const firstUnseen = messages.findIndex((m) => !m.flags.includes("\\Seen"));
-  if (firstUnseen >= 0) session.write(untagged("OK", `[UNSEEN ${firstUnseen + 1}] First unseen`));
+  if (firstUnseen) session.write(untagged("OK", `[UNSEEN ${firstUnseen}] First unseen`));
   session.write(untagged("OK", `[UIDVALIDITY ${mailbox.uidValidity}] UIDs valid`));
   session.write(untagged("OK", `[UIDNEXT ${mailbox.uidNext}] Predicted next UID`));
   // RFC 7162 §3.1.2.1: with every SELECT of a mailbox that keeps MODSEQs.
   session.write(untagged("OK", `[HIGHESTMODSEQ ${mailbox.highestModSeq}] Highest`));
+  // A different UIDVALIDITY means the client's cache is void: it gets a plain SELECT.
+  if (resync && resync.uidValidity === mailbox.uidValidity) for (const response of await resyncResponses(session, selected, resync)) session.write(response);
   await session.finish(command.tag, "OK", `${readOnly ? "EXAMINE" : "SELECT"} completed`, readOnly ? "READ-ONLY" : "READ-WRITE");
 }
 
 export const select = (session: ImapSession, command: ImapCommand) => open(session, command, false);
 export const examine = (session: ImapSession, command: ImapCommand) => open(session, command, true);
 
+/**
+ * CREATE's parameters (RFC 4466 §2.2): only USE (RFC 6154 §3). The store keeps one special
+ * use per mailbox, so a USE list names at most one; what it can't keep is NO [USEATTR].
+ */
+function createSpecialUse(parameters: ImapToken | undefined): string {
+  if (!parameters) return "";
+  const items = asList(parameters);
+  if (items.length !== 2 || asAtom(items[0]).toUpperCase() !== "USE") throw new ImapSyntaxError("CREATE takes a name and optionally (USE (attribute))");
+  const uses = asList(items[1]).map((token) => {
+    const use = asAtom(token);
+    if (!use.startsWith("\\")) throw new ImapSyntaxError("Special-use attributes start with \\");
+    return use;
+  });
+  if (!uses.length) return "";
+  if (uses.length > 1) throw new ImapError("NO", "A mailbox can have only one special use", "USEATTR");
+  const known = ASSIGNABLE_SPECIAL_USES.find((use) => use.toLowerCase() === uses[0].toLowerCase());
+  if (!known) throw new ImapError("NO", `Special use ${uses[0].slice(0, 30)} is not supported`, "USEATTR");
+  return known;
+}
+
 export async function create(session: ImapSession, command: ImapCommand) {
+  if (command.args.length > 2) throw new ImapSyntaxError("CREATE takes a name and optionally (USE (attribute))");
   // A trailing delimiter only says the name will have children (RFC 3501 §6.3.3).
   const name = mailboxName(session, command.args[0]).replace(/\/+$/, "");
-  await session.store.folders.create(session.user!.accountId, name).catch(asImapError);
+  const specialUse = createSpecialUse(command.args[1]);
+  await session.store.folders.create(session.user!.accountId, name, specialUse).catch(asImapError);
   await session.finish(command.tag, "OK", "CREATE completed");
 }
 
@@ -125,64 +144,150 @@ function patternMatcher(reference: string, pattern: string): (name: string) => b
   return (name) => globMatch(normalized, name);
 }
 
-function attributes(mailbox: MailboxInfo, all: MailboxInfo[], subscribedFlag: boolean): string[] {
-  const attrs: string[] = [];
-  const hasChildren = all.some((m) => m.name.startsWith(`${mailbox.name}/`));
-  attrs.push(hasChildren ? "\\HasChildren" : "\\HasNoChildren");
-  if (mailbox.specialUse) attrs.push(mailbox.specialUse);
-  if (subscribedFlag && mailbox.subscribed) attrs.push("\\Subscribed");
-  return attrs;
+/** Every pattern costs a pass over every name: bound how many and how long, together. */
+const MAX_PATTERNS = 64;
+const MAX_TOTAL_PATTERN_LENGTH = 4 * MAX_PATTERN_LENGTH;
+/** More options than LIST has, even each given twice. */
+const MAX_LIST_OPTIONS = 16;
+
+interface ListRequest {
+  options: ListOptions;
+  reference: string;
+  patterns: string[];
+  /** STATUS data items to return with each mailbox (RFC 5819), or null. */
+  status: string[] | null;
+  /** Anything beyond RFC 3501's "LIST reference pattern". */
+  extended: boolean;
 }
 
-async function listing(session: ImapSession, command: ImapCommand, kind: "LIST" | "LSUB") {
-  if (command.args.length !== 2) throw new ImapSyntaxError(`${kind} takes a reference and a pattern`);
-  const reference = mailboxName(session, command.args[0]);
-  const pattern = mailboxName(session, command.args[1]);
-  if (kind === "LIST" && pattern === "") {
-    // The hierarchy delimiter and root (RFC 3501 §6.3.8).
+function optionNames(token: ImapToken | undefined, what: string): string[] {
+  const items = asList(token);
+  if (items.length > MAX_LIST_OPTIONS) throw new ImapSyntaxError(`Too many LIST ${what} options`);
+  return items.map((item) => asAtom(item).toUpperCase());
+}
+
+/**
+ * LIST [(selection options)] reference (pattern | (pattern …)) [RETURN (return options)]
+ * (RFC 5258 §6). Unknown options are BAD (§3), as is RECURSIVEMATCH with nothing to recurse on.
+ */
+function parseList(session: ImapSession, args: readonly ImapToken[]): ListRequest {
+  const rest = [...args];
+  const options: ListOptions = { subscribed: false, specialUse: false, recursiveMatch: false, returnSubscribed: false };
+  let extended = false;
+  let status: string[] | null = null;
+  if (rest[0]?.type === "list") {
+    extended = true;
+    for (const option of optionNames(rest.shift(), "selection")) {
+      if (option === "SUBSCRIBED") options.subscribed = options.returnSubscribed = true;
+      else if (option === "SPECIAL-USE") options.specialUse = true;
+      else if (option === "RECURSIVEMATCH") options.recursiveMatch = true;
+      // Remote mailboxes (RFC 2193): there are none, so nothing more to list.
+      else if (option !== "REMOTE") throw new ImapSyntaxError(`Unknown LIST selection option ${option.slice(0, 30)}`);
+    }
+    if (options.recursiveMatch && !options.subscribed && !options.specialUse) throw new ImapSyntaxError("RECURSIVEMATCH needs another selection option");
+  }
+  const reference = mailboxName(session, rest.shift());
+  const patternToken = rest.shift();
+  if (!patternToken) throw new ImapSyntaxError("LIST takes a reference and a pattern");
+  const patternTokens = patternToken.type === "list" ? patternToken.items : [patternToken];
+  if (patternToken.type === "list") extended = true;
+  if (!patternTokens.length) throw new ImapSyntaxError("LIST needs at least one pattern");
+  if (patternTokens.length > MAX_PATTERNS) throw new ImapSyntaxError(`At most ${MAX_PATTERNS} LIST patterns`, { code: "LIMIT" });
+  const patterns = [...new Set(patternTokens.map((token) => mailboxName(session, token)))];
+  if (patterns.reduce((sum, pattern) => sum + reference.length + pattern.length, 0) > MAX_TOTAL_PATTERN_LENGTH) throw new ImapSyntaxError("LIST patterns too long", { code: "LIMIT" });
+  if (rest.length) {
+    const keyword = rest.shift();
+    if (keyword?.type !== "atom" || keyword.value.toUpperCase() !== "RETURN" || rest.length !== 1) throw new ImapSyntaxError("LIST takes RETURN (options) after the patterns");
+    extended = true;
+    const returned = asList(rest[0]);
+    if (returned.length > MAX_LIST_OPTIONS) throw new ImapSyntaxError("Too many LIST return options");
+    for (let i = 0; i < returned.length; i++) {
+      const option = asAtom(returned[i]).toUpperCase();
+      if (option === "SUBSCRIBED") options.returnSubscribed = true;
+      else if (option === "STATUS") status = parseStatusItems(returned[++i]);
+      // Both are in every LIST response already (RFC 5258 §4 and RFC 6154 §2 allow that).
+      else if (option !== "CHILDREN" && option !== "SPECIAL-USE") throw new ImapSyntaxError(`Unknown LIST return option ${option.slice(0, 30)}`);
+    }
+  }
+  return { options, reference, patterns, status, extended };
+}
+
+export async function list(session: ImapSession, command: ImapCommand) {
+  const request = parseList(session, command.args);
+  if (!request.extended && request.patterns.length === 1 && request.patterns[0] === "") {
+    // The hierarchy delimiter and root (RFC 3501 §6.3.8); extended LIST treats "" as a name, as Dovecot does.
     session.write(untagged("LIST", wireList(["\\Noselect"]), '"/"', '""'));
     return session.finish(command.tag, "OK", "LIST completed");
   }
+  const matchers = request.patterns.map((pattern) => patternMatcher(request.reference, pattern));
   const all = await session.store.folders.list(session.user!.accountId);
-  const matches = patternMatcher(reference, pattern);
-  for (const mailbox of all) {
-    if (!matches(mailbox.name)) continue;
-    if (kind === "LSUB" && !mailbox.subscribed) continue;
-    session.write(untagged(kind, wireList(attributes(mailbox, all, false)), '"/"', wireName(session, mailbox.name)));
+  for (const entry of listEntries(all, (name) => matchers.some((matches) => matches(name)), request.options)) {
+    const parts: Part[] = [wireList(entry.attributes), '"/"', wireName(session, entry.name)];
+    if (entry.childInfo.length) parts.push(Buffer.concat([Buffer.from('("CHILDINFO" '), wireList(entry.childInfo.map((criterion) => quoted(criterion))), Buffer.from(")")]));
+    session.write(untagged("LIST", ...parts));
+    // RFC 5819 §2: right after its LIST, and never for a name that isn't a selectable mailbox.
+    if (request.status && entry.mailbox) session.write(await statusResponse(session, entry.mailbox, request.status));
   }
-  await session.finish(command.tag, "OK", `${kind} completed`);
+  await session.finish(command.tag, "OK", "LIST completed");
 }
 
-export const list = (session: ImapSession, command: ImapCommand) => listing(session, command, "LIST");
-export const lsub = (session: ImapSession, command: ImapCommand) => listing(session, command, "LSUB");
+export async function lsub(session: ImapSession, command: ImapCommand) {
+  if (command.args.length !== 2) throw new ImapSyntaxError("LSUB takes a reference and a pattern");
+  const matches = patternMatcher(mailboxName(session, command.args[0]), mailboxName(session, command.args[1]));
+  const all = await session.store.folders.list(session.user!.accountId);
+  for (const entry of listEntries(all, matches, { subscribed: true, specialUse: false, recursiveMatch: false, returnSubscribed: false })) {
+    session.write(untagged("LSUB", wireList(entry.attributes), '"/"', wireName(session, entry.name)));
+  }
+  await session.finish(command.tag, "OK", "LSUB completed");
+}
 
-export async function status(session: ImapSession, command: ImapCommand) {
-  const name = mailboxName(session, command.args[0]);
-  const items = asList(command.args[1]).map((token) => asAtom(token).toUpperCase());
+/** STATUS data items: RFC 3501 §6.3.10, SIZE (RFC 8438), HIGHESTMODSEQ (RFC 7162), DELETED and DELETED-STORAGE (RFC 9208 §4.2). */
+const STATUS_ITEMS = new Set(["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "DELETED", "DELETED-STORAGE"]);
+
+/** The items of a STATUS request, checked before anything is answered. */
+export function parseStatusItems(token: ImapToken | undefined): string[] {
+  const items = asList(token).map((item) => asAtom(item).toUpperCase());
   if (!items.length) throw new ImapSyntaxError("STATUS needs at least one item");
-  const mailbox = await session.store.folders.get(session.user!.accountId, name);
-  if (!mailbox) throw new ImapError("NO", "No such mailbox", "NONEXISTENT");
+  if (items.length > STATUS_ITEMS.size * 2) throw new ImapSyntaxError("Too many STATUS items");
+  for (const item of items) if (!STATUS_ITEMS.has(item)) throw new ImapSyntaxError(`Unknown STATUS item ${item.slice(0, 30)}`);
+  return items;
+}
+
+/**
+ * "* STATUS name (…)" for the STATUS command and for LIST RETURN (STATUS …) alike. The
+ * selected mailbox is answered like any other (as Dovecot does), except that its recent
+ * messages are this session's (RFC 3501 §7.2.4): elsewhere, those no session has seen.
+ */
+export async function statusResponse(session: ImapSession, mailbox: MailboxInfo, items: readonly string[]): Promise<Buffer> {
+  if (items.includes("HIGHESTMODSEQ")) session.enableCondstore();
+  const deleted = items.includes("DELETED") || items.includes("DELETED-STORAGE") ? await session.store.folders.deletedUsage(mailbox.id) : null;
+  const recent = !items.includes("RECENT")
+    ? 0
+    : session.selected?.mailboxId === mailbox.id
+      ? session.selected.recent.size
+      : await session.store.folders.recentCount(mailbox.id);
   const values: Record<string, string> = {
     MESSAGES: String(mailbox.messageCount),
-    // The selected mailbox's recent messages are this session's (RFC 3501 §7.2.4); elsewhere, those nobody has seen.
-    RECENT: !items.includes("RECENT")
-      ? "0"
-      : session.selected?.mailboxId === mailbox.id
-        ? String(session.selected.recent.size)
-        : String(await session.store.folders.recentCount(mailbox.id)),
+    RECENT: String(recent),
     UIDNEXT: String(mailbox.uidNext),
     UIDVALIDITY: String(mailbox.uidValidity),
     UNSEEN: String(mailbox.unseenCount),
     SIZE: String(mailbox.totalBytes),
     HIGHESTMODSEQ: String(mailbox.highestModSeq),
+    DELETED: String(deleted?.messages ?? 0),
+    // In the units of the STORAGE quota resource it gives back (RFC 9208 §5.1: 1024 octets).
+    "DELETED-STORAGE": String(kibibytesUsed(deleted?.bytes ?? 0)),
   };
-  if (items.includes("HIGHESTMODSEQ")) session.enableCondstore();
-  const out: string[] = [];
-  for (const item of items) {
-    if (!(item in values)) throw new ImapSyntaxError(`Unknown STATUS item ${item.slice(0, 30)}`);
-    out.push(item, values[item]);
-  }
-  session.write(untagged("STATUS", wireName(session, mailbox.name), wireList(out)));
+  return untagged("STATUS", wireName(session, mailbox.name), wireList(items.flatMap((item) => [item, values[item]])));
+}
+
+export async function status(session: ImapSession, command: ImapCommand) {
+  if (command.args.length !== 2) throw new ImapSyntaxError("STATUS takes a mailbox name and a list of items");
+  const name = mailboxName(session, command.args[0]);
+  const items = parseStatusItems(command.args[1]);
+  const mailbox = await session.store.folders.get(session.user!.accountId, name);
+  if (!mailbox) throw new ImapError("NO", "No such mailbox", "NONEXISTENT");
+  session.write(await statusResponse(session, mailbox, items));
   await session.finish(command.tag, "OK", "STATUS completed");
 }
 
