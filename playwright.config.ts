@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { E2E_PORTS } from "./e2e/support/ports";
 
-// Uncommon fixed ports, so a developer's `npm start` on the defaults can keep running during the tests.
-const ADMIN_PORT = 38080;
-const WEB_PORT = 38000;
+const { admin: ADMIN_PORT, web: WEB_PORT } = E2E_PORTS;
 
 // Playwright loads this file in the runner and again in each worker. Only the runner creates the data
 // folder (workers inherit its path through the environment). It is removed on exit rather than in a
@@ -31,11 +30,11 @@ const env = {
   MAIL_HOSTNAME: "mail.example.test",
   ADMIN_PORT: String(ADMIN_PORT),
   WEB_PORT: String(WEB_PORT),
-  // Port 0 turns a listener off: the first-run flow needs only the admin API.
-  SMTP_PORT: "0",
+  // Port 0 turns a listener off: the tests need SMTP in, IMAP for the webmail and the admin API.
+  SMTP_PORT: String(E2E_PORTS.smtp),
   SUBMISSION_PORT: "0",
   SUBMISSIONS_PORT: "0",
-  IMAP_PORT: "0",
+  IMAP_PORT: String(E2E_PORTS.imap),
   IMAPS_PORT: "0",
   POP3_PORT: "0",
   POP3S_PORT: "0",
@@ -59,6 +58,11 @@ export default defineConfig({
     },
     trace: "retain-on-failure",
   },
+  projects: [
+    // Creates the first account (admin@example.test) through the set-up page; the webmail tests sign in as it.
+    { name: "first-run", testMatch: /first-run\.spec\.ts$/ },
+    { name: "webmail", testIgnore: /first-run\.spec\.ts$/, dependencies: ["first-run"] },
+  ],
   webServer: [
     {
       name: "mail-server",

@@ -87,13 +87,13 @@ test("first run: / leads to set-up, the first account is created, set-up closes"
   await expect(late).toHaveURL(/\/setup$/);
   await expect(l.submit).toBeEnabled();
 
+  // Set-up is over: the mail page now asks who is signing in.
   await page.goto("/");
-  await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Welcome");
-  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
 
   await page.goto("/setup");
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/login$/);
 
   const again = await postSetup(page, { address: "other@example.test", password: PASSWORD, displayName: "" });
   expect(again.status).toBe(409);

@@ -1,0 +1,28 @@
+"use client";
+
+import { LogOut } from "lucide-react";
+import { signOut } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+
+export function SignOutButton({ className = "" }: { className?: string }) {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      disabled={busy}
+      onClick={async () => {
+        setBusy(true);
+        // Through next-auth's POST (CSRF-checked); its signOut event closes the IMAP session.
+        await signOut({ redirect: false }).catch(() => undefined);
+        router.replace("/login");
+        router.refresh();
+      }}
+      className={`inline-flex min-h-11 min-w-11 items-center justify-center gap-2 rounded-lg px-3 text-sm font-medium text-slate-700 hover:bg-slate-200/70 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-300 dark:hover:bg-slate-800 ${className}`}
+    >
+      <LogOut aria-hidden="true" className="size-4" />
+      <span>Sign out</span>
+    </button>
+  );
+}

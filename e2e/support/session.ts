@@ -1,0 +1,10 @@
+import { expect, type Page } from "@playwright/test";
+import { ADMIN } from "./accounts";
+
+export async function signIn(page: Page, account: { address: string; password: string } = ADMIN) {
+  await page.goto("/login");
+  await page.getByLabel("E-mail address").fill(account.address);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/(\?.*)?$/);
+}

@@ -1,0 +1,75 @@
+// next-auth configuration: Credentials checked by IMAP LOGIN, JWT sessions whose token carries the
+// sealed IMAP password. Built per request because the cookie's Secure flag depends on whether the
+// browser came over HTTPS.
+import "server-only";
+import type { AuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { imapSessions } from "@/lib/user-agent/imap/pool";
+import { clientAddress } from "@/lib/web/client-address";
+import { sealContext, sealPassword } from "@/lib/web/password-seal";
+import { getServerKeys } from "@/lib/web/server-secret";
+import { revokeSession } from "./revoked-sessions";
+import { verifyLogin } from "./verify-login";
+
+export const SESSION_MAX_AGE_S = 7 * 24 * 3600;
+
+export function authOptions(secure: boolean): AuthOptions {
+  const keys = getServerKeys();
+  return {
+    secret: keys.nextAuthSecret,
+    useSecureCookies: secure,
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+    pages: { signIn: "/login", error: "/login" },
+    logger: {
+      // Without NEXTAUTH_URL next-auth warns on every start; the webmail needs no fixed URL (the sign-in
+      // flow never follows next-auth's redirects, and the cookie's Secure flag is decided per request).
+      warn(code) {
+        if (code !== "NEXTAUTH_URL") console.warn(`[next-auth][warn] ${code}`);
+      },
+      error(code, metadata) {
+        console.error(`[next-auth][error] ${code}`, metadata instanceof Error ? metadata.message : "");
+      },
+      debug() {},
+    },
+    providers: [
+      CredentialsProvider({
+        id: "credentials",
+        name: "E-mail",
+        credentials: { email: { label: "E-mail address", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, request) {
+          const result = await verifyLogin(credentials?.email ?? "", credentials?.password ?? "", clientAddress(request.headers ?? {}));
+          // next-auth hands a thrown error's message to signIn() in the browser: the words to show.
+          if (!result.ok) throw new Error(result.message);
+          const user = {
+            id: result.sessionId,
+            email: result.address,
+            sealedPassword: sealPassword(credentials?.password ?? "", keys.passwordSealKey, sealContext(result.sessionId, result.address)),
+          };
+          return user;
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id;
+          token.email = user.email;
+          token.sealedPassword = user.sealedPassword;
+        }
+        return token;
+      },
+      // What /api/auth/session tells the browser: the address, nothing sealed.
+      session({ session, token }) {
+        return { expires: session.expires, user: { email: typeof token.email === "string" ? token.email : null } };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        const sessionId = token?.sub;
+        if (typeof sessionId !== "string") return;
+        revokeSession(sessionId, typeof token.exp === "number" ? token.exp * 1000 : Date.now() + SESSION_MAX_AGE_S * 1000);
+        await imapSessions().end(sessionId);
+      },
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// Session tokens are stateless JWTs: one copied before logout would stay valid until it expires. The
+// ids of sessions that logged out are remembered here until then (in this process; a restart forgets,
+// which is the accepted limit of JWT sessions without a database).
+import "server-only";
+
+const globalKey = Symbol.for("webmail.revokedSessions");
+type GlobalWithRevoked = typeof globalThis & { [globalKey]?: Map<string, number> };
+
+function table(): Map<string, number> {
+  const holder = globalThis as GlobalWithRevoked;
+  holder[globalKey] ??= new Map();
+  return holder[globalKey];
+}
+
+export function revokeSession(sessionId: string, expiresAtMs: number) {
+  const revoked = table();
+  revoked.set(sessionId, expiresAtMs);
+  const now = Date.now();
+  for (const [id, expires] of revoked) if (expires < now) revoked.delete(id);
+}
+
+export function isRevoked(sessionId: string): boolean {
+  return table().has(sessionId);
+}

@@ -1,0 +1,43 @@
+// The signed-in user of the current request, for pages and route handlers: read from the encrypted
+// session cookie, with the IMAP password unsealed for the pooled connection.
+import "server-only";
+import { cookies } from "next/headers";
+import { decode } from "next-auth/jwt";
+import type { ImapSession } from "@/lib/user-agent/imap/session";
+import { imapSessions } from "@/lib/user-agent/imap/pool";
+import { sealContext, unsealPassword } from "@/lib/web/password-seal";
+import { getServerKeys } from "@/lib/web/server-secret";
+import { isRevoked } from "./revoked-sessions";
+
+export interface SignedInUser {
+  sessionId: string;
+  address: string;
+  password: string;
+}
+
+// next-auth's names: the __Secure- one under HTTPS. Both are tried, since either is a token we made.
+const COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+export async function getSignedInUser(): Promise<SignedInUser | null> {
+  const jar = await cookies();
+  const keys = getServerKeys();
+  for (const name of COOKIE_NAMES) {
+    const raw = jar.get(name)?.value;
+    if (!raw) continue;
+    const token = await decode({ token: raw, secret: keys.nextAuthSecret }).catch(() => null);
+    if (!token) continue;
+    const { sub: sessionId, email: address, sealedPassword } = token;
+    if (typeof sessionId !== "string" || typeof address !== "string" || typeof sealedPassword !== "string") continue;
+    if (isRevoked(sessionId)) return null;
+    const password = unsealPassword(sealedPassword, keys.passwordSealKey, sealContext(sessionId, address));
+    if (password === null) continue;
+    return { sessionId, address, password };
+  }
+  return null;
+}
+
+/** The signed-in user's pooled IMAP session, or null when nobody is signed in. */
+export async function getImapSession(): Promise<ImapSession | null> {
+  const user = await getSignedInUser();
+  return user ? imapSessions().get(user) : null;
+}

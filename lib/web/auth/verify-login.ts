@@ -1,0 +1,57 @@
+// Checks an address and password the only way the webmail can: an IMAP LOGIN at the mail server.
+// The connection that logged in becomes the new session's pooled connection, so the first page after
+// login needs no second handshake.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { imapEndpoint } from "@/lib/user-agent/imap/endpoint";
+import { createImapClient, isAuthenticationFailure } from "@/lib/user-agent/imap/client";
+import { imapSessions } from "@/lib/user-agent/imap/pool";
+import { describeWait, LoginThrottle } from "@/lib/web/login-throttle";
+
+export const MAX_ADDRESS_LENGTH = 254;
+export const MAX_PASSWORD_LENGTH = 1024;
+
+export const LOGIN_MESSAGES = {
+  wrong: "Wrong e-mail address or password.",
+  unreachable: "The mail server cannot be reached. Try again in a moment.",
+} as const;
+
+export type LoginResult = { ok: true; sessionId: string; address: string } | { ok: false; message: string };
+
+const globalKey = Symbol.for("webmail.loginThrottle");
+type GlobalWithThrottle = typeof globalThis & { [globalKey]?: LoginThrottle };
+
+function throttle(): LoginThrottle {
+  const holder = globalThis as GlobalWithThrottle;
+  holder[globalKey] ??= new LoginThrottle();
+  return holder[globalKey];
+}
+
+export async function verifyLogin(rawAddress: string, password: string, clientAddress: string): Promise<LoginResult> {
+  const address = rawAddress.trim();
+  if (!address || !password || address.length > MAX_ADDRESS_LENGTH || password.length > MAX_PASSWORD_LENGTH || /[\r\n\0]/.test(address + password)) {
+    return { ok: false, message: LOGIN_MESSAGES.wrong };
+  }
+  const verdict = throttle().check(address, clientAddress);
+  if (!verdict.allowed) {
+    const who = verdict.reason === "account" ? "this account" : "your network address";
+    return { ok: false, message: `Too many failed sign-in attempts for ${who}. Try again in ${describeWait(verdict.retryAfterMs)}.` };
+  }
+
+  const client = createImapClient(imapEndpoint(), { user: address, pass: password });
+  try {
+    await client.connect();
+  } catch (error) {
+    client.close();
+    if (isAuthenticationFailure(error)) {
+      throttle().recordFailure(address, clientAddress);
+      return { ok: false, message: LOGIN_MESSAGES.wrong };
+    }
+    console.error(`webmail: IMAP connection for login failed: ${error instanceof Error ? error.message : String(error)}`);
+    return { ok: false, message: LOGIN_MESSAGES.unreachable };
+  }
+  throttle().recordSuccess(address);
+  const sessionId = randomUUID();
+  imapSessions().get({ sessionId, address, password }, client);
+  return { ok: true, sessionId, address };
+}
