@@ -33,7 +33,10 @@ const RUNS = positive("BENCH_RUNS", 5);
 const IDLE_PARALLEL = positive("BENCH_IDLE_PARALLEL", 20);
 // Messages per mbox file and per mailctl run: the CLI reads its files whole.
 const IMPORT_BATCH = positive("BENCH_IMPORT_BATCH", 10_000);
+// BENCH_PROFILE=1: our server runs the command passes under --cpu-prof (profile in bench/out/).
 const PROFILE = process.env.BENCH_PROFILE === "1";
+// BENCH_KEEP_DATA=1: our imported DATA_DIR stays (path printed) to profile against it afterwards.
+const KEEP_DATA = process.env.BENCH_KEEP_DATA === "1";
 const USER = "user@bench.test";
 const PASSWORD = "bench-password-2026";
 
@@ -301,8 +304,9 @@ function report(facts: CorpusFacts, imports: Record<string, number>, samples: Sa
   }
   const idleRows = idle.map((r) => {
     const pss = r.steadyPssMiB === undefined ? "" : ` (PSS ${fmt(r.steadyPssMiB)})`;
-    const perSession = r.connected ? ((r.steadyRssMiB - r.baselineRssMiB) * 1024) / r.connected : undefined;
-    return `| ${r.side === "ours" ? "ours (1 process)" : `Dovecot (${r.processes} processes)`} | ${r.connected}/${IDLE_CONNECTIONS}${r.error ? ` — ${r.error.replace(/\|/g, "/").slice(0, 200)}` : ""} | ${fmt(r.seconds, 1)} | ${fmt(r.baselineRssMiB)} | ${fmt(r.steadyRssMiB)}${pss} | ${fmt(perSession)} | ${fmt(r.peakRssMiB)} |`;
+    // Below zero when the collector returned more than the sessions took: the cost is lost in the noise.
+    const perSession = r.connected ? Math.max(0, ((r.steadyRssMiB - r.baselineRssMiB) * 1024) / r.connected) : undefined;
+    return `| ${r.side === "ours" ? "ours (1 process)" : `Dovecot (${r.processes} processes)`} | ${r.connected}/${IDLE_CONNECTIONS}${r.error ? ` — ${r.error.replace(/\|/g, "/").slice(0, 200)}` : ""} | ${fmt(r.seconds, 1)} | ${fmt(r.baselineRssMiB)} | ${fmt(r.steadyRssMiB)}${pss} | ${perSession === 0 ? "≈ 0" : fmt(perSession)} | ${fmt(r.peakRssMiB)} |`;
   });
   const oursIdle = idle.find((r) => r.side === "ours");
   const idleVerdict = oursIdle
@@ -387,7 +391,10 @@ async function main(): Promise<void> {
   const { dir: dovecotDir, maildir } = prepareDovecot({ user: USER, password: PASSWORD, maxConnections: IDLE_CONNECTIONS });
   const removeDovecotDir = onCleanup(() => rmSync(dovecotDir, { recursive: true, force: true }));
   const dataDir = mkdtempSync(join(tmpdir(), "bench-imap-data-"));
-  const removeDataDir = onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+  const removeDataDir = onCleanup(() => {
+    if (KEEP_DATA) log(`kept our DATA_DIR: ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  });
   const mboxDir = mkdtempSync(join(tmpdir(), "bench-imap-mbox-"));
   const removeMboxDir = onCleanup(() => rmSync(mboxDir, { recursive: true, force: true }));
 
