@@ -11,12 +11,17 @@ import { sqliteFile } from "./migrate";
 export type Prisma = PrismaClient;
 
 export interface Database {
-  prisma: Prisma;
   provider: Config["databaseProvider"];
+  /**
+   * The Prisma client, made on first use. The mail server's hot paths run on its own SQL
+   * runner (lib/mail-server/store/sql.ts); Prisma is for administration, and its query
+   * engine costs some 70 MB of memory that a server nobody administers never needs.
+   */
+  prisma(): Promise<Prisma>;
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Config): Promise<Database> {
+async function connect(config: Config): Promise<Prisma> {
   if (config.databaseProvider === "sqlite") {
     const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: sqliteFile(config.databaseUrl), timeout: 10_000 }) });
     // synchronous=FULL: a commit is on disk before SMTP answers 250 (WAL's NORMAL could lose
@@ -24,7 +29,7 @@ export async function openDatabase(config: Config): Promise<Database> {
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await prisma.$executeRawUnsafe("PRAGMA synchronous = FULL");
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
-    return { prisma, provider: "sqlite", close: () => prisma.$disconnect() };
+    return prisma;
   }
   // Loaded only when used: each generated client carries its own query compiler.
   const { PrismaClient: PostgresPrismaClient } = await import("./generated/postgresql/client");
@@ -34,6 +39,24 @@ export async function openDatabase(config: Config): Promise<Database> {
   } catch (error) {
     throw new ConfigError("DATABASE_URL", `cannot connect to PostgreSQL: ${(error as Error).message}`);
   }
-  const prisma = postgres as unknown as Prisma;
-  return { prisma, provider: "postgresql", close: () => prisma.$disconnect() };
+  return postgres as unknown as Prisma;
+}
+
+export function openDatabase(config: Config): Database {
+  let client: Promise<Prisma> | null = null;
+  return {
+    provider: config.databaseProvider,
+    prisma() {
+      client ??= connect(config);
+      // A failed connection is not remembered: the next use tries again.
+      client.catch(() => {
+        client = null;
+      });
+      return client;
+    },
+    async close() {
+      if (client) await (await client.catch(() => null))?.$disconnect();
+      client = null;
+    },
+  };
 }

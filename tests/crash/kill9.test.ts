@@ -108,7 +108,7 @@ async function verify(env: Record<string, string>, sent: Sent[]): Promise<{ stor
   const store = await MailStore.open(loadConfig(env));
   const problems: string[] = [];
   try {
-    const prisma = store.db.prisma;
+    const prisma = await store.db.prisma();
     const account = await prisma.account.findUniqueOrThrow({ where: { addressKey: ADDRESS } });
     const mailboxes = await store.mailboxes(account.id);
     const inbox = mailboxes.find((m) => m.name === "INBOX")!;

@@ -47,7 +47,7 @@ export interface StoredMessage {
 }
 
 export async function readMessages(store: MailStore, address: string, mailbox = "INBOX"): Promise<StoredMessage[]> {
-  const account = await store.db.prisma.account.findUnique({ where: { addressKey: address.toLowerCase() } });
+  const account = await (await store.db.prisma()).account.findUnique({ where: { addressKey: address.toLowerCase() } });
   if (!account) throw new Error(`no account ${address}`);
   const box = (await store.mailboxes(account.id)).find((m) => m.name === mailbox);
   if (!box) throw new Error(`${address} has no mailbox ${mailbox}`);
@@ -92,7 +92,7 @@ export async function startSmtpServer(options: { provider?: Provider; env?: Reco
     logs,
     inbox: async (address, mailbox) => (await readMessages(server.store, address, mailbox)).map((m) => m.raw),
     messages: (address, mailbox) => readMessages(server.store, address, mailbox),
-    totalMessages: () => server.store.db.prisma.mailboxMessage.count(),
+    totalMessages: async () => (await server.store.db.prisma()).mailboxMessage.count(),
     cleanup() {
       cleaned ??= (async () => {
         await server.stop();

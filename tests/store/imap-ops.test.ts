@@ -132,7 +132,7 @@ describe.each(PROVIDERS)("IMAP store operations on %s", (provider) => {
     await t.store.messages.expunge(trash.id);
     await new Promise((r) => setTimeout(r, 50));
     await expect(t.store.readMessage(row.content.blobHash)).rejects.toThrow();
-    expect(await t.store.db.prisma.messageContent.findUnique({ where: { id: row.contentId } })).toBeNull();
+    expect(await (await t.store.db.prisma()).messageContent.findUnique({ where: { id: row.contentId } })).toBeNull();
   });
 
   it("renaming INBOX moves its messages and leaves it empty", async () => {

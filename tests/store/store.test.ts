@@ -42,7 +42,7 @@ describe.each(PROVIDERS)("store on %s", (provider) => {
   it("authenticates with the argon2id hash and never a disabled account", async () => {
     expect(await t.store.accounts.authenticate("bob@example.test", "correct horse battery")).not.toBeNull();
     expect(await t.store.accounts.authenticate("bob@example.test", "wrong password here")).toBeNull();
-    const row = await t.store.db.prisma.account.findUniqueOrThrow({ where: { addressKey: "bob@example.test" } });
+    const row = await (await t.store.db.prisma()).account.findUniqueOrThrow({ where: { addressKey: "bob@example.test" } });
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
   });
 

@@ -1,7 +1,6 @@
 // DKIM signatures (RFC 6376) on mail leaving for other domains, made with mailauth and the
 // From domain's key (lib/mail-server/store/domain-keys.ts). The receiving server checks it
 // against the key published in DNS, and DMARC needs the From domain to match.
-import { dkimSign } from "mailauth";
 import type { Envelope } from "@/lib/mime/analyze";
 import type { MailStore } from "../store";
 
@@ -14,6 +13,7 @@ export async function dkimSignatureFor(store: MailStore, envelope: Envelope, mes
   if (!from?.[3]) return "";
   const key = await store.domainKeys.signingKey(from[3]);
   if (!key) return "";
+  const { dkimSign } = await import("mailauth");
   const signature = { signingDomain: key.domain, selector: key.selector, privateKey: key.privateKey };
   const result = await dkimSign(message, { signatureData: [signature], canonicalization: "relaxed/relaxed", algorithm: "rsa-sha256", headerList: SIGNED_FIELDS, ...signature });
   // An unsigned message still goes: it may be checked less kindly, but it isn't lost.

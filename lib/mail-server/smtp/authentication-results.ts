@@ -3,7 +3,6 @@
 // webmail and filters can trust because we wrote it: any such header from outside that
 // claims to be ours is renamed first (RFC 8601 §5). DNS goes to DNS_SERVERS when set.
 import { Resolver } from "node:dns/promises";
-import { authenticate } from "mailauth";
 import type { Config } from "@/lib/config";
 import { countLines } from "@/lib/mime/analyze";
 
@@ -43,6 +42,8 @@ export class InboundAuthenticator {
     const headerEnd = message.indexOf("\r\n\r\n");
     const header = message.subarray(0, headerEnd < 0 ? message.length : headerEnd);
     if (header.length > MAX_CHECKED_HEADER || countLines(header) > MAX_CHECKED_HEADER_LINES) return `Authentication-Results: ${hostname}; none (header too large to check)\r\n`;
+    // Loaded on the first message from another server: some 20 MB a submission-only server never needs.
+    const { authenticate } = await import("mailauth");
     const checks = authenticate(message, {
       ip: client.ip,
       helo: client.helo ?? undefined,

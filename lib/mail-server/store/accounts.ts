@@ -1,7 +1,7 @@
 // Domains, accounts and aliases, and the question SMTP asks of them: who receives mail
 // sent to this address?
 import type { Config } from "@/lib/config";
-import type { Prisma } from "@/lib/db";
+import type { Database } from "@/lib/db";
 import { normalizeDomain, parseAddress } from "./addresses";
 import { StoreError } from "./errors";
 import { createDefaultMailboxes } from "./mailboxes";
@@ -30,16 +30,16 @@ const MAX_ALIAS_DEPTH = 8;
 
 export class Accounts {
   constructor(
-    private readonly prisma: Prisma,
+    private readonly database: Database,
     private readonly sql: SqlRunner,
     private readonly config: Config,
   ) {}
 
   async addDomain(name: string) {
     const domain = normalizeDomain(name);
-    const existing = await this.prisma.domain.findUnique({ where: { name: domain } });
+    const existing = await (await this.database.prisma()).domain.findUnique({ where: { name: domain } });
     if (existing) throw new StoreError("exists", `domain ${domain} already exists`);
-    return this.sql.exclusive(() => this.prisma.domain.create({ data: { name: domain } }));
+    return this.sql.exclusive(async () => (await this.database.prisma()).domain.create({ data: { name: domain } }));
   }
 
   /**
@@ -53,8 +53,8 @@ export class Accounts {
     }
   }
 
-  listDomains() {
-    return this.prisma.domain.findMany({ orderBy: { name: "asc" }, include: { _count: { select: { accounts: true } } } });
+  async listDomains() {
+    return (await this.database.prisma()).domain.findMany({ orderBy: { name: "asc" }, include: { _count: { select: { accounts: true } } } });
   }
 
   async isLocalDomain(domain: string): Promise<boolean> {
@@ -67,16 +67,17 @@ export class Accounts {
     return (await this.sql.query(`SELECT 1 FROM "Domain" WHERE "name" = ?`, [name])).length > 0;
   }
 
+  /** Plain SQL: the first-run page asks this often, and it needs no Prisma. */
   async count(): Promise<number> {
-    return this.prisma.account.count();
+    const [row] = await this.sql.query<{ n: number | string | bigint }>(`SELECT COUNT(*) AS "n" FROM "Account"`);
+    return Number(row.n);
   }
 
   async addAccount(input: { address: string; password: string; displayName?: string; isAdmin?: boolean; quotaBytes?: number; createDomain?: boolean }) {
     const parsed = parseAddress(input.address);
     checkPasswordStrength(input.password, parsed.address);
     const passwordHash = await hashPassword(input.password);
-    return this.sql.exclusive(() =>
-      this.prisma.$transaction(async (tx) => {
+    return this.sql.exclusive(async () => (await this.database.prisma()).$transaction(async (tx) => {
         let domain = await tx.domain.findUnique({ where: { name: parsed.domain } });
         if (!domain) {
           if (!input.createDomain) throw new StoreError("not-found", `unknown domain ${parsed.domain}: add it first (mailctl domain add ${parsed.domain})`);
@@ -110,18 +111,17 @@ export class Accounts {
   async setPassword(address: string, password: string) {
     const parsed = parseAddress(address);
     checkPasswordStrength(password, parsed.address);
-    const account = await this.prisma.account.findUnique({ where: { addressKey: parsed.key } });
+    const account = await (await this.database.prisma()).account.findUnique({ where: { addressKey: parsed.key } });
     if (!account) throw new StoreError("not-found", `no account ${parsed.address}`);
     const passwordHash = await hashPassword(password);
-    await this.sql.exclusive(() => this.prisma.account.update({ where: { id: account.id }, data: { passwordHash } }));
+    await this.sql.exclusive(async () => (await this.database.prisma()).account.update({ where: { id: account.id }, data: { passwordHash } }));
   }
 
   async deleteAccount(address: string) {
     const parsed = parseAddress(address);
-    const account = await this.prisma.account.findUnique({ where: { addressKey: parsed.key } });
+    const account = await (await this.database.prisma()).account.findUnique({ where: { addressKey: parsed.key } });
     if (!account) throw new StoreError("not-found", `no account ${parsed.address}`);
-    await this.sql.exclusive(() =>
-      this.prisma.$transaction(async (tx) => {
+    await this.sql.exclusive(async () => (await this.database.prisma()).$transaction(async (tx) => {
         await tx.alias.deleteMany({ where: { destination: account.addressKey } });
         await tx.account.delete({ where: { id: account.id } });
       }),
@@ -129,7 +129,7 @@ export class Accounts {
   }
 
   async listAccounts(): Promise<AccountSummary[]> {
-    const accounts = await this.prisma.account.findMany({ orderBy: { addressKey: "asc" }, include: { mailboxes: { select: { messageCount: true } } } });
+    const accounts = await (await this.database.prisma()).account.findMany({ orderBy: { addressKey: "asc" }, include: { mailboxes: { select: { messageCount: true } } } });
     return accounts.map((a) => ({
       address: a.address,
       displayName: a.displayName,
@@ -154,7 +154,7 @@ export class Accounts {
     } catch {
       return null;
     }
-    const account = await this.prisma.account.findUnique({ where: { addressKey: key } });
+    const account = await (await this.database.prisma()).account.findUnique({ where: { addressKey: key } });
     if (!account || account.disabled) return null;
     return (await verifyPassword(account.passwordHash, password)) ? account : null;
   }
@@ -162,26 +162,26 @@ export class Accounts {
   async addAlias(address: string, destination: string) {
     const source = address.trim().startsWith("@") ? { key: `@${normalizeDomain(address.trim().slice(1))}`, domain: normalizeDomain(address.trim().slice(1)) } : parseAddress(address);
     const target = parseAddress(destination);
-    const domain = await this.prisma.domain.findUnique({ where: { name: source.domain } });
+    const domain = await (await this.database.prisma()).domain.findUnique({ where: { name: source.domain } });
     if (!domain) throw new StoreError("not-found", `unknown domain ${source.domain}: aliases are for local domains`);
-    if (!(await this.prisma.domain.findUnique({ where: { name: target.domain } }))) {
+    if (!(await (await this.database.prisma()).domain.findUnique({ where: { name: target.domain } }))) {
       throw new StoreError("invalid", `${target.address} is not local: forwarding to other domains needs the outbound queue, which is not there yet`);
     }
-    if (await this.prisma.account.findUnique({ where: { addressKey: source.key } })) throw new StoreError("exists", `${source.key} is an account`);
-    if (await this.prisma.alias.findUnique({ where: { addressKey_destination: { addressKey: source.key, destination: target.key } } })) {
+    if (await (await this.database.prisma()).account.findUnique({ where: { addressKey: source.key } })) throw new StoreError("exists", `${source.key} is an account`);
+    if (await (await this.database.prisma()).alias.findUnique({ where: { addressKey_destination: { addressKey: source.key, destination: target.key } } })) {
       throw new StoreError("exists", `alias ${source.key} → ${target.address} already exists`);
     }
-    return this.sql.exclusive(() => this.prisma.alias.create({ data: { addressKey: source.key, destination: target.key, domainId: domain.id } }));
+    return this.sql.exclusive(async () => (await this.database.prisma()).alias.create({ data: { addressKey: source.key, destination: target.key, domainId: domain.id } }));
   }
 
-  listAliases() {
-    return this.prisma.alias.findMany({ orderBy: [{ addressKey: "asc" }, { destination: "asc" }] });
+  async listAliases() {
+    return (await this.database.prisma()).alias.findMany({ orderBy: [{ addressKey: "asc" }, { destination: "asc" }] });
   }
 
   async deleteAlias(address: string, destination?: string) {
     const key = address.trim().startsWith("@") ? `@${normalizeDomain(address.trim().slice(1))}` : parseAddress(address).key;
     const where = destination ? { addressKey: key, destination: parseAddress(destination).key } : { addressKey: key };
-    const { count } = await this.sql.exclusive(() => this.prisma.alias.deleteMany({ where }));
+    const { count } = await this.sql.exclusive(async () => (await this.database.prisma()).alias.deleteMany({ where }));
     if (count === 0) throw new StoreError("not-found", `no alias ${key}${destination ? ` → ${destination}` : ""}`);
   }
 

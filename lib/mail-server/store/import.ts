@@ -52,9 +52,9 @@ const BATCH_MESSAGES = 200;
 const BATCH_BYTES = 32 * 1024 * 1024;
 
 export async function importMessages(store: MailStore, address: string, files: { file: string; bytes: Buffer }[], mailboxName: string): Promise<number> {
-  const account = await store.db.prisma.account.findUnique({ where: { addressKey: parseAddress(address).key } });
+  const account = await (await store.db.prisma()).account.findUnique({ where: { addressKey: parseAddress(address).key } });
   if (!account) throw new StoreError("not-found", `no account ${address}`);
-  const mailbox = await store.db.prisma.mailbox.findUnique({ where: { accountId_name: { accountId: account.id, name: mailboxName } } });
+  const mailbox = await (await store.db.prisma()).mailbox.findUnique({ where: { accountId_name: { accountId: account.id, name: mailboxName } } });
   if (!mailbox) throw new StoreError("not-found", `${address} has no mailbox ${mailboxName}`);
   let count = 0;
   let batch: AppendRequest[] = [];

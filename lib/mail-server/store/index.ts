@@ -39,7 +39,7 @@ export class MailStore {
     readonly sql: SqlRunner,
     readonly config: Config,
   ) {
-    this.accounts = new Accounts(db.prisma, sql, config);
+    this.accounts = new Accounts(db, sql, config);
     this.blobs = new BlobStore(config.dataDir);
     this.writer = new MessageWriter(sql, this.blobs, this.events);
     this.messages = new MessageOps(sql, this.blobs, this.events);
@@ -50,7 +50,7 @@ export class MailStore {
   /** Migrates the database, connects, and makes sure the configured domains exist. */
   static async open(config: Config): Promise<MailStore> {
     await applyMigrations(config);
-    const store = new MailStore(await openDatabase(config), openSqlRunner(config), config);
+    const store = new MailStore(openDatabase(config), openSqlRunner(config), config);
     await store.accounts.ensureDomains(config.domains);
     return store;
   }
@@ -58,16 +58,16 @@ export class MailStore {
   append: MessageWriter["append"] = (requests) => this.writer.append(requests);
 
   search(text: string, field: SearchField = "all", mailboxId?: number) {
-    return searchContent(this.db, text, field, mailboxId);
+    return searchContent(this.sql, text, field, mailboxId);
   }
 
   /** The messages of a mailbox in UID order, with their content metadata. */
-  listMessages(mailboxId: number) {
-    return this.db.prisma.mailboxMessage.findMany({ where: { mailboxId }, orderBy: { uid: "asc" }, include: { content: true } });
+  async listMessages(mailboxId: number) {
+    return (await this.db.prisma()).mailboxMessage.findMany({ where: { mailboxId }, orderBy: { uid: "asc" }, include: { content: true } });
   }
 
-  mailboxes(accountId: number) {
-    return this.db.prisma.mailbox.findMany({ where: { accountId }, orderBy: { name: "asc" } });
+  async mailboxes(accountId: number) {
+    return (await this.db.prisma()).mailbox.findMany({ where: { accountId }, orderBy: { name: "asc" } });
   }
 
   /** A message's bytes, from the database or, for a large one, its file. */
