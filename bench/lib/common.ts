@@ -96,7 +96,8 @@ export function machineFacts(peer: string, loadAtStart: number, loadAtEnd: numbe
     `- load average (1 min): ${loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end`,
     `- disk: ${tmpdir()} is ${fsType} on ${source}${rotational}; both sides write there`,
     `- OS: Debian ${tryRun("cat", ["/etc/debian_version"])}, kernel ${tryRun("uname", ["-r"])}`,
-    `- Node ${process.version}, ${peer}, commit ${tryRun("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"])}`,
+    // BENCH_COMMIT: set when running from an exported snapshot of a commit, which has no .git.
+    `- Node ${process.version}, ${peer}, commit ${process.env.BENCH_COMMIT ?? tryRun("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"])}`,
     `- database: ${process.env.BENCH_DATABASE_URL ? "PostgreSQL (BENCH_DATABASE_URL)" : "SQLite in DATA_DIR (default)"}`,
   ];
 }
