@@ -1,9 +1,13 @@
+import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
-import { SignOutButton } from "@/components/auth/sign-out-button";
+import { Suspense } from "react";
+import { MailApp } from "@/components/mail/mail-app";
 import { MailServerProblem } from "@/components/mail-server-problem";
 import { getSetupStatusOrProblem } from "@/lib/user-agent/admin-api";
 import { getSignedInUser } from "@/lib/web/auth/session";
+
+export const metadata: Metadata = { title: "Mail" };
 
 export default async function HomePage() {
   // The answer depends on the mail server and the session at request time, never on the build.
@@ -15,9 +19,8 @@ export default async function HomePage() {
     redirect(status.needed ? "/setup" : "/login");
   }
   return (
-    <main className="p-4">
-      <p>{user.address}</p>
-      <SignOutButton />
-    </main>
+    <Suspense>
+      <MailApp address={user.address} />
+    </Suspense>
   );
 }

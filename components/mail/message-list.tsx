@@ -1,0 +1,102 @@
+"use client";
+
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { Paperclip, Star } from "lucide-react";
+import { useEffect, useRef } from "react";
+import type { MessageSummary } from "@/lib/user-agent/mail/types";
+import { displayName, formatListDate, formatSize } from "./format";
+import type { MessageList as MessageListState } from "./use-message-list";
+
+const ROW_HEIGHT = 72;
+
+function SkeletonRow() {
+  return (
+    <div aria-hidden="true" className="flex h-full flex-col justify-center gap-2 border-b border-slate-100 px-4 dark:border-slate-800/60">
+      <div className="h-3.5 w-1/3 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />
+      <div className="h-3.5 w-2/3 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />
+    </div>
+  );
+}
+
+function Row({ message, selected, onOpen }: { message: MessageSummary; selected: boolean; onOpen: (uid: number) => void }) {
+  const sender = displayName(message.from);
+  const subject = message.subject || "(no subject)";
+  return (
+    <button
+      type="button"
+      data-uid={message.uid}
+      aria-current={selected ? "true" : undefined}
+      aria-label={`${message.seen ? "" : "Unread, "}${message.flagged ? "flagged, " : ""}${sender}, ${subject}`}
+      onClick={() => onOpen(message.uid)}
+      className={`flex h-full w-full flex-col justify-center gap-0.5 border-b border-slate-100 px-4 text-left focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600 dark:border-slate-800/60 ${
+        selected ? "bg-indigo-50 dark:bg-indigo-950/60" : "hover:bg-slate-50 dark:hover:bg-slate-900"
+      }`}
+    >
+      <span className="flex items-center gap-2">
+        {!message.seen && <span aria-hidden="true" className="size-2 shrink-0 rounded-full bg-indigo-600 dark:bg-indigo-400" />}
+        <span className={`min-w-0 flex-1 truncate text-sm ${message.seen ? "text-slate-700 dark:text-slate-300" : "font-semibold"}`}>{sender}</span>
+        {message.hasAttachments && <Paperclip aria-label="Has attachments" className="size-3.5 shrink-0 text-slate-500" />}
+        {message.flagged && <Star aria-label="Flagged" className="size-3.5 shrink-0 fill-amber-400 text-amber-500" />}
+        <time dateTime={message.date ?? undefined} className="shrink-0 text-xs text-slate-500 tabular-nums dark:text-slate-400">
+          {formatListDate(message.date)}
+        </time>
+      </span>
+      <span className="flex items-center gap-2">
+        <span className={`min-w-0 flex-1 truncate text-sm ${message.seen ? "text-slate-600 dark:text-slate-400" : "font-medium"}`}>{subject}</span>
+        <span className="shrink-0 text-xs text-slate-400 tabular-nums">{formatSize(message.size)}</span>
+      </span>
+    </button>
+  );
+}
+
+export function MessageList({ list, selectedUid, onOpen }: { list: MessageListState; selectedUid: number | null; onOpen: (uid: number) => void }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const count = list.total ?? 0;
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer's functions are not memoised, which is fine here
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+  const { ensureRows, total, generation } = list;
+
+  useEffect(() => {
+    // Until the first page tells the total, ask for it.
+    if (total === null) ensureRows(0, 0);
+    else if (total > 0) ensureRows(first, last);
+  }, [ensureRows, total, first, last, generation]);
+
+  if (list.total === null) {
+    return (
+      <div className="h-full overflow-hidden" aria-busy="true">
+        {list.error ? (
+          <p role="alert" className="p-4 text-sm text-red-700 dark:text-red-400">
+            {list.error}
+          </p>
+        ) : (
+          Array.from({ length: 8 }, (_, i) => (
+            <div key={i} style={{ height: ROW_HEIGHT }}>
+              <SkeletonRow />
+            </div>
+          ))
+        )}
+      </div>
+    );
+  }
+  if (list.total === 0) {
+    return <p className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">No messages here. New mail shows up as it arrives.</p>;
+  }
+  return (
+    <div ref={scroller} className="h-full overflow-y-auto overscroll-contain" data-testid="message-scroller">
+      <div role="list" aria-label="Messages" style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+        {items.map((item) => {
+          const message = list.row(item.index);
+          return (
+            <div key={item.key} role="listitem" style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
+              {message ? <Row message={message} selected={message.uid === selectedUid} onOpen={onOpen} /> : <SkeletonRow />}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+"use client";
+
+import { ArrowLeft, Download, ImageOff, Paperclip } from "lucide-react";
+import { useEffect, useState } from "react";
+import type { Address, MessageView } from "@/lib/user-agent/mail/types";
+import { attachmentUrl, fetchMessage } from "./api";
+import { formatAddress, formatFullDate, formatSize } from "./format";
+
+// No allow-scripts and no allow-same-origin: the mail runs nothing and cannot reach the webmail.
+// Popups are allowed so that links open in a new tab, outside the sandbox.
+const FRAME_SANDBOX = "allow-popups allow-popups-to-escape-sandbox";
+
+function Addresses({ label, list }: { label: string; list: Address[] }) {
+  if (list.length === 0) return null;
+  return (
+    <div className="flex gap-2 text-sm">
+      <dt className="shrink-0 text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="min-w-0 break-words">{list.map(formatAddress).join(", ")}</dd>
+    </div>
+  );
+}
+
+function Skeleton() {
+  return (
+    <div aria-hidden="true" className="space-y-3 p-6">
+      <div className="h-6 w-2/3 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />
+      <div className="h-4 w-1/2 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />
+      <div className="h-4 w-1/3 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />
+      <div className="mt-6 h-40 animate-pulse rounded bg-slate-100 dark:bg-slate-900" />
+    </div>
+  );
+}
+
+/** Shows one message; the parent keys it by folder and UID, so another message starts afresh. */
+export function ReadingPane({ folder, uid, onBack, onOpened }: { folder: string; uid: number; onBack: () => void; onOpened: (message: MessageView) => void }) {
+  const [allowRemote, setAllowRemote] = useState(false);
+  const [loaded, setLoaded] = useState<{ message: MessageView | null; error: string | null }>({ message: null, error: null });
+
+  useEffect(() => {
+    const abort = new AbortController();
+    fetchMessage(folder, uid, allowRemote, abort.signal)
+      .then((view) => {
+        setLoaded({ message: view, error: null });
+        onOpened(view);
+      })
+      .catch((failure: unknown) => {
+        if (!abort.signal.aborted) setLoaded({ message: null, error: failure instanceof Error ? failure.message : String(failure) });
+      });
+    return () => abort.abort();
+    // onOpened is left out on purpose: a new callback identity must not reload the message.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [folder, uid, allowRemote]);
+
+  // While "show images" reloads, the message stays on screen as it was.
+  const current = loaded.message;
+  const error = loaded.error;
+
+  return (
+    <article aria-label="Message" className="flex h-full min-h-0 flex-col">
+      <div className="flex items-center gap-2 border-b border-slate-200 px-2 py-1 md:hidden dark:border-slate-800">
+        <button type="button" onClick={onBack} aria-label="Back to the list" className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-100 dark:hover:bg-slate-800">
+          <ArrowLeft aria-hidden="true" className="size-5" />
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">
+          {error}
+        </p>
+      )}
+      {!error && !current && <Skeleton />}
+      {!error && current && (
+        <>
+          <header className="space-y-3 border-b border-slate-200 px-4 py-4 sm:px-6 dark:border-slate-800">
+            <h2 className="text-xl font-semibold tracking-tight break-words">{current.subject || "(no subject)"}</h2>
+            <dl className="space-y-0.5">
+              <Addresses label="From" list={current.from} />
+              <Addresses label="To" list={current.to} />
+              <Addresses label="Cc" list={current.cc} />
+              <div className="flex gap-2 text-sm">
+                <dt className="shrink-0 text-slate-500 dark:text-slate-400">Date</dt>
+                <dd>
+                  <time dateTime={current.date ?? undefined}>{formatFullDate(current.date)}</time>
+                </dd>
+              </div>
+            </dl>
+            {current.remoteContentBlocked && !current.remoteContentAllowed && (
+              <div className="flex flex-wrap items-center gap-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/50 dark:text-amber-100">
+                <ImageOff aria-hidden="true" className="size-4 shrink-0" />
+                <span className="flex-1">Remote images are hidden to protect your privacy.</span>
+                <button type="button" onClick={() => setAllowRemote(true)} className="min-h-11 rounded-lg px-3 font-medium underline-offset-2 hover:underline">
+                  Show images
+                </button>
+              </div>
+            )}
+            {current.attachments.length > 0 && (
+              <ul aria-label="Attachments" className="flex flex-wrap gap-2">
+                {current.attachments.map((attachment) => (
+                  <li key={attachment.part}>
+                    <a
+                      href={attachmentUrl(folder, uid, attachment.part)}
+                      download
+                      className="inline-flex min-h-11 max-w-72 items-center gap-2 rounded-lg border border-slate-200 px-3 text-sm hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900"
+                    >
+                      <Paperclip aria-hidden="true" className="size-4 shrink-0" />
+                      <span className="min-w-0 truncate">{attachment.filename}</span>
+                      <span className="shrink-0 text-xs text-slate-500">{formatSize(attachment.size)}</span>
+                      <Download aria-hidden="true" className="size-4 shrink-0 text-slate-500" />
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </header>
+          <iframe
+            key={`${folder}\0${uid}\0${current.remoteContentAllowed}`}
+            title="Message body"
+            sandbox={FRAME_SANDBOX}
+            srcDoc={current.document}
+            referrerPolicy="no-referrer"
+            className="min-h-0 w-full flex-1 border-0 bg-white"
+          />
+        </>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,112 @@
+"use client";
+
+// The open folder's list as the browser holds it: the total from the server and the pages fetched so
+// far. A live update bumps the generation; pages of an older generation stay on screen until their
+// refreshed copy arrives, so the list never blanks out when mail comes in.
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { MessageSummary, SortOrder } from "@/lib/user-agent/mail/types";
+import { fetchPage } from "./api";
+
+export const PAGE_SIZE = 50;
+
+interface LoadedPage {
+  generation: number;
+  rows: MessageSummary[];
+}
+
+export interface MessageList {
+  total: number | null;
+  error: string | null;
+  row(index: number): MessageSummary | undefined;
+  /** Fetches the pages covering rows first..last unless current ones are there or on their way. */
+  ensureRows(first: number, last: number): void;
+  /** Everything on screen is fetched again (new mail, expunge, reconnect). */
+  refresh(): void;
+  updateRow(uid: number, patch: Partial<MessageSummary>): void;
+  generation: number;
+}
+
+export function useMessageList(folder: string, sort: SortOrder): MessageList {
+  const listKey = `${folder}\0${sort}`;
+  const [shownKey, setShownKey] = useState(listKey);
+  const [total, setTotal] = useState<number | null>(null);
+  const [pages, setPages] = useState<Map<number, LoadedPage>>(() => new Map());
+  const [error, setError] = useState<string | null>(null);
+  const [generation, setGeneration] = useState(0);
+  // Pages asked for: "list key, page index" → the generation asked for.
+  const inFlight = useRef(new Map<string, number>());
+  const listKeyRef = useRef(listKey);
+  useEffect(() => {
+    listKeyRef.current = listKey;
+  }, [listKey]);
+
+  // Another folder or order: start empty (React's "adjust state while rendering" pattern, no effect).
+  if (shownKey !== listKey) {
+    setShownKey(listKey);
+    setPages(new Map());
+    setTotal(null);
+    setError(null);
+    setGeneration((g) => g + 1);
+  }
+
+  const loadPage = useCallback(
+    (index: number) => {
+      const flightKey = `${listKey}\0${index}`;
+      if (inFlight.current.get(flightKey) === generation) return;
+      inFlight.current.set(flightKey, generation);
+      fetchPage(folder, sort, index * PAGE_SIZE, PAGE_SIZE)
+        .then((page) => {
+          if (listKeyRef.current !== listKey) return;
+          setError(null);
+          setTotal(page.total);
+          setPages((previous) => {
+            const existing = previous.get(index);
+            if (existing && existing.generation > generation) return previous;
+            const next = new Map(previous);
+            next.set(index, { generation, rows: page.messages });
+            return next;
+          });
+        })
+        .catch((failure: unknown) => {
+          if (inFlight.current.get(flightKey) === generation) inFlight.current.delete(flightKey);
+          if (listKeyRef.current !== listKey) return;
+          setError(failure instanceof Error ? failure.message : String(failure));
+        });
+    },
+    [folder, sort, listKey, generation],
+  );
+
+  const ensureRows = useCallback(
+    (first: number, last: number) => {
+      const from = Math.floor(Math.max(0, first) / PAGE_SIZE);
+      const to = Math.floor(Math.max(0, last) / PAGE_SIZE);
+      for (let index = from; index <= to; index++) {
+        const page = pages.get(index);
+        if (!page || page.generation < generation) loadPage(index);
+      }
+    },
+    [pages, generation, loadPage],
+  );
+
+  const refresh = useCallback(() => setGeneration((g) => g + 1), []);
+
+  const row = useCallback((index: number) => pages.get(Math.floor(index / PAGE_SIZE))?.rows[index % PAGE_SIZE], [pages]);
+
+  const updateRow = useCallback((uid: number, patch: Partial<MessageSummary>) => {
+    setPages((previous) => {
+      let changed = false;
+      const next = new Map(previous);
+      for (const [index, page] of previous) {
+        const at = page.rows.findIndex((r) => r.uid === uid);
+        if (at === -1) continue;
+        const rows = page.rows.slice();
+        rows[at] = { ...rows[at], ...patch };
+        next.set(index, { ...page, rows });
+        changed = true;
+      }
+      return changed ? next : previous;
+    });
+  }, []);
+
+  return { total, error, row, ensureRows, refresh, updateRow, generation };
+}

@@ -1,0 +1,45 @@
+// What every mail API route does around its own work: find the signed-in user's pooled IMAP session
+// (401 without one), check the parameters, and turn IMAP failures into JSON errors the page can show.
+import "server-only";
+import { NextResponse } from "next/server";
+import { isAuthenticationFailure } from "@/lib/user-agent/imap/client";
+import type { ImapSession } from "@/lib/user-agent/imap/session";
+import { getImapSession } from "@/lib/web/auth/session";
+
+export function jsonError(status: number, error: string): NextResponse {
+  return NextResponse.json({ error }, { status, headers: { "cache-control": "no-store" } });
+}
+
+export async function withImapSession(handler: (session: ImapSession) => Promise<Response>): Promise<Response> {
+  const session = await getImapSession();
+  if (!session) return jsonError(401, "Sign in first.");
+  try {
+    return await handler(session);
+  } catch (error) {
+    if (isAuthenticationFailure(error)) return jsonError(401, "The mail server no longer accepts your password. Sign in again.");
+    const detail = error instanceof Error ? error.message : String(error);
+    console.error(`webmail: IMAP operation failed for session ${session.id.slice(0, 8)}: ${detail}`);
+    return jsonError(502, "The mail server did not answer as expected. Try again.");
+  }
+}
+
+/** A folder name from the browser: any text IMAP can carry, but no line breaks or NUL (no command injection). */
+export function folderParameter(value: string | null): string | null {
+  if (value === null || value.length === 0 || value.length > 1000 || /[\r\n\0]/.test(value)) return null;
+  return value;
+}
+
+export function uidParameter(value: string | null): number | null {
+  if (value === null || !/^[1-9]\d{0,9}$/.test(value)) return null;
+  const uid = Number(value);
+  return uid <= 0xffffffff ? uid : null;
+}
+
+export function partParameter(value: string | null): string | null {
+  return value !== null && /^[1-9]\d{0,3}(?:\.[1-9]\d{0,3}){0,20}$/.test(value) ? value : null;
+}
+
+export function boundedInteger(value: string | null, fallback: number, min: number, max: number): number {
+  if (value === null || !/^\d{1,9}$/.test(value)) return fallback;
+  return Math.min(max, Math.max(min, Number(value)));
+}
