@@ -51,8 +51,11 @@ test.beforeAll(async () => {
   });
 });
 
+/** A screenshot kept as a file under test-results/ and attached to the report. */
 async function shot(page: Page, testInfo: TestInfo, name: string) {
-  await testInfo.attach(name, { body: await page.screenshot(), contentType: "image/png" });
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path });
+  await testInfo.attach(name, { path, contentType: "image/png" });
 }
 
 function row(page: Page, subject: string) {

@@ -23,5 +23,6 @@ const INERT_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp
 export function safeContentType(type: string): string {
   const bare = type.split(";")[0].trim().toLowerCase();
   if (!INERT_TYPES.has(bare)) return "application/octet-stream";
-  return bare === "text/plain" ? "text/plain; charset=utf-8" : bare;
+  // No charset claimed for text: imapflow converts inline text parts to UTF-8 but leaves attachments as sent.
+  return bare;
 }

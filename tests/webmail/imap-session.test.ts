@@ -1,0 +1,200 @@
+// The webmail's IMAP side (lib/user-agent) against the bundled server over the wire: one pooled
+// connection per session, server-side SORT with paging, body and attachment fetches, live changes
+// while watching a folder, reconnecting after a drop, and closing when idle or at logout.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { crlf, multipartMessage, startImapServer, textMessage, type ImapTestServer, type TestAccount } from "../helpers/imap";
+
+vi.mock("server-only", () => ({}));
+const { ImapSession } = await import("@/lib/user-agent/imap/session");
+const { ImapSessionPool } = await import("@/lib/user-agent/imap/pool");
+const { listFolders } = await import("@/lib/user-agent/mail/folders");
+const { listMessages } = await import("@/lib/user-agent/mail/list");
+const { openMessage, setFlags } = await import("@/lib/user-agent/mail/message");
+const { openAttachment } = await import("@/lib/user-agent/mail/attachment");
+type Session = InstanceType<typeof ImapSession>;
+type Change = Parameters<Parameters<Session["changes"]["on"]>[1]>[0];
+
+let t: ImapTestServer;
+let account: TestAccount;
+
+function endpoint() {
+  return { host: "127.0.0.1", port: t.imapPort, secure: false, requireStartTls: false, loopback: true, acceptSelfSigned: false };
+}
+
+function newSession(id = `s-${Math.random().toString(36).slice(2)}`) {
+  return new ImapSession(id, account.address, { user: account.address, pass: account.password }, endpoint());
+}
+
+function nextChange(session: Session, predicate: (change: Change) => boolean, timeoutMs = 2000): Promise<Change> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no change event in time")), timeoutMs);
+    const listener = (change: Change) => {
+      if (!predicate(change)) return;
+      clearTimeout(timer);
+      session.changes.off("change", listener);
+      resolve(change);
+    };
+    session.changes.on("change", listener);
+  });
+}
+
+beforeAll(async () => {
+  t = await startImapServer();
+  account = await t.account("webmail");
+  await t.put(account, textMessage("oldest", { to: account.address, date: "Mon, 02 Nov 2026 10:00:00 +0000" }));
+  await t.put(account, textMessage("newest", { to: account.address, date: "Wed, 25 Nov 2026 10:00:00 +0000" }));
+  await t.put(account, textMessage("middle", { to: account.address, date: "Sun, 15 Nov 2026 10:00:00 +0000" }));
+  await t.put(account, multipartMessage("with attachment", { to: account.address, filename: "report.bin" }), { flags: ["\\Seen"] });
+  await t.put(
+    account,
+    crlf(
+      `From: Mallory <m@remote.test>\nTo: ${account.address}\nSubject: html\nDate: Tue, 03 Nov 2026 10:00:00 +0000\nMIME-Version: 1.0\n` +
+        `Content-Type: multipart/alternative; boundary=B\n\n--B\nContent-Type: text/plain\n\nplain version\n--B\n` +
+        `Content-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n<p>caf=E9</p><script>alert(1)</script><img src=3D"https://t.test/p.gif">\n--B--\n`,
+    ),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+describe("pooled IMAP session", () => {
+  it("reuses one connection across operations", async () => {
+    const session = newSession();
+    try {
+      const first = await session.connection();
+      const folders = await listFolders(session);
+      await listMessages(session, "INBOX", "date-desc", 0, 10);
+      expect(await session.connection()).toBe(first);
+      expect(folders[0]).toMatchObject({ path: "INBOX", name: "Inbox", specialUse: "inbox", messages: 5, unseen: 4 });
+      expect(folders.map((f) => f.specialUse)).toEqual(expect.arrayContaining(["sent", "trash", "drafts", "junk", "archive"]));
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("lists in the server's date order, a page at a time", async () => {
+    const session = newSession();
+    try {
+      const page = await listMessages(session, "INBOX", "date-desc", 0, 2);
+      expect(page.serverSorted).toBe(true);
+      expect(page.total).toBe(5);
+      expect(page.messages.map((m) => m.subject)).toEqual(["with attachment", "newest"]);
+      const rest = await listMessages(session, "INBOX", "date-desc", 2, 10);
+      expect(rest.messages.map((m) => m.subject)).toEqual(["middle", "html", "oldest"]);
+      expect(page.messages[0]).toMatchObject({ hasAttachments: true, seen: true, from: { name: "Alice", address: "alice@remote.test" } });
+      const ascending = await listMessages(session, "INBOX", "date-asc", 0, 1);
+      expect(ascending.messages[0].subject).toBe("oldest");
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("opens a message: the HTML part decoded and sanitised, remote images held back; attachments on demand", async () => {
+    const session = newSession();
+    try {
+      const page = await listMessages(session, "INBOX", "date-desc", 0, 10);
+      const html = page.messages.find((m) => m.subject === "html")!;
+      const view = await openMessage(session, "INBOX", html.uid, false);
+      expect(view?.format).toBe("html");
+      expect(view?.document).toContain("<p>café</p>");
+      expect(view?.document).not.toMatch(/<script|t\.test/);
+      expect(view?.remoteContentBlocked).toBe(true);
+      // Reading used PEEK: still unread until the page marks it.
+      expect(view?.flags).not.toContain("\\Seen");
+      await setFlags(session, "INBOX", [html.uid], ["\\Seen"], []);
+      expect((await openMessage(session, "INBOX", html.uid, true))?.flags).toContain("\\Seen");
+
+      const withAttachment = page.messages.find((m) => m.subject === "with attachment")!;
+      const mixed = await openMessage(session, "INBOX", withAttachment.uid, false);
+      expect(mixed?.format).toBe("text");
+      expect(mixed?.attachments).toEqual([expect.objectContaining({ part: "2", filename: "report.bin", contentType: "application/octet-stream" })]);
+      const download = await openAttachment(session, "INBOX", withAttachment.uid, "2");
+      expect(download?.filename).toBe("report.bin");
+      const bytes = Buffer.from(await new Response(download!.body).arrayBuffer());
+      expect(bytes.toString("latin1")).toBe("PDF-ish bytes \x00\x01\x02 end");
+      // The lock was released when the stream ended: the session still works.
+      expect((await listMessages(session, "INBOX", "date-desc", 0, 1)).total).toBe(5);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("while a folder is watched, new mail and flag changes arrive as events within 2 s", async () => {
+    const session = newSession();
+    const unwatch = session.watch("INBOX");
+    try {
+      await listMessages(session, "INBOX", "date-desc", 0, 1);
+      // Let the connection settle into IDLE, as it does between a user's clicks.
+      await new Promise((r) => setTimeout(r, 600));
+      const arrived = nextChange(session, (c) => c.type === "exists");
+      const started = Date.now();
+      await t.deliver(account.address, textMessage("live one", { to: account.address }));
+      expect(await arrived).toMatchObject({ type: "exists", path: "INBOX" });
+      expect(Date.now() - started).toBeLessThan(2000);
+      // The sorted list was dropped with the news: the next page has it.
+      expect((await listMessages(session, "INBOX", "date-desc", 0, 100)).total).toBe(6);
+
+      const other = newSession();
+      const page = await listMessages(other, "INBOX", "date-desc", 0, 100);
+      const target = page.messages.find((m) => m.subject === "oldest")!;
+      const flagged = nextChange(session, (c) => c.type === "flags" && c.uid === target.uid);
+      await setFlags(other, "INBOX", [target.uid], ["\\Flagged"], []);
+      expect(await flagged).toMatchObject({ flags: expect.arrayContaining(["\\Flagged"]) });
+      await other.close();
+    } finally {
+      unwatch();
+      await session.close();
+    }
+  });
+
+  it("reconnects by itself after the connection drops while watching, and says so (resync)", async () => {
+    const session = newSession();
+    const unwatch = session.watch("INBOX");
+    try {
+      const first = await session.connection();
+      await listMessages(session, "INBOX", "date-desc", 0, 1);
+      const resynced = nextChange(session, (c) => c.type === "resync", 5000);
+      first.close();
+      await resynced;
+      const second = await session.connection();
+      expect(second).not.toBe(first);
+      expect(second.usable).toBe(true);
+      expect((await listMessages(session, "INBOX", "date-desc", 0, 1)).total).toBeGreaterThan(0);
+    } finally {
+      unwatch();
+      await session.close();
+    }
+  });
+});
+
+describe("session pool", () => {
+  it("logs out at end(), and closes sessions idle longer than the timeout unless watched", async () => {
+    vi.stubEnv("IMAP_PORT", String(t.imapPort));
+    vi.stubEnv("IMAP_URL", "");
+    vi.stubEnv("BIND_ADDRESS", "127.0.0.1");
+    try {
+      const pool = new ImapSessionPool(60_000);
+      const identity = { sessionId: "pool-1", address: account.address, password: account.password };
+      const session = pool.get(identity);
+      expect(pool.get(identity)).toBe(session);
+      const client = await session.connection();
+      await pool.end("pool-1");
+      expect(client.usable).toBe(false);
+      expect(pool.size).toBe(0);
+
+      const idle = pool.get({ ...identity, sessionId: "pool-2" });
+      const watched = pool.get({ ...identity, sessionId: "pool-3" });
+      const stop = watched.watch("INBOX");
+      await idle.connection();
+      pool.sweep(Date.now() + 61_000);
+      expect(pool.size).toBe(1);
+      stop();
+      pool.sweep(Date.now() + 61_000);
+      expect(pool.size).toBe(0);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
