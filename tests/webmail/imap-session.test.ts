@@ -2,6 +2,7 @@
 // connection per session, server-side SORT with paging, body and attachment fetches, live changes
 // while watching a folder, reconnecting after a drop, and closing when idle or at logout.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { MailboxChange } from "@/lib/user-agent/imap/session";
 import { crlf, multipartMessage, startImapServer, textMessage, type ImapTestServer, type TestAccount } from "../helpers/imap";
 
 vi.mock("server-only", () => ({}));
@@ -12,7 +13,7 @@ const { listMessages } = await import("@/lib/user-agent/mail/list");
 const { openMessage, setFlags } = await import("@/lib/user-agent/mail/message");
 const { openAttachment } = await import("@/lib/user-agent/mail/attachment");
 type Session = InstanceType<typeof ImapSession>;
-type Change = Parameters<Parameters<Session["changes"]["on"]>[1]>[0];
+type Change = MailboxChange;
 
 let t: ImapTestServer;
 let account: TestAccount;
