@@ -8,6 +8,8 @@ import { failAndExit } from "./lib/fail";
 
 const LABELS: Record<string, string> = {
   smtp: "SMTP (MX, inbound)",
+  submission: "submission (STARTTLS)",
+  submissions: "submissions (TLS)",
   imap: "IMAP (STARTTLS)",
   imaps: "IMAPS (TLS)",
   admin: "management API",

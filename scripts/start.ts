@@ -1,5 +1,6 @@
 // `npm start`: everything a new user needs in one command. Applies pending migrations,
-// builds the web app when needed, starts the mail server and the webmail as two processes,
+// builds the web app when needed and the mail server's bundle (scripts/build-mail-server.mjs),
+// starts the mail server and the webmail as two processes,
 // prints every URL and port, and on Ctrl-C (SIGINT) or SIGTERM stops both cleanly. If
 // either process dies, the other is stopped too: a half-running mail service helps no one.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -9,11 +10,14 @@ import { loadConfig } from "@/lib/config";
 import { applyMigrations } from "@/lib/migrate";
 import { ensureWebBuild, ROOT } from "./lib/web-build";
 import { failAndExit } from "./lib/fail";
+import { buildMailServer } from "./build-mail-server.mjs";
 
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
-function startChild(name: string, script: string, onLine: (line: string) => void): ChildProcess {
-  const child = spawn(TSX, [path.join(ROOT, "scripts", script)], {
+/** A child process: the mail server's bundle under plain Node, or a script through tsx. */
+function startChild(name: string, command: string[], onLine: (line: string) => void): ChildProcess {
+  const [program, ...args] = command;
+  const child = spawn(program, args, {
     cwd: ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -41,6 +45,7 @@ async function main() {
   const applied = await applyMigrations(config);
   if (applied.length) console.log(`Database migrated: ${applied.join(", ")}`);
   if (config.ports.web) await ensureWebBuild();
+  const mailServer = await buildMailServer();
 
   let mailReady = false;
   let webReady = config.ports.web === 0;
@@ -56,7 +61,7 @@ async function main() {
 
   children.set(
     "mail",
-    startChild("mail", "mail-server.ts", (line) => {
+    startChild("mail", [process.execPath, "--enable-source-maps", mailServer], (line) => {
       if (/^\s{2}\S.*\d+$/.test(line)) mailLines.push(line);
       if (line.startsWith("mail server ready")) {
         mailReady = true;
@@ -67,7 +72,7 @@ async function main() {
   if (config.ports.web) {
     children.set(
       "web",
-      startChild("web", "web.ts", (line) => {
+      startChild("web", [TSX, path.join(ROOT, "scripts", "web.ts")], (line) => {
         if (/Ready in/.test(line)) {
           webReady = true;
           banner();

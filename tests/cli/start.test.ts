@@ -37,12 +37,17 @@ async function storedSubjects(env: Record<string, string>, address: string): Pro
   }
 }
 
-/** The node process below `pid` that runs scripts/<script>. */
+/**
+ * The node process below `pid` that runs `script`: the mail server's bundle (.build/mail-server.cjs,
+ * under plain Node) or a script through tsx (scripts/web.ts).
+ */
 function processRunning(pid: number, script: string): number {
   const found = descendants(pid).filter((p) => {
     try {
       const cmdline = readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0");
-      return cmdline.some((arg: string) => arg.endsWith(path.join("scripts", script))) && cmdline[0].endsWith("node") && cmdline.includes("--import");
+      if (!cmdline[0].endsWith("node")) return false;
+      if (script.endsWith(".cjs")) return cmdline.some((arg: string) => arg.endsWith(path.join(".build", script)));
+      return cmdline.some((arg: string) => arg.endsWith(path.join("scripts", script))) && cmdline.includes("--import");
     } catch {
       return false;
     }
@@ -73,7 +78,7 @@ describe("npm start with WEB_PORT=0", () => {
     // WEB_PORT=0: no build, no webmail process.
     expect(start.lines.join("\n")).not.toMatch(/next build|Building the web app|Webmail/);
     const tree = descendants(start.pid);
-    const mail = processRunning(start.pid, "mail-server.ts");
+    const mail = processRunning(start.pid, "mail-server.cjs");
     expect(() => processRunning(start.pid, "web.ts")).toThrow();
 
     // Every port the process tree listens on is printed in the banner, and nothing else listens.
@@ -111,7 +116,7 @@ describe("npm start with WEB_PORT=0", () => {
     const start = new ScriptProcess("start.ts", env);
     await start.waitForLine(/^Mail service running/);
     const tree = descendants(start.pid);
-    process.kill(processRunning(start.pid, "mail-server.ts"), "SIGKILL");
+    process.kill(processRunning(start.pid, "mail-server.cjs"), "SIGKILL");
     const exit = await start.waitExit();
     expect(exit.code).not.toBe(0);
     expect(exit.code).not.toBeNull();
