@@ -30,5 +30,5 @@ export default defineConfig([
       ],
     },
   },
-  globalIgnores([".next/**", "out/**", "build/**", "next-env.d.ts", "lib/generated/**", "node_modules/**", "data/**", "playwright-report/**", "test-results/**"]),
+  globalIgnores([".next/**", ".build/**", "out/**", "build/**", "next-env.d.ts", "lib/generated/**", "node_modules/**", "data/**", "playwright-report/**", "test-results/**"]),
 ]);
