@@ -53,6 +53,8 @@ export interface Config {
   queueRetryDelays: number[];
   queueLifetime: number;
   queueDelayNotice: number;
+  /** QUEUE_MAX_CONCURRENCY / QUEUE_MAX_PER_DOMAIN: outbound deliveries in flight, overall and to one domain. */
+  queueConcurrency: { overall: number; perDomain: number };
   dnsServers: string[];
   pop3ExpireDays: number | null;
   signup: SignupPolicy;
@@ -238,6 +240,12 @@ export function loadConfig(env: Env = process.env): Config {
     queueRetryDelays: retryDelays,
     queueLifetime: positiveDuration("QUEUE_LIFETIME", get("QUEUE_LIFETIME") ?? "5d"),
     queueDelayNotice: positiveDuration("QUEUE_DELAY_NOTICE", get("QUEUE_DELAY_NOTICE") ?? "4h"),
+    // Postfix's default_process_limit / default_destination_concurrency_limit are 100 / 20: more than
+    // 20 at once to one domain looks like abuse to many receivers.
+    queueConcurrency: {
+      overall: positiveInt("QUEUE_MAX_CONCURRENCY", get("QUEUE_MAX_CONCURRENCY") ?? "50"),
+      perDomain: positiveInt("QUEUE_MAX_PER_DOMAIN", get("QUEUE_MAX_PER_DOMAIN") ?? "20"),
+    },
     dnsServers: dnsServers(get("DNS_SERVERS") ?? ""),
     pop3ExpireDays: pop3Expire.toUpperCase() === "NEVER" ? null : positiveInt("POP3_EXPIRE", pop3Expire),
     signup: oneOf("SIGNUP", get("SIGNUP") ?? "closed", ["closed", "invite", "open"] as const),

@@ -45,7 +45,7 @@ export async function startMailServer(config: Config, options: StartOptions = {}
   const tls = await loadTlsIdentity(config);
   const portFor = (configured: number) => (options.anyFreePort ? 0 : configured);
 
-  const queue = new OutboundQueue(config, store, { ...options.queue, log });
+  const queue = new OutboundQueue(config, store, { maxConcurrent: config.queueConcurrency.overall, maxPerDomain: config.queueConcurrency.perDomain, ...options.queue, log });
   const authenticator = new InboundAuthenticator(config);
 
   const listeners: Listener[] = [];

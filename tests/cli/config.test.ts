@@ -53,6 +53,7 @@ describe("the mail server refuses to start on a bad value, with one line naming 
     ["SIGNUP=maybe", { SIGNUP: "maybe" }, ["SIGNUP"]],
     ["MAIL_HOSTNAME with a space", { MAIL_HOSTNAME: "mail host" }, ["MAIL_HOSTNAME"]],
     ["QUEUE_RETRY_DELAYS with a bad entry", { QUEUE_RETRY_DELAYS: "5m,soon" }, ["QUEUE_RETRY_DELAYS"]],
+    ["QUEUE_MAX_PER_DOMAIN=0", { QUEUE_MAX_PER_DOMAIN: "0" }, ["QUEUE_MAX_PER_DOMAIN"]],
     ["RELAY_HOST that is not host:port", { RELAY_HOST: "a:b:c" }, ["RELAY_HOST"]],
     ["OUTBOUND_ROUTES without =", { OUTBOUND_ROUTES: "garbage" }, ["OUTBOUND_ROUTES"]],
     // Not a host address: it fails when listening, and the line must still say which variable is wrong.
@@ -130,6 +131,7 @@ describe("loadConfig", () => {
     expect(config.queueRetryDelays).toEqual([5 * m, 10 * m, 20 * m, 40 * m, 60 * m, 120 * m, 240 * m]);
     expect(config.queueLifetime).toBe(5 * 24 * 60 * m);
     expect(config.queueDelayNotice).toBe(4 * 60 * m);
+    expect(config.queueConcurrency).toEqual({ overall: 50, perDomain: 20 });
     expect(config.dnsServers).toEqual([]); // the system's resolvers
     expect(config.pop3ExpireDays).toBeNull();
     expect(config.signup).toBe("closed");
@@ -158,6 +160,8 @@ describe("loadConfig", () => {
       PLAINTEXT_AUTH: "NEVER",
       MAX_MESSAGE_SIZE: "10M",
       QUEUE_RETRY_DELAYS: "1s,2s",
+      QUEUE_MAX_CONCURRENCY: "100",
+      QUEUE_MAX_PER_DOMAIN: "5",
       POP3_EXPIRE: "30",
       SIGNUP: "invite",
       DNS_SERVERS: "127.0.0.1:5353, 10.0.0.1, [::1]:53, 2001:db8::1",
@@ -177,6 +181,7 @@ describe("loadConfig", () => {
     expect(config.plaintextAuth).toBe("never");
     expect(config.maxMessageSize).toBe(10 * 1024 * 1024);
     expect(config.queueRetryDelays).toEqual([1000, 2000]);
+    expect(config.queueConcurrency).toEqual({ overall: 100, perDomain: 5 });
     expect(config.pop3ExpireDays).toBe(30);
     expect(config.signup).toBe("invite");
     expect(config.dnsServers).toEqual(["127.0.0.1:5353", "10.0.0.1", "[::1]:53", "2001:db8::1"]);
@@ -207,6 +212,8 @@ describe("loadConfig", () => {
     ["DEFAULT_QUOTA", "huge"],
     ["MAIL_DOMAINS", ","],
     ["QUEUE_LIFETIME", "0"],
+    ["QUEUE_MAX_CONCURRENCY", "0"],
+    ["QUEUE_MAX_PER_DOMAIN", "many"],
     ["BIND_ADDRESS", "mail.example.test"],
     ["DNS_SERVERS", "dns.example.test"],
     ["DNS_SERVERS", "127.0.0.1:0"],
