@@ -2,19 +2,21 @@
 # npm run bench: our server next to its peers, same load, same machine, same run.
 #   ingest: SMTP ingest rate next to a private Postfix (bench/ingest.ts)
 #   imap:   IMAP commands and IDLE memory next to a private Dovecot (bench/imap.ts)
+#   outbound: queue delivery into smtp-sink next to a private Postfix relaying there (bench/outbound.ts)
 # One of them: BENCH=imap npm run bench. Quick runs:
 #   BENCH_MESSAGES=500 BENCH_SESSIONS=5 BENCH_RUNS=1 BENCH=ingest npm run bench
 #   BENCH_IMAP_MESSAGES=5000 BENCH_IDLE_CONNECTIONS=100 BENCH_RUNS=2 BENCH=imap npm run bench
+#   BENCH_OUTBOUND_MESSAGES=500 BENCH_RUNS=1 BENCH=outbound npm run bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/sbin:/sbin" NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 
-BENCH="${BENCH:-ingest,imap}"
+BENCH="${BENCH:-ingest,imap,outbound}"
 if [[ $EUID -ne 0 ]]; then
   echo "npm run bench: run as root (Postfix and Dovecot peers are private instances that drop privileges themselves)" >&2
   exit 1
 fi
-if [[ ",$BENCH," == *,ingest,* ]] && { ! command -v smtp-source >/dev/null || ! command -v postfix >/dev/null; }; then
+if [[ ",$BENCH," == *,ingest,* || ",$BENCH," == *,outbound,* ]] && { ! command -v smtp-source >/dev/null || ! command -v postfix >/dev/null; }; then
   echo "npm run bench: needs Postfix and smtp-source: apt-get install -y postfix (or run npm test once)" >&2
   exit 1
 fi
@@ -29,7 +31,7 @@ for name in ${BENCH//,/ }; do
   case "$name" in
     # node --import tsx rather than the tsx CLI: its wrapper process SIGKILLs the script on Ctrl-C before the
     # script has stopped the servers it started.
-    ingest | imap) node --import tsx "bench/$name.ts" ;;
-    *) echo "npm run bench: unknown BENCH=$name (ingest, imap)" >&2; exit 2 ;;
+    ingest | imap | outbound) node --import tsx "bench/$name.ts" ;;
+    *) echo "npm run bench: unknown BENCH=$name (ingest, imap, outbound)" >&2; exit 2 ;;
   esac
 done
