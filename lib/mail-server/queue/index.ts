@@ -37,6 +37,10 @@ interface Batch {
 
 /** Even with nothing due sooner, look again this often: `mailctl queue retry` changes the queue from another process. */
 const RECHECK_MS = 15_000;
+/** Due recipients read at once into the backlog. */
+const BACKLOG_ROWS = 500;
+/** A backlog with nothing startable (its domains all at their limit) is read again at most this often. */
+const BACKLOG_RECHECK_MS = 1000;
 
 export class OutboundQueue {
   readonly store: QueueStore;
@@ -46,6 +50,15 @@ export class OutboundQueue {
   private readonly attempts = new Set<Promise<void>>();
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
+  /**
+   * Due work read from the database and not started yet, oldest first: Postfix's active queue in
+   * small. A finished attempt frees a slot that the backlog fills without a query; reading due rows
+   * after every attempt cost more CPU than the deliveries once the queue was a few thousand deep.
+   */
+  private backlog: Batch[] = [];
+  private backlogReadAt = 0;
+  /** New or newly due work may be in the database (an enqueue, a timer, a retry): read before picking. */
+  private backlogStale = true;
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   private readonly maxConcurrent: number;
@@ -84,8 +97,12 @@ export class OutboundQueue {
     return id;
   }
 
-  /** Looks for due work now (after an enqueue, a finished attempt, `mailctl queue retry`). */
-  wake() {
+  /**
+   * Looks for due work now (after an enqueue, a finished attempt, `mailctl queue retry`).
+   * `fromDatabase` false: only a slot came free, the backlog still knows what is due.
+   */
+  wake(fromDatabase = true) {
+    if (fromDatabase) this.backlogStale = true;
     if (this.stopped) return;
     if (this.pumping) {
       this.pumpAgain = true;
@@ -97,25 +114,42 @@ export class OutboundQueue {
         this.pumping = null;
         if (this.pumpAgain) {
           this.pumpAgain = false;
-          this.wake();
+          this.wake(false);
         }
       });
   }
 
   private async pump() {
-    const now = new Date();
-    const due = await this.store.due(now, 500);
-    const batches = new Map<string, Batch>();
-    for (const recipient of due) {
-      const key = `${recipient.queueMessageId} ${recipient.domain}`;
-      const batch = batches.get(key) ?? { queueMessageId: recipient.queueMessageId, domain: recipient.domain, recipients: [] };
-      batch.recipients.push(recipient);
-      batches.set(key, batch);
+    if (this.stopped || this.running >= this.maxConcurrent) return;
+    const startable = () => this.backlog.some((batch) => (this.inFlight.get(batch.domain) ?? 0) < this.maxPerDomain);
+    if (this.backlogStale || !this.backlog.length || (!startable() && Date.now() - this.backlogReadAt >= BACKLOG_RECHECK_MS)) {
+      this.backlogStale = false;
+      this.backlogReadAt = Date.now();
+      const batches = new Map<string, Batch>();
+      for (const recipient of await this.store.due(new Date(), BACKLOG_ROWS)) {
+        const key = `${recipient.queueMessageId} ${recipient.domain}`;
+        const batch = batches.get(key) ?? { queueMessageId: recipient.queueMessageId, domain: recipient.domain, recipients: [] };
+        batch.recipients.push(recipient);
+        batches.set(key, batch);
+      }
+      // Claimed rows are not due, so this replaces the backlog without repeating what is in flight.
+      this.backlog = [...batches.values()];
     }
-    for (const batch of batches.values()) {
-      if (this.stopped || this.running >= this.maxConcurrent) break;
-      if ((this.inFlight.get(batch.domain) ?? 0) >= this.maxPerDomain) continue;
-      const claimed = new Set(await this.store.claim(batch.recipients.map((r) => r.id)));
+    // Pick what the limits allow first, then claim it all in one transaction (one commit per pump,
+    // not one per message). Attempts only finish meanwhile, which frees slots and wakes us again.
+    const picked: Batch[] = [];
+    const perDomain = new Map(this.inFlight);
+    this.backlog = this.backlog.filter((batch) => {
+      if (this.stopped || this.running + picked.length >= this.maxConcurrent) return true;
+      const domainCount = perDomain.get(batch.domain) ?? 0;
+      if (domainCount >= this.maxPerDomain) return true;
+      perDomain.set(batch.domain, domainCount + 1);
+      picked.push(batch);
+      return false;
+    });
+    // Rows another node or `mailctl queue delete` took meanwhile are simply not claimed.
+    const claimed = new Set(await this.store.claim(picked.flatMap((batch) => batch.recipients.map((r) => r.id))));
+    for (const batch of picked) {
       batch.recipients = batch.recipients.filter((r) => claimed.has(r.id));
       if (batch.recipients.length) this.launch(batch);
     }
@@ -137,7 +171,8 @@ export class OutboundQueue {
         this.running--;
         this.inFlight.set(batch.domain, this.inFlight.get(batch.domain)! - 1);
         this.attempts.delete(attempt);
-        this.wake();
+        // What it made due again (a retry) lies in the future; a timer will read it then.
+        this.wake(false);
       });
     this.attempts.add(attempt);
   }
@@ -167,7 +202,10 @@ export class OutboundQueue {
     if (this.timer) clearTimeout(this.timer);
     const next = await this.store.nextDue();
     if (!next || this.stopped) return;
-    const wait = Math.min(Math.max(next.getTime() - Date.now(), 10), RECHECK_MS);
+    // Due work already in the backlog waits for slots, and finished attempts wake us for it: polling
+    // for it every 10 ms would only reread the same rows.
+    const soonest = this.backlog.length ? BACKLOG_RECHECK_MS : 10;
+    const wait = Math.min(Math.max(next.getTime() - Date.now(), soonest), RECHECK_MS);
     this.timer = setTimeout(() => this.wake(), wait);
     this.timer.unref();
   }
@@ -272,11 +310,13 @@ export class OutboundQueue {
       }
       this.options.log(`queue ${message.id}: <${recipient.address}> ${results[results.length - 1].state}${outcome.remoteHost ? ` via ${outcome.remoteHost}` : ""}: ${response}`);
     });
-    await this.store.record(results, now);
+    const reporting = Object.values(reports).filter((reported) => reported.length);
+    // Nothing to tell the sender (the common case): results and the message's removal in one
+    // group commit. Otherwise the message stays until its reports are out, as before.
+    await this.store.finish(results, now, reporting.length ? null : message.id);
+    if (!reporting.length) return;
     // One report per kind of news, each about every recipient it concerns.
-    for (const reported of Object.values(reports)) {
-      if (reported.length) await this.report(message, raw, reported, retryUntil);
-    }
+    for (const reported of reporting) await this.report(message, raw, reported, retryUntil);
     await this.store.removeIfFinished(message.id);
   }
 

@@ -99,7 +99,19 @@ export function domainOf(address: string): string {
   return address.slice(address.lastIndexOf("@") + 1).toLowerCase();
 }
 
+/** One attempt's results waiting for the next group commit. */
+interface PendingFinish {
+  results: AttemptResult[];
+  attemptedAt: Date;
+  removeIfFinished: number | null;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 export class QueueStore {
+  private pending: PendingFinish[] = [];
+  private committing: Promise<void> | null = null;
+
   constructor(
     private readonly sql: SqlRunner,
     private readonly blobs: BlobStore,
@@ -177,15 +189,56 @@ export class QueueStore {
 
   async record(results: AttemptResult[], attemptedAt: Date, countsAsAttempt = true): Promise<void> {
     if (!results.length) return;
-    await this.sql.transaction(async (tx) => {
-      for (const r of results) {
-        await tx.query(
-          `UPDATE "QueueRecipient" SET "state" = ?, "lastResponse" = ?, "remoteHost" = ?, "nextAttemptAt" = ?, "lastAttemptAt" = ?,
-             "attempts" = "attempts" + ?, "delayNotified" = CASE WHEN ? THEN ? ELSE "delayNotified" END WHERE "id" = ?`,
-          [r.state, r.response.slice(0, 2000), r.remoteHost, r.nextAttemptAt, attemptedAt, countsAsAttempt ? 1 : 0, r.delayNotified !== undefined, r.delayNotified ?? false, r.recipientId],
-        );
-      }
+    await this.sql.transaction((tx) => this.writeResults(tx, results, attemptedAt, countsAsAttempt));
+  }
+
+  private async writeResults(tx: SqlRunner, results: AttemptResult[], attemptedAt: Date, countsAsAttempt: boolean) {
+    for (const r of results) {
+      await tx.query(
+        `UPDATE "QueueRecipient" SET "state" = ?, "lastResponse" = ?, "remoteHost" = ?, "nextAttemptAt" = ?, "lastAttemptAt" = ?,
+           "attempts" = "attempts" + ?, "delayNotified" = CASE WHEN ? THEN ? ELSE "delayNotified" END WHERE "id" = ?`,
+        [r.state, r.response.slice(0, 2000), r.remoteHost, r.nextAttemptAt, attemptedAt, countsAsAttempt ? 1 : 0, r.delayNotified !== undefined, r.delayNotified ?? false, r.recipientId],
+      );
+    }
+  }
+
+  /**
+   * Records an attempt's results and, given its message id, removes the message if nothing of it
+   * is left to do: what record() and removeIfFinished() do, but group-committed. Attempts that
+   * finish while a commit is in flight share the next transaction, so twenty parallel deliveries
+   * cost one fsync rather than forty. Durable when it resolves.
+   */
+  finish(results: AttemptResult[], attemptedAt: Date, removeIfFinished: number | null): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ results, attemptedAt, removeIfFinished, resolve, reject });
+      this.committing ??= this.commitPending().finally(() => (this.committing = null));
     });
+  }
+
+  private async commitPending() {
+    while (this.pending.length) {
+      const group = this.pending;
+      this.pending = [];
+      try {
+        const orphans = await this.sql.transaction(async (tx) => {
+          const unused: string[] = [];
+          for (const item of group) await this.writeResults(tx, item.results, item.attemptedAt, true);
+          for (const item of group) {
+            if (item.removeIfFinished === null) continue;
+            const [open] = await tx.query(`SELECT 1 FROM "QueueRecipient" WHERE "queueMessageId" = ? AND "state" IN ('queued', 'sending') LIMIT 1`, [item.removeIfFinished]);
+            if (open) continue;
+            const orphan = await this.removeMessage(tx, item.removeIfFinished);
+            if (orphan) unused.push(orphan);
+          }
+          return unused;
+        });
+        // Files go after the commit: a crash in between leaves a stray file, never a row without its bytes.
+        for (const hash of orphans) await this.blobs.remove(hash);
+        for (const item of group) item.resolve();
+      } catch (error) {
+        for (const item of group) item.reject(error);
+      }
+    }
   }
 
   /**
