@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { LoginForm } from "@/components/auth/login-form";
 import { CenteredPage } from "@/components/centered-page";
+import { getSetupStatusOrProblem } from "@/lib/user-agent/admin-api";
 import { getSignedInUser } from "@/lib/web/auth/session";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -10,6 +11,10 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function LoginPage() {
   await connection();
   if (await getSignedInUser()) redirect("/");
+  // Nobody to sign in as yet: the first account comes first. (An unreachable admin API is no reason to
+  // hide the form: the webmail may be pointed at another server's IMAP.)
+  const status = await getSetupStatusOrProblem();
+  if ("needed" in status && status.needed) redirect("/setup");
   return (
     <CenteredPage>
       <h1 className="text-2xl font-semibold tracking-tight">Sign in</h1>
