@@ -3,8 +3,16 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { isAuthenticationFailure } from "@/lib/user-agent/imap/client";
+import { imapSessions } from "@/lib/user-agent/imap/pool";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
+import { SESSION_MAX_AGE_S } from "@/lib/web/auth/options";
+import { revokeSession } from "@/lib/web/auth/revoked-sessions";
 import { getImapSession } from "@/lib/web/auth/session";
+
+/** The server refused the command (NO), as opposed to a broken connection: a missing folder or message. */
+function isServerRefusal(error: unknown): error is { responseText?: string } {
+  return typeof error === "object" && error !== null && "responseStatus" in error && error.responseStatus === "NO";
+}
 
 export function jsonError(status: number, error: string): NextResponse {
   return NextResponse.json({ error }, { status, headers: { "cache-control": "no-store" } });
@@ -16,7 +24,13 @@ export async function withImapSession(handler: (session: ImapSession) => Promise
   try {
     return await handler(session);
   } catch (error) {
-    if (isAuthenticationFailure(error)) return jsonError(401, "The mail server no longer accepts your password. Sign in again.");
+    if (isAuthenticationFailure(error)) {
+      // The password changed since sign-in: this session is over, or every reload would try again.
+      revokeSession(session.id, Date.now() + SESSION_MAX_AGE_S * 1000);
+      await imapSessions().end(session.id);
+      return jsonError(401, "The mail server no longer accepts your password. Sign in again.");
+    }
+    if (isServerRefusal(error)) return jsonError(404, `The mail server refused: ${error.responseText ?? "no such folder or message"}.`);
     const detail = error instanceof Error ? error.message : String(error);
     console.error(`webmail: IMAP operation failed for session ${session.id.slice(0, 8)}: ${detail}`);
     return jsonError(502, "The mail server did not answer as expected. Try again.");
