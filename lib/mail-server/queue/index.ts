@@ -11,7 +11,7 @@ import type { MailStore } from "../store";
 import { localCopies } from "../smtp/delivery";
 import { rfc5322Date } from "../smtp/rfc5322-date";
 import { Router, type Hop } from "./routing";
-import { RFC5321_TIMEOUTS, SmtpTransactionError, formatReply, sendTransaction, type RecipientOutcome, type SmtpTimeouts } from "./smtp-client";
+import { ConnectionCache, RFC5321_TIMEOUTS, SmtpTransactionError, formatReply, sendTransaction, type RecipientOutcome, type SmtpTimeouts } from "./smtp-client";
 import { buildReport, statusOf, type ReportAction, type ReportedRecipient } from "./reports";
 import { QueueStore, type AttemptResult, type EnqueueRequest, type QueuedMessage, type QueuedRecipient } from "./store";
 
@@ -64,6 +64,8 @@ export class OutboundQueue {
   private readonly maxConcurrent: number;
   private readonly maxPerDomain: number;
   private readonly timeouts: SmtpTimeouts;
+  /** Sessions left open while more mail for their destination waits (connect, greeting, EHLO once, not per message). */
+  private readonly connections = new ConnectionCache();
 
   constructor(
     private readonly config: Config,
@@ -88,6 +90,7 @@ export class OutboundQueue {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await Promise.race([Promise.allSettled([...this.attempts, this.pumping]), new Promise((r) => setTimeout(r, graceMs).unref())]);
+    this.connections.closeAll();
   }
 
   /** Durable when it resolves; delivery starts at once. */
@@ -263,11 +266,14 @@ export class OutboundQueue {
       auth: hop.auth,
       timeouts: this.timeouts,
     };
+    // Keep the session for the next message only when one for this domain is already waiting,
+    // as Postfix does (smtp_connection_cache_on_demand); a lone message says QUIT at once.
+    const reuse = { cache: this.connections, keep: () => !this.stopped && this.backlog.some((waiting) => waiting.domain === batch.domain) };
     try {
-      return await sendTransaction(request);
+      return await sendTransaction(request, reuse);
     } catch (error) {
       // A server whose TLS is broken still gets the mail, in the clear, as it would without STARTTLS.
-      if (error instanceof SmtpTransactionError && error.options.tlsFailed) return sendTransaction({ ...request, tls: "none" });
+      if (error instanceof SmtpTransactionError && error.options.tlsFailed) return sendTransaction({ ...request, tls: "none" }, reuse);
       throw error;
     }
   }

@@ -176,6 +176,11 @@ class ReplyReader {
     }
   }
 
+  /** Nothing went wrong and nothing unasked-for arrived: the session can carry another transaction. */
+  get idleAndHealthy(): boolean {
+    return !this.failure && !this.replies.length && !this.lines.length && !this.buffer && !this.waiting;
+  }
+
   private fail(error: Error) {
     if (this.failure) return;
     this.failure = error;
@@ -274,14 +279,87 @@ function dotStuff(message: Buffer): Buffer {
   return Buffer.from(`${stuffed}.\r\n`, "latin1");
 }
 
+/** A greeted session between transactions, waiting in a ConnectionCache. */
+interface IdleSession {
+  socket: net.Socket;
+  reader: ReplyReader;
+  extensions: Map<string, string>;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Sessions kept open between transactions to the same server, as Postfix's connection cache
+ * does on demand: when more mail for the destination is waiting, the next transaction starts
+ * with MAIL FROM instead of a connection, a greeting, EHLO (and a TLS handshake). Idle ones
+ * are told QUIT after idleMs.
+ */
+export class ConnectionCache {
+  private readonly idle = new Map<string, IdleSession[]>();
+
+  constructor(private readonly idleMs = 2000) {}
+
+  /** Sessions differ by server and by what was negotiated on them. */
+  static key(request: SmtpTransactionRequest): string {
+    return `${request.host}|${request.port}|${request.tls}|${request.heloName}|${request.auth?.user ?? ""}`;
+  }
+
+  take(key: string): IdleSession | undefined {
+    const list = this.idle.get(key);
+    while (list?.length) {
+      const session = list.pop()!;
+      clearTimeout(session.timer);
+      if (session.reader.idleAndHealthy && !session.socket.destroyed && session.socket.writable) return session;
+      close(session);
+    }
+    return undefined;
+  }
+
+  put(key: string, session: Omit<IdleSession, "timer">) {
+    const list = this.idle.get(key) ?? [];
+    this.idle.set(key, list);
+    const entry: IdleSession = {
+      ...session,
+      timer: setTimeout(() => {
+        list.splice(list.indexOf(entry), 1);
+        close(entry);
+      }, this.idleMs).unref(),
+    };
+    list.push(entry);
+  }
+
+  /** QUIT to every idle session (the queue stops). */
+  closeAll() {
+    for (const list of this.idle.values()) {
+      for (const session of list.splice(0)) {
+        clearTimeout(session.timer);
+        close(session);
+      }
+    }
+  }
+}
+
+function close(session: { socket: net.Socket; reader: ReplyReader }) {
+  session.reader.detach();
+  if (!session.socket.writableEnded && !session.socket.destroyed) session.socket.end("QUIT\r\n");
+  setTimeout(() => session.socket.destroy(), 5000).unref();
+}
+
 /**
  * Runs one mail transaction. Resolves with each recipient's outcome when the server gave
  * answers; rejects with SmtpTransactionError when the transaction as a whole failed.
+ * With `reuse`, the transaction may run on a session a previous one left open, and leaves its
+ * own open there when `reuse.keep()` says more mail for this server is waiting.
  */
-export async function sendTransaction(request: SmtpTransactionRequest): Promise<RecipientOutcome[]> {
+export async function sendTransaction(request: SmtpTransactionRequest, reuse?: { cache: ConnectionCache; keep: () => boolean }): Promise<RecipientOutcome[]> {
   const { host, port, timeouts } = request;
-  let socket: net.Socket = await connect(host, port, timeouts.connect);
-  const reader = new ReplyReader(socket, host);
+  const key = ConnectionCache.key(request);
+  const cached = reuse?.cache.take(key);
+  let socket: net.Socket = cached ? cached.socket : await connect(host, port, timeouts.connect);
+  const reader = cached ? cached.reader : new ReplyReader(socket, host);
+  /** The session stays open in the cache: not closed on the way out. */
+  let kept = false;
+  /** Past this, a failure on a reused session is no longer "the server had dropped it meanwhile". */
+  let mailAnswered = false;
   const write = (text: string | Buffer) => socket.write(text);
   const expect = async (timeout: number, what: string) => reader.next(timeout, what);
   /** Gives up on a server that is still talking: it hears QUIT rather than a dropped connection. */
@@ -292,7 +370,7 @@ export async function sendTransaction(request: SmtpTransactionRequest): Promise<
     quit();
     return error;
   };
-  try {
+  const openSession = async (): Promise<Map<string, string>> => {
     const greeting = await expect(timeouts.greeting, "the greeting");
     // RFC 5321 §3.1: after a 554 greeting the client waits for nothing but its QUIT's answer.
     if (greeting.code !== 220) throw quitWith(new SmtpTransactionError(`${host} greeted with ${greeting.code}`, greeting.code < 500, greeting, { hostLevel: true }));
@@ -329,6 +407,10 @@ export async function sendTransaction(request: SmtpTransactionRequest): Promise<
       const auth = await expect(timeouts.command, "AUTH");
       if (auth.code !== 235) throw quitWith(new SmtpTransactionError(`${host} refused our credentials`, auth.code < 500, auth));
     }
+    return extensions;
+  };
+  try {
+    const extensions = cached ? cached.extensions : await openSession();
 
     // What the message needs that the server must offer; refusing here sends nothing.
     const size = Number(extensions.get("SIZE") || 0);
@@ -375,10 +457,12 @@ export async function sendTransaction(request: SmtpTransactionRequest): Promise<
       // RFC 2920: the envelope (and DATA) in one write, the replies read in order.
       write(`${mail}\r\n${rcpts.join("")}${useData ? "DATA\r\n" : ""}`);
       mailReply = await expect(timeouts.command, "MAIL FROM");
+      mailAnswered = true;
       for (let i = 0; i < rcpts.length; i++) rcptReplies.push(await expect(timeouts.command, "RCPT TO"));
     } else {
       write(`${mail}\r\n`);
       mailReply = await expect(timeouts.command, "MAIL FROM");
+      mailAnswered = true;
       if (mailReply.code === 250) {
         for (const rcpt of rcpts) {
           write(rcpt);
@@ -425,18 +509,33 @@ export async function sendTransaction(request: SmtpTransactionRequest): Promise<
       write(request.message);
       final = await expect(timeouts.dataTermination, "BDAT");
     }
-    quit();
+    // The final reply ends the transaction on the server whatever it said (RFC 5321 §4.1.1.4): the
+    // session is ready for the next MAIL FROM.
+    if (reuse?.keep() && reader.idleAndHealthy) {
+      kept = true;
+      reuse.cache.put(key, { socket, reader, extensions });
+    } else {
+      quit();
+    }
     return outcomes.map((o) => (o.outcome === "delivered" ? { ...o, reply: final, outcome: final.code === 250 ? "delivered" : final.code >= 500 ? "permanent" : "temporary" } : o));
   } catch (error) {
+    // A kept session the server closed or timed out while idle fails at once; nothing was
+    // accepted yet, so the transaction is simply run again on a new connection.
+    if (cached && !mailAnswered && error instanceof SmtpTransactionError && error.options.hostLevel) {
+      quit();
+      return sendTransaction(request, reuse);
+    }
     // Anything unforeseen is a failed attempt to retry, never an escape that leaves the
     // recipients claimed ("sending") with nobody to settle them.
     if (error instanceof SmtpTransactionError) throw error;
     const text = error instanceof Error ? error.message : String(error);
     throw new SmtpTransactionError(`${host}: ${text}`, true, local(`delivery attempt failed: ${text}`), { hostLevel: true });
   } finally {
-    reader.detach();
-    // After QUIT the remote closes; anything else ends here.
-    if (socket.writableEnded) setTimeout(() => socket.destroy(), 5000).unref();
-    else socket.destroy();
+    if (!kept) {
+      reader.detach();
+      // After QUIT the remote closes; anything else ends here.
+      if (socket.writableEnded) setTimeout(() => socket.destroy(), 5000).unref();
+      else socket.destroy();
+    }
   }
 }
