@@ -39,6 +39,8 @@ interface Sink {
   port: number;
   /** Messages received so far (the end of DATA acknowledged). */
   count(): number;
+  /** SMTP sessions ended so far: how many connections a side needed shows its connection reuse. */
+  sessions(): number;
   /** Resolves with when the count first passed `from` and when it reached `from + n`. */
   receive(from: number, n: number, timeoutMs: number): Promise<{ first: number; last: number }>;
   stop(): Promise<void>;
@@ -50,6 +52,7 @@ async function startSink(): Promise<Sink> {
   const child: ChildProcess = spawn(sbin("smtp-sink"), ["-c", "-u", "mail", `127.0.0.1:${port}`, "256"], { stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let messages = 0;
+  let sessions = 0;
   let stderr = "";
   const times: number[] = []; // when each message count was first seen
   const listeners = new Set<() => void>();
@@ -61,6 +64,8 @@ async function startSink(): Promise<Sink> {
     const records = pending.split("\r");
     pending = records.pop() ?? "";
     for (const record of records) {
+      const ended = /sess=(\d+)/.exec(record);
+      if (ended) sessions = Number(ended[1]);
       const match = /mesg=(\d+)/.exec(record);
       if (!match) continue;
       const n = Number(match[1]);
@@ -89,6 +94,7 @@ async function startSink(): Promise<Sink> {
   return {
     port,
     count: () => messages,
+    sessions: () => sessions,
     receive(from, n, timeoutMs) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -113,6 +119,8 @@ interface Sample {
   side: "ours" | "postfix";
   seconds: number;
   perSecond: number;
+  /** Connections the sink saw end during the run. */
+  connections: number;
   peakRssMiB?: number;
 }
 
@@ -140,6 +148,7 @@ async function benchOurs(sink: Sink, runIndex: number): Promise<Sample> {
   try {
     await run(process.execPath, ["--import", "tsx", join(ROOT, "bench", "lib", "outbound-inject.ts"), `${MESSAGES}`, `${SIZE}`, RECIPIENT], { cwd: ROOT, env, maxBuffer: 2 ** 24 });
     const from = sink.count();
+    const sessionsBefore = sink.sessions();
     const received = sink.receive(from, MESSAGES, TIMEOUT_MS);
     if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
     // Node names the files itself: the tsx loader thread writes a profile of its own, and a fixed name would overwrite the main thread's.
@@ -151,7 +160,8 @@ async function benchOurs(sink: Sink, runIndex: number): Promise<Sample> {
       const peak = rssKiB(server.pid, "VmHWM");
       const left = mailctl(env, ["queue", "list"]).trim();
       if (left !== "the queue is empty") throw new Error(`our queue is not empty after delivery:\n${left.slice(0, 2000)}`);
-      return { side: "ours", ...rate(first, last), peakRssMiB: peak / 1024 };
+      await server.stop();
+      return { side: "ours", ...rate(first, last), connections: sink.sessions() - sessionsBefore, peakRssMiB: peak / 1024 };
     } finally {
       await server.stop();
     }
@@ -192,13 +202,17 @@ async function benchPostfix(sink: Sink): Promise<Sample> {
       await sleep(100);
     }
     const from = sink.count();
+    const sessionsBefore = sink.sessions();
     const received = sink.receive(from, MESSAGES, TIMEOUT_MS);
     await run("postsuper", ["-c", etc, "-H", "ALL"]);
     await run("postqueue", ["-c", etc, "-f"]);
     const { first, last } = await received;
     await expectNoMore(sink, from + MESSAGES);
     await postfix.waitForQueueEmpty(30_000);
-    return { side: "postfix", ...rate(first, last) };
+    // Postfix closes its cached connections within smtp_connection_cache_time_limit (2 s).
+    await stop();
+    await sleep(500);
+    return { side: "postfix", ...rate(first, last), connections: sink.sessions() - sessionsBefore };
   } finally {
     await stop();
   }
@@ -214,7 +228,7 @@ function report(samples: Sample[]): string {
   const oursRate = median(ours.map((s) => s.perSecond));
   const postfixRate = median(postfix.map((s) => s.perSecond));
   const rss = median(ours.map((s) => s.peakRssMiB ?? 0));
-  const rows = Array.from({ length: RUNS }, (_, i) => `| ${i + 1} | ${fmt(ours[i]?.perSecond)} | ${fmt(ours[i]?.peakRssMiB)} | ${fmt(postfix[i]?.perSecond)} |`);
+  const rows = Array.from({ length: RUNS }, (_, i) => `| ${i + 1} | ${fmt(ours[i]?.perSecond)} | ${fmt(ours[i]?.peakRssMiB)} | ${ours[i]?.connections ?? "–"} | ${fmt(postfix[i]?.perSecond)} | ${postfix[i]?.connections ?? "–"} |`);
   const ratio = oursRate / postfixRate;
   return [
     `${MESSAGES} messages of ~${SIZE} bytes, one recipient each, delivered by each side into one \`smtp-sink\``,
@@ -238,10 +252,10 @@ function report(samples: Sample[]): string {
     "recipient's result and deletes the message (SQLite WAL, fsync'd). Each run checks the sink got exactly",
     "the messages sent and the queue is empty. Peak RSS is our mail-server process's VmHWM.",
     "",
-    "| run | ours (msg/s) | ours peak RSS (MiB) | Postfix (msg/s) |",
-    "|---|---|---|---|",
+    "| run | ours (msg/s) | ours peak RSS (MiB) | ours: connections | Postfix (msg/s) | Postfix: connections |",
+    "|---|---|---|---|---|---|",
     ...rows,
-    `| **median** | **${fmt(oursRate)}** | **${fmt(rss)}** | **${fmt(postfixRate)}** |`,
+    `| **median** | **${fmt(oursRate)}** | **${fmt(rss)}** | | **${fmt(postfixRate)}** | |`,
     "",
     `Ours/Postfix: **${ratio.toFixed(2)}×** (target ≥ 1.0: ${ratio >= 1 ? "met" : "**missed**"}).`,
     "",
@@ -263,7 +277,7 @@ async function main(): Promise<void> {
         const sample = side === "ours" ? await benchOurs(sink, i) : await benchPostfix(sink);
         samples.push(sample);
         const rss = sample.peakRssMiB === undefined ? "" : `, peak RSS ${fmt(sample.peakRssMiB)} MiB`;
-        console.error(`run ${i} ${side}: ${fmt(sample.perSecond)} msg/s (${sample.seconds.toFixed(2)} s${rss})`);
+        console.error(`run ${i} ${side}: ${fmt(sample.perSecond)} msg/s (${sample.seconds.toFixed(2)} s, ${sample.connections} connections${rss})`);
       }
     }
   } finally {
