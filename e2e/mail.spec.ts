@@ -73,6 +73,8 @@ test.describe("desktop", () => {
     await expect(folders.getByRole("button", { name: /^Inbox/ }).getByLabel(/\d+ unread/)).toBeVisible();
     await expect(row(page, SUBJECTS.plain)).toBeVisible();
     await expect(row(page, SUBJECTS.plain)).toHaveAccessibleName(/^Unread/);
+    // The preview line comes from a partial fetch of the text part.
+    await expect(row(page, SUBJECTS.plain)).toContainText("Hello, the plan is at https://example.org/plain-plan");
     await shot(page, testInfo, "inbox-desktop");
 
     await row(page, SUBJECTS.plain).click();

@@ -42,7 +42,10 @@ function Row({ message, selected, onOpen }: { message: MessageSummary; selected:
         </time>
       </span>
       <span className="flex items-center gap-2">
-        <span className={`min-w-0 flex-1 truncate text-sm ${message.seen ? "text-slate-600 dark:text-slate-400" : "font-medium"}`}>{subject}</span>
+        <span className="min-w-0 flex-1 truncate text-sm">
+          <span className={message.seen ? "text-slate-600 dark:text-slate-400" : "font-medium"}>{subject}</span>
+          {message.snippet && <span className="text-slate-500 dark:text-slate-400"> — {message.snippet}</span>}
+        </span>
         <span className="shrink-0 text-xs text-slate-400 tabular-nums">{formatSize(message.size)}</span>
       </span>
     </button>

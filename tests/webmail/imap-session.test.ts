@@ -85,6 +85,8 @@ describe("pooled IMAP session", () => {
       const rest = await listMessages(session, "INBOX", "date-desc", 2, 10);
       expect(rest.messages.map((m) => m.subject)).toEqual(["middle", "html", "oldest"]);
       expect(page.messages[0]).toMatchObject({ hasAttachments: true, seen: true, from: { name: "Alice", address: "alice@remote.test" } });
+      expect(page.messages[0].snippet).toBe("Hello Bob, see the attachment.");
+      expect(page.messages[1].snippet).toBe("Body of newest.");
       const ascending = await listMessages(session, "INBOX", "date-asc", 0, 1);
       expect(ascending.messages[0].subject).toBe("oldest");
     } finally {

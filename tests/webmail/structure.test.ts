@@ -1,7 +1,10 @@
 import type { MessageStructureObject } from "imapflow";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { chooseBody, hasAttachments, listAttachments } from "@/lib/user-agent/mail/structure";
 import { contentDisposition, safeContentType } from "@/lib/web/content-disposition";
+
+vi.mock("server-only", () => ({}));
+const { decodeSnippet, snippetSource } = await import("@/lib/user-agent/mail/snippet");
 
 const text = (part: string, type = "text/plain", extra: Partial<MessageStructureObject> = {}): MessageStructureObject => ({ part, type, size: 100, ...extra });
 
@@ -58,5 +61,21 @@ describe("download headers", () => {
     expect(safeContentType("image/svg+xml")).toBe("application/octet-stream");
     expect(safeContentType("image/PNG; name=x")).toBe("image/png");
     expect(safeContentType("text/plain; charset=koi8-r")).toBe("text/plain");
+  });
+});
+
+describe("list preview snippets", () => {
+  it("prefers the plain-text alternative and decodes its transfer encoding and charset", () => {
+    const source = snippetSource({ type: "multipart/alternative", childNodes: [text("1", "text/html"), text("2", "text/plain", { encoding: "quoted-printable", parameters: { charset: "iso-8859-1" } })] });
+    expect(source).toEqual({ part: "2", html: false, encoding: "quoted-printable", charset: "iso-8859-1" });
+    expect(decodeSnippet(Buffer.from("Caf=E9 au lait,=\r\n demain?\r\n> quoted line\r\nfin"), source!)).toBe("Café au lait, demain? fin");
+  });
+
+  it("HTML: tags, styles and entities out; base64 cut mid-way and GBK decoded", () => {
+    const html = { part: "1", html: true, encoding: "7bit", charset: "utf-8" };
+    expect(decodeSnippet(Buffer.from("<style>p{color:red}</style><p>Hello&nbsp;<b>there</b> &amp; &#233;"), html)).toBe("Hello there & é");
+    const gbk = { part: "1", html: false, encoding: "base64", charset: "gbk" };
+    expect(decodeSnippet(Buffer.from("xOO6wyzKwL3n").subarray(0, 11), gbk)).toBe("你好,");
+    expect(decodeSnippet(Buffer.from("x".repeat(400)), { ...html, html: false }).length).toBe(160);
   });
 });

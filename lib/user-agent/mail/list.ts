@@ -5,6 +5,7 @@ import "server-only";
 import type { FetchMessageObject, ImapFlow, MailboxObject, MessageAddressObject } from "imapflow";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
 import { sortedUids, type SortKey } from "@/lib/user-agent/imap/sort";
+import { decodeSnippet, SNIPPET_BYTES, snippetSource, type SnippetSource } from "./snippet";
 import { hasAttachments } from "./structure";
 import type { Address, MessagePage, MessageSummary, SortOrder } from "./types";
 
@@ -58,7 +59,35 @@ function summarize(message: FetchMessageObject): MessageSummary {
     flagged: flags.has("\\Flagged"),
     answered: flags.has("\\Answered"),
     hasAttachments: hasAttachments(message.bodyStructure),
+    snippet: "",
   };
+}
+
+const FETCH_ROW = { uid: true, flags: true, envelope: true, size: true, bodyStructure: true, internalDate: true } as const;
+
+/**
+ * Rows for the given UIDs, with preview snippets: one FETCH for envelopes and structures, then one
+ * partial FETCH per distinct text part number (most mail has its text in part 1 or 1.1).
+ */
+async function fetchRows(client: ImapFlow, uids: number[]): Promise<Map<number, MessageSummary>> {
+  const rows = new Map<number, MessageSummary>();
+  const sources = new Map<number, SnippetSource>();
+  for await (const message of client.fetch(uids.join(","), FETCH_ROW, { uid: true })) {
+    rows.set(message.uid, summarize(message));
+    const source = snippetSource(message.bodyStructure);
+    if (source) sources.set(message.uid, source);
+  }
+  const byPart = new Map<string, number[]>();
+  for (const [uid, source] of sources) byPart.set(source.part, [...(byPart.get(source.part) ?? []), uid]);
+  for (const [part, partUids] of byPart) {
+    for await (const message of client.fetch(partUids.join(","), { uid: true, bodyParts: [{ key: part, start: 0, maxLength: SNIPPET_BYTES }] }, { uid: true })) {
+      const raw = message.bodyParts?.get(part) ?? message.bodyParts?.values().next().value;
+      const row = rows.get(message.uid);
+      const source = sources.get(message.uid);
+      if (raw && row && source) row.snippet = decodeSnippet(raw, source);
+    }
+  }
+  return rows;
 }
 
 async function sortedList(session: ImapSession, client: ImapFlow, mailbox: MailboxObject, order: SortOrder): Promise<SortedList> {
@@ -85,12 +114,7 @@ export async function listMessages(session: ImapSession, folder: string, order: 
   return session.withMailbox(folder, async (client, mailbox) => {
     const list = await sortedList(session, client, mailbox, order);
     const pageUids = list.uids.slice(offset, offset + Math.min(limit, MAX_PAGE_SIZE));
-    const rows = new Map<number, MessageSummary>();
-    if (pageUids.length > 0) {
-      for await (const message of client.fetch(pageUids.join(","), { uid: true, flags: true, envelope: true, size: true, bodyStructure: true, internalDate: true }, { uid: true })) {
-        rows.set(message.uid, summarize(message));
-      }
-    }
+    const rows = pageUids.length > 0 ? await fetchRows(client, pageUids) : new Map<number, MessageSummary>();
     return {
       folder,
       uidValidity: list.uidValidity.toString(),
@@ -106,11 +130,5 @@ export async function listMessages(session: ImapSession, folder: string, order: 
 /** One row, for a message that just arrived or changed. */
 export async function fetchSummaries(session: ImapSession, folder: string, uids: number[]): Promise<MessageSummary[]> {
   if (uids.length === 0) return [];
-  return session.withMailbox(folder, async (client) => {
-    const rows: MessageSummary[] = [];
-    for await (const message of client.fetch(uids.join(","), { uid: true, flags: true, envelope: true, size: true, bodyStructure: true, internalDate: true }, { uid: true })) {
-      rows.push(summarize(message));
-    }
-    return rows;
-  });
+  return session.withMailbox(folder, async (client) => [...(await fetchRows(client, uids)).values()]);
 }

@@ -32,6 +32,8 @@ export interface MessageSummary {
   flagged: boolean;
   answered: boolean;
   hasAttachments: boolean;
+  /** The first words of the text, for the list. */
+  snippet: string;
 }
 
 export type SortOrder = "date-desc" | "date-asc" | "arrival-desc" | "from-asc" | "subject-asc" | "size-desc";
