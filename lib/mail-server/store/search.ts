@@ -19,7 +19,12 @@ export async function searchContent(sql: SqlRunner, text: string, field: SearchF
     const scope = inMailbox.replace("%ID%", "rowid");
     if ([...needle].length >= 3) {
       const query = `{${columns.join(" ")}} : "${needle.replace(/"/g, '""')}"`;
-      return distinctIds(await sql.query(`SELECT s.rowid AS id FROM message_search s WHERE message_search MATCH ?${scope}`, [query, ...mailboxParams]));
+      // A JOIN, not "rowid IN (subquery)": with the IN list SQLite runs the FTS query once per
+      // message of the mailbox (27 s instead of 9 ms on a 100,000-message INBOX).
+      if (mailboxId === undefined) return distinctIds(await sql.query(`SELECT s.rowid AS id FROM message_search s WHERE message_search MATCH ?`, [query]));
+      return distinctIds(
+        await sql.query(`SELECT s.rowid AS id FROM message_search s JOIN "MailboxMessage" m ON m."contentId" = s.rowid WHERE message_search MATCH ? AND m."mailboxId" = ?`, [query, mailboxId]),
+      );
     }
     // Trigrams can't match fewer than three characters: scan (LIKE is case-insensitive for ASCII).
     const like = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
