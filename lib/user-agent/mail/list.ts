@@ -16,8 +16,11 @@ const SORTS: Record<SortOrder, { key: SortKey; reverse: boolean }> = {
   "date-asc": { key: "date", reverse: false },
   "arrival-desc": { key: "arrival", reverse: true },
   "from-asc": { key: "from", reverse: false },
+  "from-desc": { key: "from", reverse: true },
   "subject-asc": { key: "subject", reverse: false },
+  "subject-desc": { key: "subject", reverse: true },
   "size-desc": { key: "size", reverse: true },
+  "size-asc": { key: "size", reverse: false },
 };
 
 export function isSortOrder(value: string): value is SortOrder {
@@ -69,7 +72,7 @@ const FETCH_ROW = { uid: true, flags: true, envelope: true, size: true, bodyStru
  * Rows for the given UIDs, with preview snippets: one FETCH for envelopes and structures, then one
  * partial FETCH per distinct text part number (most mail has its text in part 1 or 1.1).
  */
-async function fetchRows(client: ImapFlow, uids: number[]): Promise<Map<number, MessageSummary>> {
+export async function fetchRows(client: ImapFlow, uids: number[]): Promise<Map<number, MessageSummary>> {
   const rows = new Map<number, MessageSummary>();
   const sources = new Map<number, SnippetSource>();
   for await (const message of client.fetch(uids.join(","), FETCH_ROW, { uid: true })) {

@@ -36,7 +36,7 @@ export interface MessageSummary {
   snippet: string;
 }
 
-export type SortOrder = "date-desc" | "date-asc" | "arrival-desc" | "from-asc" | "subject-asc" | "size-desc";
+export type SortOrder = "date-desc" | "date-asc" | "arrival-desc" | "from-asc" | "from-desc" | "subject-asc" | "subject-desc" | "size-desc" | "size-asc";
 
 export interface MessagePage {
   folder: string;
@@ -46,6 +46,34 @@ export interface MessagePage {
   messages: MessageSummary[];
   /** False when the server lacks SORT and the list is in arrival order instead. */
   serverSorted: boolean;
+}
+
+/** A conversation in the list: its newest message stands for it. */
+export interface ThreadSummary {
+  /** The thread's UIDs in this folder, ascending. */
+  uids: number[];
+  count: number;
+  latest: MessageSummary;
+  /** Senders' names, oldest first, at most four. */
+  participants: string[];
+  unread: number;
+  flagged: boolean;
+}
+
+export interface ThreadPage {
+  folder: string;
+  uidValidity: string;
+  /** Number of threads in the folder. */
+  total: number;
+  offset: number;
+  threads: ThreadSummary[];
+  /** False when the server lacks THREAD and every message is its own thread. */
+  serverThreaded: boolean;
+}
+
+/** A message of an opened thread, from the folder or from Sent. */
+export interface ThreadMessage extends MessageSummary {
+  folder: string;
 }
 
 export interface AttachmentInfo {
@@ -72,6 +100,8 @@ export interface MessageView {
   /** Remote images or styles left out; "show images" asks again with them allowed. */
   remoteContentBlocked: boolean;
   remoteContentAllowed: boolean;
+  /** The sender is on the reader's "always show images" list. */
+  senderTrusted: boolean;
   attachments: AttachmentInfo[];
 }
 
