@@ -54,3 +54,28 @@ export async function changeFlags(folder: string, uids: number[], add: string[],
 export function attachmentUrl(folder: string, uid: number, part: string): string {
   return `/api/mail/attachment?${new URLSearchParams({ folder, uid: String(uid), part })}`;
 }
+
+export function attachmentPreviewUrl(folder: string, uid: number, part: string): string {
+  return `/api/mail/attachment?${new URLSearchParams({ folder, uid: String(uid), part, inline: "1" })}`;
+}
+
+export function sourceUrl(folder: string, uid: number, download = false): string {
+  const query = new URLSearchParams({ folder, uid: String(uid) });
+  if (download) query.set("download", "1");
+  return `/api/mail/source?${query}`;
+}
+
+export function printUrl(folder: string, uid: number, allowRemote: boolean): string {
+  const query = new URLSearchParams({ folder, uid: String(uid) });
+  if (allowRemote) query.set("remote", "1");
+  return `/api/mail/print?${query}`;
+}
+
+export async function setSenderTrusted(sender: string, trusted: boolean) {
+  const response = await fetch("/api/mail/remote-content", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ sender, trusted }),
+  });
+  if (!response.ok) throw new ApiError(response.status, `HTTP ${response.status}`);
+}

@@ -12,6 +12,7 @@ import { changeFlags, fetchFolders } from "./api";
 import { FolderList } from "./folder-list";
 import { MessageList } from "./message-list";
 import { ReadingPane } from "./reading-pane";
+import { SearchBar, SearchResults, type SearchQuery } from "./search";
 import { useMailEvents } from "./use-mail-events";
 import { useMessageList } from "./use-message-list";
 
@@ -49,6 +50,8 @@ export function MailApp({ address }: { address: string }) {
   const { folder, uid } = location;
   const [folders, setFolders] = useState<FolderSummary[] | null>(null);
   const list = useMessageList(folder, "date-desc");
+  // A search replaces the list pane until closed; opening a result moves to its folder underneath.
+  const [search, setSearch] = useState<SearchQuery | null>(null);
   const folderTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const loadFolders = useCallback(() => {
@@ -113,6 +116,7 @@ export function MailApp({ address }: { address: string }) {
           <Menu aria-hidden="true" className="size-5" />
         </button>
         <Brand />
+        <SearchBar folders={folders} currentFolder={folder} onSearch={setSearch} />
         <span className="flex-1" />
         <span className="hidden truncate text-sm text-slate-600 sm:inline dark:text-slate-400">{address}</span>
         <SignOutButton />
@@ -122,11 +126,20 @@ export function MailApp({ address }: { address: string }) {
           <FolderList folders={folders} current={folder} onOpen={(path) => go({ folder: path, uid: null, folders: false })} />
         </nav>
         <section aria-label="Message list" className={`${paneClass("list")} min-h-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950`}>
-          <h1 className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-100 px-4 font-semibold dark:border-slate-800">
+          {search && (
+            <SearchResults
+              key={JSON.stringify(search)}
+              query={search}
+              selected={uid !== null ? { folder, uid } : null}
+              onOpen={(hit) => go({ folder: hit.folder, uid: hit.uid, folders: false })}
+              onClose={() => setSearch(null)}
+            />
+          )}
+          <h1 hidden={search !== null} className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-100 px-4 font-semibold dark:border-slate-800">
             <span className="truncate">{title}</span>
             {list.total !== null && <span className="text-sm font-normal text-slate-500 tabular-nums">{list.total}</span>}
           </h1>
-          <div className="min-h-0 flex-1">
+          <div hidden={search !== null} className="min-h-0 flex-1">
             <MessageList list={list} selectedUid={uid} onOpen={(next) => go({ folder, uid: next, folders: false }, uid !== null && window.matchMedia("(min-width: 768px)").matches)} />
           </div>
         </section>

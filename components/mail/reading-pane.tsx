@@ -1,9 +1,10 @@
 "use client";
 
-import { ArrowLeft, Download, ImageOff, Paperclip } from "lucide-react";
+import { ArrowLeft, Download, Eye, ImageOff, Paperclip } from "lucide-react";
 import { useEffect, useState } from "react";
-import type { Address, MessageView } from "@/lib/user-agent/mail/types";
-import { attachmentUrl, fetchMessage } from "./api";
+import type { Address, AttachmentInfo, MessageView } from "@/lib/user-agent/mail/types";
+import { attachmentUrl, fetchMessage, setSenderTrusted } from "./api";
+import { AttachmentPreview, MessageTools, previewKind, SourceView } from "./message-extras";
 import { formatAddress, formatFullDate, formatSize } from "./format";
 
 // No allow-scripts and no allow-same-origin: the mail runs nothing and cannot reach the webmail.
@@ -34,6 +35,10 @@ function Skeleton() {
 /** Shows one message; the parent keys it by folder and UID, so another message starts afresh. */
 export function ReadingPane({ folder, uid, onBack, onOpened }: { folder: string; uid: number; onBack: () => void; onOpened: (message: MessageView) => void }) {
   const [allowRemote, setAllowRemote] = useState(false);
+  // Bumped to fetch the message again after the sender's "always show images" setting changed.
+  const [reload, setReload] = useState(0);
+  const [preview, setPreview] = useState<AttachmentInfo | null>(null);
+  const [showSource, setShowSource] = useState(false);
   const [loaded, setLoaded] = useState<{ message: MessageView | null; error: string | null }>({ message: null, error: null });
 
   useEffect(() => {
@@ -49,11 +54,18 @@ export function ReadingPane({ folder, uid, onBack, onOpened }: { folder: string;
     return () => abort.abort();
     // onOpened is left out on purpose: a new callback identity must not reload the message.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [folder, uid, allowRemote]);
+  }, [folder, uid, allowRemote, reload]);
 
   // While "show images" reloads, the message stays on screen as it was.
   const current = loaded.message;
   const error = loaded.error;
+  const sender = current?.from[0]?.address ?? "";
+
+  const trustSender = (trusted: boolean) => {
+    setSenderTrusted(sender, trusted)
+      .then(() => setReload((n) => n + 1))
+      .catch((failure: unknown) => setLoaded((state) => ({ ...state, error: failure instanceof Error ? failure.message : String(failure) })));
+  };
 
   return (
     <article aria-label="Message" className="flex h-full min-h-0 flex-col">
@@ -71,7 +83,10 @@ export function ReadingPane({ folder, uid, onBack, onOpened }: { folder: string;
       {!error && current && (
         <>
           <header className="space-y-3 border-b border-slate-200 px-4 py-4 sm:px-6 dark:border-slate-800">
-            <h2 className="text-xl font-semibold tracking-tight break-words">{current.subject || "(no subject)"}</h2>
+            <div className="flex items-start gap-2">
+              <h2 className="min-w-0 flex-1 text-xl font-semibold tracking-tight break-words">{current.subject || "(no subject)"}</h2>
+              <MessageTools folder={folder} uid={uid} allowRemote={current.remoteContentAllowed} subject={current.subject} onViewSource={() => setShowSource(true)} />
+            </div>
             <dl className="space-y-0.5">
               <Addresses label="From" list={current.from} />
               <Addresses label="To" list={current.to} />
@@ -90,12 +105,35 @@ export function ReadingPane({ folder, uid, onBack, onOpened }: { folder: string;
                 <button type="button" onClick={() => setAllowRemote(true)} className="min-h-11 rounded-lg px-3 font-medium underline-offset-2 hover:underline">
                   Show images
                 </button>
+                {sender && (
+                  <button type="button" onClick={() => trustSender(true)} className="min-h-11 rounded-lg px-3 font-medium underline-offset-2 hover:underline">
+                    Always show images from {sender}
+                  </button>
+                )}
+              </div>
+            )}
+            {current.senderTrusted && (
+              <div className="flex flex-wrap items-center gap-3 text-sm text-slate-600 dark:text-slate-400">
+                <span className="flex-1">Images from {sender} are always shown.</span>
+                <button type="button" onClick={() => trustSender(false)} className="min-h-11 rounded-lg px-3 font-medium underline-offset-2 hover:underline">
+                  Stop showing images from this sender
+                </button>
               </div>
             )}
             {current.attachments.length > 0 && (
               <ul aria-label="Attachments" className="flex flex-wrap gap-2">
                 {current.attachments.map((attachment) => (
-                  <li key={attachment.part}>
+                  <li key={attachment.part} className="flex items-center gap-1">
+                    {previewKind(attachment) && (
+                      <button
+                        type="button"
+                        onClick={() => setPreview(attachment)}
+                        aria-label={`Preview ${attachment.filename}`}
+                        className="inline-flex size-11 items-center justify-center rounded-lg border border-slate-200 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900"
+                      >
+                        <Eye aria-hidden="true" className="size-4" />
+                      </button>
+                    )}
                     <a
                       href={attachmentUrl(folder, uid, attachment.part)}
                       download
@@ -110,8 +148,11 @@ export function ReadingPane({ folder, uid, onBack, onOpened }: { folder: string;
                 ))}
               </ul>
             )}
+            {preview && <AttachmentPreview key={preview.part} folder={folder} uid={uid} attachment={preview} onClose={() => setPreview(null)} />}
           </header>
+          {showSource && <SourceView folder={folder} uid={uid} onClose={() => setShowSource(false)} />}
           <iframe
+            hidden={showSource}
             key={`${folder}\0${uid}\0${current.remoteContentAllowed}`}
             title="Message body"
             sandbox={FRAME_SANDBOX}

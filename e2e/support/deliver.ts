@@ -14,3 +14,8 @@ const transport = nodemailer.createTransport({
 export async function deliver(message: Mail.Options): Promise<void> {
   await transport.sendMail({ from: "Sender <sender@remote.example>", ...message });
 }
+
+/** A message exactly as written (hostile MIME and headers included), for the envelope recipient given. */
+export async function deliverRaw(to: string, raw: string): Promise<void> {
+  await transport.sendMail({ envelope: { from: "mallory@hostile.example", to: [to] }, raw });
+}

@@ -7,6 +7,8 @@ import type { AddressInfo } from "node:net";
 export interface RemoteHost {
   origin: string;
   requests: string[];
+  /** User-Agent of each request, in the same order: a browser's, or (SSRF) the webmail server's own. */
+  agents: string[];
   close(): Promise<void>;
 }
 
@@ -14,8 +16,10 @@ const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
 
 export async function startRemoteHost(): Promise<RemoteHost> {
   const requests: string[] = [];
+  const agents: string[] = [];
   const server = http.createServer((request, response) => {
     requests.push(request.url ?? "");
+    agents.push(request.headers["user-agent"] ?? "");
     response.writeHead(200, { "content-type": "image/gif", "cache-control": "no-store" });
     response.end(PIXEL);
   });
@@ -24,6 +28,7 @@ export async function startRemoteHost(): Promise<RemoteHost> {
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    agents,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -4,6 +4,8 @@
 
 function safeName(name: string): string {
   const cleaned = name
+    // Bidirectional controls would let "invoice\u202Efdp.exe" pass for a PDF in the save dialog.
+    .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
     .replace(/[\u0000-\u001f\u007f"\\/:*?<>|]/g, "_")
     .replace(/^[.\s]+|[.\s]+$/g, "")
     .slice(0, 200);
@@ -25,4 +27,10 @@ export function safeContentType(type: string): string {
   if (!INERT_TYPES.has(bare)) return "application/octet-stream";
   // No charset claimed for text: imapflow converts inline text parts to UTF-8 but leaves attachments as sent.
   return bare;
+}
+
+/** Types shown in the page (image, PDF, player) rather than only downloaded. */
+export function isPreviewable(type: string): boolean {
+  const bare = safeContentType(type);
+  return bare !== "application/octet-stream" && bare !== "text/plain";
 }

@@ -71,7 +71,8 @@ describe("HTML mail sanitiser", () => {
     expect(blockedRemote).toBe(0);
     expect(html).toContain('style="color:red"');
     expect(html).toContain('src="data:image/png;base64,iVBORw0KGgo="');
-    expect(html).toContain('src="cid:logo@x"');
+    // The browser cannot load cid: itself; without a resolver the reference goes.
+    expect(html).not.toContain("cid:");
     expect(html).toMatch(/<a href="https:\/\/example.org\/" target="_blank" rel="noopener noreferrer">link<\/a>/);
     expect(html).toContain('href="mailto:a@example.org"');
   });
@@ -80,6 +81,27 @@ describe("HTML mail sanitiser", () => {
     const { html } = blocked("<html><head><style>.x { color: blue; background: url(http://t.test/a.png) }</style></head><body><p class=x>p</p></body></html>");
     expect(html).toMatch(/<style>[^<]*color: blue/);
     expect(html).not.toContain("t.test");
+  });
+
+  it("cid: images point where the resolver says, in img src only", () => {
+    const resolveCid = (id: string) => (id === "logo@x" ? "data:image/png;base64,AAAA" : null);
+    const { html } = sanitizeMailHtml('<img src="cid:logo%40x"><img src="cid:other@x"><img src="CID:logo@x">', { allowRemoteContent: false, resolveCid });
+    expect(html.match(/src="data:image\/png;base64,AAAA"/g)).toHaveLength(2);
+    expect(html).not.toContain("other@x");
+  });
+
+  it("image-set() and scheme-relative strings load nothing (H18: 'http:host/x' has no slashes)", () => {
+    for (const css of ['background:-webkit-image-set("http:t.test/x" 1x)', "background:image-set('//t.test/x' 1x)", "background:\\5c 75rl(http://t.test/x)", "background:\\5c 5c 75rl(http://t.test/x)"]) {
+      expect(cleanCss(css, false), css).not.toContain("t.test");
+    }
+    expect(cleanCss('background:image-set("https://t.test/x" 1x)', true)).toContain("t.test");
+  });
+
+  it("ids and names are prefixed against DOM clobbering, and anchors follow", () => {
+    const { html } = blocked('<a href="#top">up</a><form name="location"></form><img name="__pwned"><h1 id="top">t</h1>');
+    expect(html).toContain('id="user-content-top"');
+    expect(html).toContain('href="#user-content-top"');
+    expect(html).not.toMatch(/name="(?:__pwned|location)"/);
   });
 
   it("CSS: expression(), behaviours and escaped url( are defused", () => {

@@ -2,7 +2,8 @@
 // allows no script at all and, until the reader allows remote content, nothing from another host.
 import "server-only";
 import LinkifyIt from "linkify-it";
-import { sanitizeMailHtml } from "./sanitize";
+import type { Address, MessageView } from "@/lib/user-agent/mail/types";
+import { sanitizeMailHtml, type SanitizeOptions } from "./sanitize";
 
 const linkify = new LinkifyIt();
 
@@ -50,8 +51,8 @@ export function plainTextToHtml(text: string): string {
   return `<pre class="plain">${html}</pre>`;
 }
 
-export function htmlMailDocument(html: string, allowRemote: boolean): { document: string; blockedRemote: number } {
-  const clean = sanitizeMailHtml(html, { allowRemoteContent: allowRemote });
+export function htmlMailDocument(html: string, allowRemote: boolean, resolveCid?: SanitizeOptions["resolveCid"]): { document: string; blockedRemote: number } {
+  const clean = sanitizeMailHtml(html, { allowRemoteContent: allowRemote, resolveCid });
   return { document: wrap(clean.html, allowRemote), blockedRemote: clean.blockedRemote };
 }
 
@@ -61,4 +62,28 @@ export function textMailDocument(text: string): string {
 
 export function emptyMailDocument(): string {
   return wrap('<p style="color:#64748b">This message has no text.</p>', false);
+}
+
+function addressLine(list: Address[]): string {
+  return list.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)).join(", ");
+}
+
+/** The reading pane's document with the message's headers on top, for printing. Every header is escaped. */
+export function printDocument(view: MessageView): string {
+  const rows: [string, string][] = [
+    ["From", addressLine(view.from)],
+    ["To", addressLine(view.to)],
+    ["Cc", addressLine(view.cc)],
+    ["Date", view.date ? new Date(view.date).toUTCString() : ""],
+  ];
+  const header =
+    `<header class="print-header" style="border-bottom:1px solid #cbd5e1;margin-bottom:16px;padding-bottom:8px">` +
+    `<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(view.subject || "(no subject)")}</h1>` +
+    rows
+      .filter(([, value]) => value)
+      .map(([label, value]) => `<div><b>${label}:</b> ${escapeHtml(value)}</div>`)
+      .join("") +
+    `</header>`;
+  const at = view.document.indexOf("<body>");
+  return at < 0 ? view.document : view.document.slice(0, at + 6) + header + view.document.slice(at + 6);
 }

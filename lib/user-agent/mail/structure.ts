@@ -48,7 +48,8 @@ export function chooseBody(root: MessageStructureObject): BodyChoice | null {
 }
 
 function filenameOf(node: MessageStructureObject): string | null {
-  return node.dispositionParameters?.filename ?? node.parameters?.name ?? null;
+  const name = node.dispositionParameters?.filename ?? node.parameters?.name ?? null;
+  return name === null ? null : displayFilename(name) || null;
 }
 
 function decodedSize(node: MessageStructureObject): number {
@@ -84,4 +85,36 @@ export function listAttachments(root: MessageStructureObject, body: BodyChoice |
 
 export function hasAttachments(root: MessageStructureObject | undefined): boolean {
   return root ? listAttachments(root, chooseBody(root)).length > 0 : false;
+}
+
+export interface InlinePart {
+  part: string;
+  contentType: string;
+  size: number;
+}
+
+const INLINE_IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+
+/** Image parts with a Content-ID, by that ID without its angle brackets: what cid: URLs may name. */
+export function inlineImages(root: MessageStructureObject): Map<string, InlinePart> {
+  const found = new Map<string, InlinePart>();
+  const walk = (node: MessageStructureObject) => {
+    if (isMultipart(node)) {
+      for (const child of node.childNodes ?? []) walk(child);
+      return;
+    }
+    const type = node.type.toLowerCase();
+    if (!node.id || !INLINE_IMAGE_TYPES.has(type)) return;
+    const id = node.id.trim().replace(/^<|>$/g, "");
+    if (id && !found.has(id)) found.set(id, { part: partOf(node), contentType: type, size: decodedSize(node) });
+  };
+  walk(root);
+  return found;
+}
+
+// Bidirectional controls make "invoice\u202Efdp.exe" read as "invoiceexe.pdf"; names come from mail.
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function displayFilename(name: string): string {
+  return name.replace(BIDI_CONTROLS, "").replace(/[\u0000-\u001f\u007f]/g, " ").trim();
 }

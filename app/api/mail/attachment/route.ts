@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { openAttachment } from "@/lib/user-agent/mail/attachment";
-import { contentDisposition, safeContentType } from "@/lib/web/content-disposition";
+import { contentDisposition, isPreviewable, safeContentType } from "@/lib/web/content-disposition";
 import { folderParameter, jsonError, partParameter, uidParameter, withImapSession } from "@/lib/web/mail-route";
 
 export async function GET(request: NextRequest) {
@@ -12,10 +12,13 @@ export async function GET(request: NextRequest) {
   return withImapSession(async (session) => {
     const attachment = await openAttachment(session, folder, uid, part);
     if (!attachment) return jsonError(404, "This attachment is no longer there.");
+    const type = safeContentType(attachment.contentType);
+    // Preview (inline=1) only for types the browser shows without running anything; the rest download.
+    const inline = params.get("inline") === "1" && isPreviewable(type);
     return new Response(attachment.body, {
       headers: {
-        "content-type": safeContentType(attachment.contentType),
-        "content-disposition": contentDisposition("attachment", attachment.filename),
+        "content-type": type,
+        "content-disposition": contentDisposition(inline ? "inline" : "attachment", attachment.filename),
         // Even if a browser rendered it (an HTML or SVG file), it would run in a sandbox with nothing allowed.
         "content-security-policy": "sandbox; default-src 'none'",
         "x-content-type-options": "nosniff",
