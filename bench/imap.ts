@@ -224,6 +224,8 @@ function memoryOf(pids: number[]): { rssKiB: number; pssKiB: number } {
 
 async function idleCrowd(side: Side, port: number, pids: () => number[]): Promise<IdleResult> {
   const clients: ImapClient[] = [];
+  // A freshly started Dovecot is still forking its services for a moment; read "before" once they run.
+  await sleep(2000);
   const baseline = side === "ours" ? rssKiB(pids()[0]) : memoryOf(pids()).rssKiB;
   let peak = 0;
   const sample = () => {
