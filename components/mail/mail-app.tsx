@@ -9,28 +9,38 @@ import { Brand } from "@/components/brand";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import type { FolderSummary, MailboxChangeEvent, MessageView } from "@/lib/user-agent/mail/types";
 import { changeFlags, fetchFolders } from "./api";
+import { FolderDialog, type FolderDialogMode } from "./folder-dialog";
 import { FolderList } from "./folder-list";
-import { MessageList } from "./message-list";
+import { ListPane } from "./list-pane";
+import { isListSort } from "./list-toolbar";
+import { ConfirmDialog } from "./modal";
 import { ReadingPane } from "./reading-pane";
 import { SearchBar, SearchResults, type SearchQuery } from "./search";
+import { UndoToast } from "./undo-toast";
+import { useMailActions } from "./use-mail-actions";
 import { useMailEvents } from "./use-mail-events";
 import { useMessageList } from "./use-message-list";
+import { useStoredPreference } from "./use-stored-preference";
+import { useThreadList } from "./use-thread-list";
 
 interface Location {
   folder: string;
   uid: number | null;
   folders: boolean;
+  /** The open message's folder when it is not the listed one (a reply from Sent in a conversation). */
+  in?: string | null;
 }
 
 function readLocation(params: URLSearchParams): Location {
   const uid = Number(params.get("uid"));
-  return { folder: params.get("folder") || "INBOX", uid: Number.isSafeInteger(uid) && uid > 0 ? uid : null, folders: params.get("view") === "folders" };
+  return { folder: params.get("folder") || "INBOX", uid: Number.isSafeInteger(uid) && uid > 0 ? uid : null, folders: params.get("view") === "folders", in: params.get("in") || null };
 }
 
 function go(next: Location, replace = false) {
   const query = new URLSearchParams();
   if (next.folder !== "INBOX") query.set("folder", next.folder);
   if (next.uid !== null) query.set("uid", String(next.uid));
+  if (next.uid !== null && next.in) query.set("in", next.in);
   if (next.folders) query.set("view", "folders");
   const url = query.size ? `/?${query}` : "/";
   if (replace) window.history.replaceState({ webmail: true }, "", url);
@@ -49,7 +59,12 @@ export function MailApp({ address }: { address: string }) {
   const location = useMemo(() => readLocation(new URLSearchParams(params.toString())), [params]);
   const { folder, uid } = location;
   const [folders, setFolders] = useState<FolderSummary[] | null>(null);
-  const list = useMessageList(folder, "date-desc");
+  const [sort, setSort] = useStoredPreference("webmail.sort", "date-desc", isListSort);
+  const [threadedValue, setThreadedValue] = useStoredPreference("webmail.conversations", "off", (value): value is "on" | "off" => value === "on" || value === "off");
+  const threaded = threadedValue === "on";
+  const list = useMessageList(folder, sort);
+  const threads = useThreadList(folder, threaded);
+  const [folderDialog, setFolderDialog] = useState<FolderDialogMode | null>(null);
   // A search replaces the list pane until closed; opening a result moves to its folder underneath.
   const [search, setSearch] = useState<SearchQuery | null>(null);
   const folderTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -74,7 +89,16 @@ export function MailApp({ address }: { address: string }) {
   }, [loadFolders]);
 
   const { refresh, updateRow } = list;
+  const refreshThreads = threads.refresh;
+  const afterChange = useCallback(() => {
+    refresh();
+    refreshThreads();
+    refreshFoldersSoon();
+  }, [refresh, refreshThreads, refreshFoldersSoon]);
+  const actions = useMailActions(folders, afterChange);
+
   useMailEvents(folder, (event: MailboxChangeEvent) => {
+    if (threaded) refreshThreads();
     if (event.type === "flags") {
       if (event.uid !== null) updateRow(event.uid, { seen: event.flags.includes("\\Seen"), flagged: event.flags.includes("\\Flagged"), answered: event.flags.includes("\\Answered") });
       else refresh();
@@ -123,7 +147,14 @@ export function MailApp({ address }: { address: string }) {
       </header>
       <div className="grid min-h-0 flex-1 grid-cols-1 md:grid-cols-[13rem_20rem_minmax(0,1fr)] lg:grid-cols-[15rem_26rem_minmax(0,1fr)]">
         <nav aria-label="Folders" className={`${paneClass("folders")} min-h-0 flex-col overflow-y-auto border-r border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-950`}>
-          <FolderList folders={folders} current={folder} onOpen={(path) => go({ folder: path, uid: null, folders: false })} />
+          <FolderList
+            folders={folders}
+            current={folder}
+            onOpen={(path) => go({ folder: path, uid: null, folders: false })}
+            onDropMessages={(path, dragged) => actions.moveTo(dragged, path)}
+            onEdit={(entry) => setFolderDialog({ kind: "edit", folder: entry })}
+            onCreate={() => setFolderDialog({ kind: "create", parent: "" })}
+          />
         </nav>
         <section aria-label="Message list" className={`${paneClass("list")} min-h-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950`}>
           {search && (
@@ -140,12 +171,24 @@ export function MailApp({ address }: { address: string }) {
             {list.total !== null && <span className="text-sm font-normal text-slate-500 tabular-nums">{list.total}</span>}
           </h1>
           <div hidden={search !== null} className="min-h-0 flex-1">
-            <MessageList list={list} selectedUid={uid} onOpen={(next) => go({ folder, uid: next, folders: false }, uid !== null && window.matchMedia("(min-width: 768px)").matches)} />
+            <ListPane
+              folder={folder}
+              folders={folders}
+              list={list}
+              threads={threads}
+              threaded={threaded}
+              onThreaded={(on) => setThreadedValue(on ? "on" : "off")}
+              sort={sort}
+              onSort={setSort}
+              openUid={location.in ? null : uid}
+              onOpen={(from, next) => go({ folder, uid: next, folders: false, in: from === folder ? null : from }, uid !== null && window.matchMedia("(min-width: 768px)").matches)}
+              actions={actions}
+            />
           </div>
         </section>
         <section aria-label="Reading pane" className={`${paneClass("message")} min-h-0 flex-col bg-white dark:bg-slate-950`}>
           {uid !== null ? (
-            <ReadingPane key={`${folder}\0${uid}`} folder={folder} uid={uid} onOpened={onOpened} onBack={() => back({ folder, uid: null, folders: false })} />
+            <ReadingPane key={`${location.in ?? folder}\0${uid}`} folder={location.in ?? folder} uid={uid} onOpened={onOpened} onBack={() => back({ folder, uid: null, folders: false })} />
           ) : (
             <div className="flex h-full flex-col items-center justify-center gap-3 p-6 text-center text-slate-500 dark:text-slate-400">
               <MailOpen aria-hidden="true" className="size-10" />
@@ -154,6 +197,22 @@ export function MailApp({ address }: { address: string }) {
           )}
         </section>
       </div>
+      <UndoToast toast={actions.toast} onDismiss={actions.dismiss} />
+      {actions.confirmation && <ConfirmDialog {...actions.confirmation} onCancel={actions.cancelConfirmation} />}
+      {folderDialog && folders && (
+        <FolderDialog
+          mode={folderDialog}
+          folders={folders}
+          onClose={() => setFolderDialog(null)}
+          onDone={(path) => {
+            const edited = folderDialog.kind === "edit" ? folderDialog.folder.path : null;
+            setFolderDialog(null);
+            loadFolders();
+            // The open folder was renamed, moved or deleted: follow it, or go back to the inbox.
+            if (edited !== null && edited === folder) go({ folder: path ?? "INBOX", uid: null, folders: false }, true);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -1,8 +1,8 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { Paperclip, Star } from "lucide-react";
-import { useEffect, useRef } from "react";
+import { Paperclip, Reply, Star } from "lucide-react";
+import { useEffect, useRef, type DragEvent } from "react";
 import type { MessageSummary } from "@/lib/user-agent/mail/types";
 import { displayName, formatListDate, formatSize } from "./format";
 import type { MessageList as MessageListState } from "./use-message-list";
@@ -18,41 +18,78 @@ function SkeletonRow() {
   );
 }
 
-function Row({ message, selected, onOpen }: { message: MessageSummary; selected: boolean; onOpen: (uid: number) => void }) {
+/** What a dragged row carries to a folder: the messages of one folder, as a UID set or "all". */
+export const DRAG_TYPE = "application/x-webmail-messages";
+
+export interface RowSelection {
+  checked: boolean;
+  onToggle: (shift: boolean) => void;
+  onDragStart: (event: DragEvent<HTMLElement>) => void;
+}
+
+function Row({ message, selected, onOpen, selection }: { message: MessageSummary; selected: boolean; onOpen: (uid: number) => void; selection: RowSelection }) {
   const sender = displayName(message.from);
   const subject = message.subject || "(no subject)";
   return (
-    <button
-      type="button"
-      data-uid={message.uid}
-      aria-current={selected ? "true" : undefined}
-      aria-label={`${message.seen ? "" : "Unread, "}${message.flagged ? "flagged, " : ""}${sender}, ${subject}`}
-      onClick={() => onOpen(message.uid)}
-      className={`flex h-full w-full flex-col justify-center gap-0.5 border-b border-slate-100 px-4 text-left focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600 dark:border-slate-800/60 ${
-        selected ? "bg-indigo-50 dark:bg-indigo-950/60" : "hover:bg-slate-50 dark:hover:bg-slate-900"
+    <div
+      draggable
+      onDragStart={selection.onDragStart}
+      className={`group flex h-full border-b border-slate-100 dark:border-slate-800/60 ${
+        selection.checked ? "bg-indigo-50/70 dark:bg-indigo-950/40" : selected ? "bg-indigo-50 dark:bg-indigo-950/60" : "hover:bg-slate-50 dark:hover:bg-slate-900"
       }`}
     >
-      <span className="flex items-center gap-2">
-        {!message.seen && <span aria-hidden="true" className="size-2 shrink-0 rounded-full bg-indigo-600 dark:bg-indigo-400" />}
-        <span className={`min-w-0 flex-1 truncate text-sm ${message.seen ? "text-slate-700 dark:text-slate-300" : "font-semibold"}`}>{sender}</span>
-        {message.hasAttachments && <Paperclip aria-label="Has attachments" className="size-3.5 shrink-0 text-slate-500" />}
-        {message.flagged && <Star aria-label="Flagged" className="size-3.5 shrink-0 fill-amber-400 text-amber-500" />}
-        <time dateTime={message.date ?? undefined} className="shrink-0 text-xs text-slate-500 tabular-nums dark:text-slate-400">
-          {formatListDate(message.date)}
-        </time>
-      </span>
-      <span className="flex items-center gap-2">
-        <span className="min-w-0 flex-1 truncate text-sm">
-          <span className={message.seen ? "text-slate-600 dark:text-slate-400" : "font-medium"}>{subject}</span>
-          {message.snippet && <span className="text-slate-500 dark:text-slate-400"> — {message.snippet}</span>}
+      <label className="flex w-11 shrink-0 cursor-pointer items-center justify-center self-stretch">
+        <input
+          type="checkbox"
+          aria-label={`Select ${sender}, ${subject}`}
+          checked={selection.checked}
+          onClick={(event) => selection.onToggle(event.shiftKey)}
+          onChange={() => undefined}
+          className="size-4 cursor-pointer accent-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 max-md:size-5"
+        />
+      </label>
+      <button
+        type="button"
+        data-uid={message.uid}
+        aria-current={selected ? "true" : undefined}
+        aria-label={`${message.seen ? "" : "Unread, "}${message.flagged ? "flagged, " : ""}${message.answered ? "answered, " : ""}${sender}, ${subject}`}
+        onClick={() => onOpen(message.uid)}
+        className="flex h-full min-w-0 flex-1 flex-col justify-center gap-0.5 pr-4 text-left focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
+      >
+        <span className="flex w-full items-center gap-2">
+          {!message.seen && <span aria-hidden="true" className="size-2 shrink-0 rounded-full bg-indigo-600 dark:bg-indigo-400" />}
+          <span className={`min-w-0 flex-1 truncate text-sm ${message.seen ? "text-slate-700 dark:text-slate-300" : "font-semibold"}`}>{sender}</span>
+          {message.answered && <Reply aria-label="Answered" className="size-3.5 shrink-0 text-slate-500" />}
+          {message.hasAttachments && <Paperclip aria-label="Has attachments" className="size-3.5 shrink-0 text-slate-500" />}
+          {message.flagged && <Star aria-label="Flagged" className="size-3.5 shrink-0 fill-amber-400 text-amber-500" />}
+          <time dateTime={message.date ?? undefined} className="shrink-0 text-xs text-slate-500 tabular-nums dark:text-slate-400">
+            {formatListDate(message.date)}
+          </time>
         </span>
-        <span className="shrink-0 text-xs text-slate-400 tabular-nums">{formatSize(message.size)}</span>
-      </span>
-    </button>
+        <span className="flex w-full items-center gap-2">
+          <span className="min-w-0 flex-1 truncate text-sm">
+            <span className={message.seen ? "text-slate-600 dark:text-slate-400" : "font-medium"}>{subject}</span>
+            {message.snippet && <span className="text-slate-500 dark:text-slate-400"> — {message.snippet}</span>}
+          </span>
+          <span className="shrink-0 text-xs text-slate-400 tabular-nums">{formatSize(message.size)}</span>
+        </span>
+      </button>
+    </div>
   );
 }
 
-export function MessageList({ list, selectedUid, onOpen }: { list: MessageListState; selectedUid: number | null; onOpen: (uid: number) => void }) {
+export function MessageList({
+  list,
+  selectedUid,
+  onOpen,
+  rowSelection,
+}: {
+  list: MessageListState;
+  selectedUid: number | null;
+  onOpen: (uid: number) => void;
+  /** Checkbox and drag behaviour of the row at an index. */
+  rowSelection: (index: number, message: MessageSummary) => RowSelection;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const count = list.total ?? 0;
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer's functions are not memoised, which is fine here
@@ -95,7 +132,7 @@ export function MessageList({ list, selectedUid, onOpen }: { list: MessageListSt
           const message = list.row(item.index);
           return (
             <div key={item.key} role="listitem" style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
-              {message ? <Row message={message} selected={message.uid === selectedUid} onOpen={onOpen} /> : <SkeletonRow />}
+              {message ? <Row message={message} selected={message.uid === selectedUid} onOpen={onOpen} selection={rowSelection(item.index, message)} /> : <SkeletonRow />}
             </div>
           );
         })}

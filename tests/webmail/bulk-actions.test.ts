@@ -68,8 +68,9 @@ describe("bulk actions", () => {
     await applyBulkAction(session, result.undo!);
     expect(await uidsOf("Junk")).toEqual([]);
     const back = (await uidsOf("INBOX")).at(-1)!;
-    const keywords = await session.withMailbox("INBOX", async (client) => (await client.fetchOne(String(back), { flags: true }, { uid: true }))?.flags);
-    expect(keywords && [...keywords]).not.toContain("$Junk");
+    const keywords = await session.withMailbox("INBOX", async (client) => (await client.fetchOne(String(back), { flags: true }, { uid: true })) || null);
+    expect(keywords).not.toBeNull();
+    expect([...(keywords ? keywords.flags ?? [] : [])]).not.toContain("$Junk");
   });
 
   it("deletes for good and empties a folder", async () => {

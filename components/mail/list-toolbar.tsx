@@ -1,0 +1,138 @@
+"use client";
+
+// Above the list: with nothing ticked, the sort order, the conversation switch and "Empty Trash/Junk";
+// with rows ticked, what can be done to them.
+import { Archive, Mail, MailOpen, MessagesSquare, ShieldAlert, ShieldCheck, Star, StarOff, Trash2, X, type LucideIcon } from "lucide-react";
+import type { FolderSummary, SortOrder } from "@/lib/user-agent/mail/types";
+import type { BulkKind } from "./use-mail-actions";
+
+export const SORT_LABELS: Record<SortOrder, string> = {
+  "date-desc": "Newest first",
+  "date-asc": "Oldest first",
+  "arrival-desc": "Arrival, newest first",
+  "from-asc": "Sender, A–Z",
+  "from-desc": "Sender, Z–A",
+  "subject-asc": "Subject, A–Z",
+  "subject-desc": "Subject, Z–A",
+  "size-desc": "Largest first",
+  "size-asc": "Smallest first",
+};
+
+export function isListSort(value: string): value is SortOrder {
+  return value in SORT_LABELS;
+}
+
+const ICON_BUTTON =
+  "inline-flex size-11 shrink-0 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-40 md:size-9 dark:text-slate-200 dark:hover:bg-slate-800";
+const SELECT =
+  "min-h-11 max-w-40 rounded-lg border border-slate-300 bg-white px-2 text-sm focus-visible:outline-2 focus-visible:outline-indigo-600 md:min-h-9 dark:border-slate-700 dark:bg-slate-950";
+
+function ActionButton({ label, icon: Icon, onClick }: { label: string; icon: LucideIcon; onClick: () => void }) {
+  return (
+    <button type="button" aria-label={label} title={label} onClick={onClick} className={ICON_BUTTON}>
+      <Icon aria-hidden="true" className="size-4" />
+    </button>
+  );
+}
+
+export interface ToolbarProps {
+  folder: FolderSummary | null;
+  folders: FolderSummary[];
+  /** Ticked rows (or the whole folder); 0 shows the view controls instead of the actions. */
+  selectedCount: number;
+  pageState: "none" | "some" | "all";
+  onTickPage: () => void;
+  onClear: () => void;
+  onAction: (kind: BulkKind) => void;
+  onMove: (path: string) => void;
+  sort: SortOrder;
+  onSort: (sort: SortOrder) => void;
+  threaded: boolean;
+  onThreaded: (on: boolean) => void;
+  onEmpty: () => void;
+}
+
+export function ListToolbar(props: ToolbarProps) {
+  const { folder, selectedCount, pageState } = props;
+  const use = folder?.specialUse ?? null;
+  return (
+    <div role="toolbar" aria-label="List actions" className="flex min-h-12 shrink-0 items-center gap-1 overflow-x-auto border-b border-slate-100 px-1 dark:border-slate-800">
+      <label className="flex w-11 shrink-0 cursor-pointer items-center justify-center self-stretch">
+        <input
+          type="checkbox"
+          aria-label="Select all on this page"
+          checked={pageState === "all"}
+          ref={(element) => {
+            if (element) element.indeterminate = pageState === "some";
+          }}
+          onChange={() => (pageState === "none" ? props.onTickPage() : props.onClear())}
+          className="size-4 cursor-pointer accent-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 max-md:size-5"
+        />
+      </label>
+      {selectedCount > 0 ? (
+        <>
+          <span className="mr-1 text-sm tabular-nums text-slate-600 dark:text-slate-400">{selectedCount} selected</span>
+          <ActionButton label="Mark as read" icon={MailOpen} onClick={() => props.onAction("read")} />
+          <ActionButton label="Mark as unread" icon={Mail} onClick={() => props.onAction("unread")} />
+          <ActionButton label="Flag" icon={Star} onClick={() => props.onAction("flag")} />
+          <ActionButton label="Unflag" icon={StarOff} onClick={() => props.onAction("unflag")} />
+          {use !== "archive" && <ActionButton label="Archive" icon={Archive} onClick={() => props.onAction("archive")} />}
+          <ActionButton label={use === "trash" ? "Delete for good" : "Delete"} icon={Trash2} onClick={() => props.onAction("delete")} />
+          {use === "junk" ? (
+            <ActionButton label="Not spam" icon={ShieldCheck} onClick={() => props.onAction("not-spam")} />
+          ) : (
+            <ActionButton label="Report spam" icon={ShieldAlert} onClick={() => props.onAction("spam")} />
+          )}
+          <select
+            aria-label="Move to folder"
+            value=""
+            onChange={(event) => event.target.value && props.onMove(event.target.value)}
+            className={SELECT}
+          >
+            <option value="">Move to…</option>
+            {props.folders
+              .filter((target) => target.selectable && target.path !== folder?.path)
+              .map((target) => (
+                <option key={target.path} value={target.path}>
+                  {"\u00a0\u00a0".repeat(target.depth)}
+                  {target.name}
+                </option>
+              ))}
+          </select>
+          <span className="flex-1" />
+          <ActionButton label="Clear selection" icon={X} onClick={props.onClear} />
+        </>
+      ) : (
+        <>
+          {!props.threaded && (
+            <select aria-label="Sort by" value={props.sort} onChange={(event) => isListSort(event.target.value) && props.onSort(event.target.value)} className={SELECT}>
+              {Object.entries(SORT_LABELS)
+                .filter(([order]) => order !== "arrival-desc")
+                .map(([order, label]) => (
+                  <option key={order} value={order}>
+                    {label}
+                  </option>
+                ))}
+            </select>
+          )}
+          <button
+            type="button"
+            aria-pressed={props.threaded}
+            onClick={() => props.onThreaded(!props.threaded)}
+            title="Conversation view"
+            className={`${ICON_BUTTON} w-auto gap-1.5 px-2 text-sm md:w-auto ${props.threaded ? "bg-indigo-100 text-indigo-900 dark:bg-indigo-950 dark:text-indigo-100" : ""}`}
+          >
+            <MessagesSquare aria-hidden="true" className="size-4" />
+            <span>Conversations</span>
+          </button>
+          <span className="flex-1" />
+          {(use === "trash" || use === "junk") && (folder?.messages ?? 0) > 0 && (
+            <button type="button" onClick={props.onEmpty} className="min-h-11 rounded-lg px-3 text-sm font-medium text-red-700 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-indigo-600 md:min-h-9 dark:text-red-400 dark:hover:bg-red-950">
+              Empty {folder?.name}
+            </button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,177 @@
+"use client";
+
+// The conversation view: one row per thread (its newest message, how many, who took part); opening a
+// row lists its messages, the user's own replies from Sent among them, and each opens in the reading pane.
+import { ChevronDown, ChevronRight, Send, Star } from "lucide-react";
+import { useEffect, useState } from "react";
+import type { ThreadMessage, ThreadSummary } from "@/lib/user-agent/mail/types";
+import { displayName, formatListDate } from "./format";
+import type { RowSelection } from "./message-list";
+import { fetchThread } from "./organise-api";
+import type { ThreadList as ThreadListState } from "./use-thread-list";
+
+function ThreadMessages({ folder, thread, openUid, onOpen }: { folder: string; thread: ThreadSummary; openUid: number | null; onOpen: (folder: string, uid: number) => void }) {
+  const [messages, setMessages] = useState<ThreadMessage[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const uids = thread.uids.join(",");
+  useEffect(() => {
+    let current = true;
+    fetchThread(folder, uids.split(",").map(Number))
+      .then((found) => current && setMessages(found))
+      .catch((failure: unknown) => current && setError(failure instanceof Error ? failure.message : String(failure)));
+    return () => {
+      current = false;
+    };
+  }, [folder, uids]);
+  if (error) return <p className="px-4 py-2 text-sm text-red-700 dark:text-red-400">{error}</p>;
+  if (messages === null) return <div aria-hidden="true" className="mx-4 my-2 h-10 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />;
+  return (
+    <ul aria-label="Messages in this conversation" className="border-l-2 border-indigo-200 pb-1 ml-6 dark:border-indigo-900">
+      {messages.map((message) => {
+        const sent = message.folder !== folder;
+        return (
+          <li key={`${message.folder}\0${message.uid}`}>
+            <button
+              type="button"
+              aria-current={!sent && message.uid === openUid ? "true" : undefined}
+              onClick={() => onOpen(message.folder, message.uid)}
+              className="flex min-h-11 w-full items-center gap-2 px-3 text-left text-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600 dark:hover:bg-slate-900"
+            >
+              {sent && <Send aria-label="Sent by you" className="size-3.5 shrink-0 text-slate-500" />}
+              <span className={`shrink-0 ${message.seen ? "" : "font-semibold"}`}>{sent ? "You" : displayName(message.from)}</span>
+              <span className="min-w-0 flex-1 truncate text-slate-500 dark:text-slate-400">{message.snippet || message.subject}</span>
+              <time dateTime={message.date ?? undefined} className="shrink-0 text-xs text-slate-500 tabular-nums">
+                {formatListDate(message.date)}
+              </time>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function ThreadRow({
+  thread,
+  folder,
+  expanded,
+  onExpand,
+  selection,
+  openUid,
+  onOpen,
+}: {
+  thread: ThreadSummary;
+  folder: string;
+  expanded: boolean;
+  onExpand: () => void;
+  selection: RowSelection;
+  openUid: number | null;
+  onOpen: (folder: string, uid: number) => void;
+}) {
+  const head = thread.latest;
+  const subject = head.subject || "(no subject)";
+  const people = thread.participants.join(", ") || displayName(head.from);
+  const Chevron = expanded ? ChevronDown : ChevronRight;
+  return (
+    <li className="border-b border-slate-100 dark:border-slate-800/60">
+      <div draggable onDragStart={selection.onDragStart} className={`flex min-h-[72px] ${selection.checked ? "bg-indigo-50/70 dark:bg-indigo-950/40" : "hover:bg-slate-50 dark:hover:bg-slate-900"}`}>
+        <label className="flex w-11 shrink-0 cursor-pointer items-center justify-center self-stretch">
+          <input
+            type="checkbox"
+            aria-label={`Select conversation ${subject}`}
+            checked={selection.checked}
+            onClick={(event) => selection.onToggle(event.shiftKey)}
+            onChange={() => undefined}
+            className="size-4 cursor-pointer accent-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 max-md:size-5"
+          />
+        </label>
+        <button
+          type="button"
+          aria-expanded={expanded}
+          aria-label={`${thread.unread > 0 ? "Unread, " : ""}${people}, ${subject}, ${thread.count} message${thread.count === 1 ? "" : "s"}`}
+          onClick={onExpand}
+          className="flex min-w-0 flex-1 flex-col justify-center gap-0.5 py-2 pr-4 text-left focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
+        >
+          <span className="flex w-full items-center gap-2">
+            <Chevron aria-hidden="true" className="size-4 shrink-0 text-slate-400" />
+            <span className={`min-w-0 flex-1 truncate text-sm ${thread.unread > 0 ? "font-semibold" : "text-slate-700 dark:text-slate-300"}`}>{people}</span>
+            {thread.count > 1 && <span className="shrink-0 text-xs text-slate-500 tabular-nums">{thread.count}</span>}
+            {thread.flagged && <Star aria-label="Flagged" className="size-3.5 shrink-0 fill-amber-400 text-amber-500" />}
+            <time dateTime={head.date ?? undefined} className="shrink-0 text-xs text-slate-500 tabular-nums dark:text-slate-400">
+              {formatListDate(head.date)}
+            </time>
+          </span>
+          <span className="w-full truncate pl-6 text-sm">
+            <span className={thread.unread > 0 ? "font-medium" : "text-slate-600 dark:text-slate-400"}>{subject}</span>
+            {head.snippet && <span className="text-slate-500 dark:text-slate-400"> — {head.snippet}</span>}
+          </span>
+        </button>
+      </div>
+      {expanded && <ThreadMessages folder={folder} thread={thread} openUid={openUid} onOpen={onOpen} />}
+    </li>
+  );
+}
+
+export function ThreadList({
+  folder,
+  list,
+  openUid,
+  onOpen,
+  rowSelection,
+}: {
+  folder: string;
+  list: ThreadListState;
+  openUid: number | null;
+  onOpen: (folder: string, uid: number) => void;
+  rowSelection: (index: number, thread: ThreadSummary) => RowSelection;
+}) {
+  const [expanded, setExpanded] = useState<string | null>(null);
+  if (list.threads === null) {
+    return list.error ? (
+      <p role="alert" className="p-4 text-sm text-red-700 dark:text-red-400">
+        {list.error}
+      </p>
+    ) : (
+      <div aria-busy="true" className="space-y-3 p-4">
+        {Array.from({ length: 6 }, (_, i) => (
+          <div key={i} className="h-12 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />
+        ))}
+      </div>
+    );
+  }
+  if (list.threads.length === 0) return <p className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">No conversations here. New mail shows up as it arrives.</p>;
+  return (
+    <div className="h-full overflow-y-auto overscroll-contain">
+      <ul aria-label="Conversations">
+        {list.threads.map((thread, index) => {
+          // The newest UID names the thread; it changes when a message arrives, which re-collapses it.
+          const key = thread.uids.join(",");
+          return (
+            <ThreadRow
+              key={key}
+              thread={thread}
+              folder={folder}
+              expanded={expanded === key}
+              onExpand={() => setExpanded(expanded === key ? null : key)}
+              selection={rowSelection(index, thread)}
+              openUid={openUid}
+              onOpen={onOpen}
+            />
+          );
+        })}
+      </ul>
+      {list.total !== null && list.threads.length < list.total && (
+        <div className="p-3 text-center">
+          <button
+            type="button"
+            onClick={list.more}
+            disabled={list.loading}
+            className="min-h-11 rounded-lg px-4 text-sm font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600 md:min-h-9 dark:text-indigo-300 dark:hover:bg-indigo-950"
+          >
+            Show more conversations
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
