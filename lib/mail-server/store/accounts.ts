@@ -154,9 +154,14 @@ export class Accounts {
     } catch {
       return null;
     }
-    const account = await (await this.database.prisma()).account.findUnique({ where: { addressKey: key } });
+    // Plain SQL: every IMAP and SMTP login comes here, and needs no Prisma client loaded for it.
+    const [account] = await this.sql.query<{ id: number; address: string; displayName: string; isAdmin: number | boolean; disabled: number | boolean; passwordHash: string }>(
+      `SELECT "id", "address", "displayName", "isAdmin", "disabled", "passwordHash" FROM "Account" WHERE "addressKey" = ?`,
+      [key],
+    );
     if (!account || account.disabled) return null;
-    return (await verifyPassword(account.passwordHash, password)) ? account : null;
+    if (!(await verifyPassword(account.passwordHash, password))) return null;
+    return { id: account.id, address: account.address, displayName: account.displayName, isAdmin: Boolean(account.isAdmin) };
   }
 
   async addAlias(address: string, destination: string) {

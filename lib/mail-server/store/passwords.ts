@@ -23,13 +23,35 @@ export function checkPasswordStrength(password: string, address: string): void {
   }
 }
 
+/**
+ * argon2id costs 64 MiB of memory per hash while it runs: a burst of logins (a thousand
+ * phones reconnecting) would add 64 MiB per parallel verification. At most this many run at
+ * once; the others wait their turn, a few milliseconds each.
+ */
+const MAX_PARALLEL_HASHES = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  // A finished hash hands its slot straight to the next in line, so the count never overshoots.
+  if (running >= MAX_PARALLEL_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+  return limited(() => argon2.hash(password, { type: argon2.argon2id }));
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password);
+    return await limited(() => argon2.verify(hash, password));
   } catch {
     return false;
   }
