@@ -221,16 +221,14 @@ export class QueueStore {
       this.pending = [];
       try {
         const orphans = await this.sql.transaction(async (tx) => {
-          const unused: string[] = [];
+          const finished: number[] = [];
           for (const item of group) await this.writeResults(tx, item.results, item.attemptedAt, true);
           for (const item of group) {
             if (item.removeIfFinished === null) continue;
             const [open] = await tx.query(`SELECT 1 FROM "QueueRecipient" WHERE "queueMessageId" = ? AND "state" IN ('queued', 'sending') LIMIT 1`, [item.removeIfFinished]);
-            if (open) continue;
-            const orphan = await this.removeMessage(tx, item.removeIfFinished);
-            if (orphan) unused.push(orphan);
+            if (!open) finished.push(item.removeIfFinished);
           }
-          return unused;
+          return this.removeMessages(tx, finished);
         });
         // Files go after the commit: a crash in between leaves a stray file, never a row without its bytes.
         for (const hash of orphans) await this.blobs.remove(hash);
@@ -254,6 +252,37 @@ export class QueueStore {
     if (orphan === null) return false;
     if (orphan) await this.blobs.remove(orphan);
     return true;
+  }
+
+  /**
+   * removeMessage for many at once: "does another queued message share these bytes?" is one
+   * query for the whole group (QueueMessage.blobHash has no index, so each such query reads the
+   * whole queue table). Returns the hashes of blob files nobody uses any more.
+   */
+  private async removeMessages(tx: SqlRunner, ids: number[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const hashes = new Set<string>();
+    for (const id of ids) {
+      const [message] = await tx.query<{ blobHash: string }>(`SELECT "blobHash" FROM "QueueMessage" WHERE "id" = ?`, [id]);
+      if (!message) continue;
+      await tx.query(`DELETE FROM "QueueMessage" WHERE "id" = ?`, [id]);
+      hashes.add(message.blobHash);
+    }
+    if (!hashes.size) return [];
+    const list = [...hashes];
+    const inUse = new Set(
+      [
+        ...(await tx.query<{ blobHash: string }>(`SELECT DISTINCT "blobHash" FROM "QueueMessage" WHERE "blobHash" IN (${placeholders(list.length)})`, list)),
+        ...(await tx.query<{ blobHash: string }>(`SELECT "blobHash" FROM "MessageContent" WHERE "blobHash" IN (${placeholders(list.length)})`, list)),
+      ].map((row) => row.blobHash),
+    );
+    const files: string[] = [];
+    for (const hash of list) {
+      if (inUse.has(hash)) continue;
+      const deleted = await tx.query(`DELETE FROM "Blob" WHERE "hash" = ? RETURNING "hash"`, [hash]);
+      if (!deleted.length) files.push(hash);
+    }
+    return files;
   }
 
   /** Deletes the message; returns the hash of a blob file nobody uses any more, or "". */
