@@ -7,6 +7,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "../../tests/support/postfix";
+import { buildMailServer } from "../../scripts/build-mail-server.mjs";
 import { onCleanup, ROOT, sleep } from "./common";
 
 export const SERVER = join(ROOT, "scripts", "mail-server.ts");
@@ -75,12 +76,14 @@ export interface OurServer {
 }
 
 /**
- * Starts scripts/mail-server.ts. node --import tsx is what `npx tsx` runs, minus the wrapper
- * processes: the pid is the server itself, so its RSS is the server's. Own process group so one
- * kill stops anything it spawned. Extra Node flags (e.g. --cpu-prof) via nodeArgs.
+ * Starts the mail server as `npm start` and `npm run mail-server` do: its bundle under plain
+ * Node (scripts/build-mail-server.mjs), so the pid is the server itself and its RSS is the
+ * production process's. Own process group so one kill stops anything it spawned. Extra Node
+ * flags (e.g. --cpu-prof) via nodeArgs.
  */
 export async function startOurs(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<OurServer> {
-  const server = spawn(process.execPath, [...nodeArgs, "--import", "tsx", SERVER], {
+  const bundle = await buildMailServer();
+  const server = spawn(process.execPath, [...nodeArgs, "--enable-source-maps", bundle], {
     cwd: ROOT,
     env,
     detached: true,
