@@ -1,7 +1,7 @@
 // Organising mail: folders (create, rename, delete, drag and drop), multi-select with bulk actions and
 // undo, Trash / Archive / Junk, the sort order and the conversation view with a reply from Sent.
 // Each test works in folders of its own (seeded over IMAP), so other spec files' mail does not matter.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { seed, withImap } from "./support/imap";
 import { signIn } from "./support/session";
 
@@ -37,6 +37,13 @@ async function openFolder(page: Page, path: string) {
 
 const toast = (page: Page) => page.getByRole("status");
 
+/** A screenshot kept under test-results/ and attached to the report, like mail.spec's. */
+async function shot(page: Page, testInfo: TestInfo, name: string) {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path });
+  await testInfo.attach(name, { path, contentType: "image/png" });
+}
+
 /** A button of the list's toolbar (the folder list and rows have buttons of the same names). */
 function action(page: Page, name: string) {
   return page.getByRole("toolbar", { name: "List actions" }).getByRole("button", { name, exact: true });
@@ -60,10 +67,33 @@ test("create, rename and delete a folder; system folders cannot be edited", asyn
   await expect(folderButton(page, `Clients ${RUN}`)).toBeVisible();
   await expect(folderButton(page, `Projects ${RUN}`)).toHaveCount(0);
 
+  // Move it under another folder.
+  await folders(page).getByRole("button", { name: "New folder" }).click();
+  await page.getByRole("dialog", { name: "New folder" }).getByLabel("Folder name").fill(`Parent ${RUN}`);
+  await page.getByRole("dialog", { name: "New folder" }).getByRole("button", { name: "Create" }).click();
+  await expect(folderButton(page, `Parent ${RUN}`)).toBeVisible();
   await folders(page).getByRole("button", { name: `Edit folder Clients ${RUN}` }).click();
+  const move = page.getByRole("dialog", { name: `Edit folder “Clients ${RUN}”` });
+  await move.getByLabel("Inside").selectOption({ label: `Parent ${RUN}` });
+  await move.getByRole("button", { name: "Save" }).click();
+  await expect(move).toBeHidden();
+  const parentBox = await folderButton(page, `Parent ${RUN}`).boundingBox();
+  const childBox = await folderButton(page, `Clients ${RUN}`).boundingBox();
+  expect(childBox!.y, "listed under its parent").toBeGreaterThan(parentBox!.y);
+
+  // A folder with subfolders is not deleted from under them.
+  await folders(page).getByRole("button", { name: `Edit folder Parent ${RUN}` }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Delete folder" }).click();
-  await page.getByRole("dialog", { name: `Delete “Clients ${RUN}”?` }).getByRole("button", { name: "Delete folder" }).click();
-  await expect(folderButton(page, `Clients ${RUN}`)).toHaveCount(0);
+  await page.getByRole("dialog", { name: `Delete “Parent ${RUN}”?` }).getByRole("button", { name: "Delete folder" }).click();
+  await expect(page.getByRole("dialog").getByRole("alert")).toContainText("subfolders first");
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+
+  for (const name of [`Clients ${RUN}`, `Parent ${RUN}`]) {
+    await folders(page).getByRole("button", { name: `Edit folder ${name}` }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete folder" }).click();
+    await page.getByRole("dialog", { name: `Delete “${name}”?` }).getByRole("button", { name: "Delete folder" }).click();
+    await expect(folderButton(page, name)).toHaveCount(0);
+  }
 });
 
 test("drag a message onto a folder moves it there", async ({ page }) => {
@@ -81,7 +111,7 @@ test("drag a message onto a folder moves it there", async ({ page }) => {
   await expect(row(page, `Drag me ${RUN}`)).toBeVisible();
 });
 
-test("shift-click selects a range; mark read, then undo", async ({ page }) => {
+test("shift-click selects a range; mark read, then undo", async ({ page }, testInfo) => {
   const folder = `Bulk ${RUN}`;
   await seed(folder, [1, 2, 3, 4].map((n) => ({ subject: `Bulk ${n} ${RUN}`, date: new Date(Date.UTC(2026, 10, n)).toUTCString() })));
   await signIn(page);
@@ -90,6 +120,7 @@ test("shift-click selects a range; mark read, then undo", async ({ page }) => {
   await tick(page, `Bulk 4 ${RUN}`).click();
   await tick(page, `Bulk 2 ${RUN}`).click({ modifiers: ["Shift"] });
   await expect(page.getByText("3 selected")).toBeVisible();
+  await shot(page, testInfo, "bulk-selection-desktop");
   await action(page, "Mark as read").click();
   await expect(toast(page)).toContainText("Marked 3 messages as read.");
   for (const n of [4, 3, 2]) await expect(row(page, `Bulk ${n} ${RUN}`)).not.toHaveAccessibleName(/^Unread/);
@@ -182,7 +213,7 @@ test("the sort order changes on the server and is remembered", async ({ page }) 
   await expect.poll(order).toEqual(["Apple", "Cherry", "Banana"]);
 });
 
-test("conversation view groups a thread and shows the reply from Sent", async ({ page }) => {
+test("conversation view groups a thread and shows the reply from Sent", async ({ page }, testInfo) => {
   const folder = `Talks ${RUN}`;
   const root = `<root.${RUN}@remote.example>`;
   const mine = `<reply.${RUN}@example.test>`;
@@ -208,6 +239,7 @@ test("conversation view groups a thread and shows the reply from Sent", async ({
   await expect(inThread.nth(1)).toContainText("You");
   await expect(inThread.nth(1)).toContainText("Yes, noon works.");
   await expect(inThread.nth(2)).toContainText("Great, see you then.");
+  await shot(page, testInfo, "conversation-desktop");
   // The reply opens in the reading pane from Sent.
   await inThread.nth(1).click();
   await expect(page).toHaveURL(/in=Sent/);
@@ -218,4 +250,17 @@ test("conversation view groups a thread and shows the reply from Sent", async ({
   await expect(page.getByRole("button", { name: "Conversations" })).toHaveAttribute("aria-pressed", "true");
   await page.getByRole("button", { name: "Conversations" }).click();
   await expect(row(page, `Other ${RUN}`)).toBeVisible();
+});
+
+test("Empty Junk deletes everything in it after a confirmation", async ({ page }) => {
+  await seed("Junk", [{ subject: `Junk one ${RUN}` }, { subject: `Junk two ${RUN}` }]);
+  await signIn(page);
+  await openFolder(page, "Junk");
+  await expect(row(page, `Junk two ${RUN}`)).toBeVisible();
+  await page.getByRole("toolbar", { name: "List actions" }).getByRole("button", { name: "Empty Junk" }).click();
+  const confirm = page.getByRole("dialog", { name: "Empty Junk?" });
+  await expect(confirm).toContainText("cannot be undone");
+  await confirm.getByRole("button", { name: "Empty Junk" }).click();
+  await expect(toast(page)).toContainText("Junk is empty.");
+  await expect(page.getByText("No messages here.")).toBeVisible();
 });
