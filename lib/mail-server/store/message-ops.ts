@@ -34,6 +34,9 @@ interface MessageRow {
   contentId: number;
 }
 
+/** A run of consecutive UIDs at least this long is read with BETWEEN rather than listed. */
+const MIN_RANGE_QUERY = 64;
+
 const COLUMNS = `m."uid", m."modSeq", m."seen", m."answered", m."flagged", m."deleted", m."draft", m."keywords", m."internalDate", c."size", m."contentId"`;
 
 function flagsOf(row: Pick<MessageRow, "seen" | "answered" | "flagged" | "deleted" | "draft" | "keywords">): string[] {
@@ -153,7 +156,25 @@ export class MessageOps {
   /** The named messages that exist, in UID order. */
   async byUids(mailboxId: number, uids: number[]): Promise<MessageState[]> {
     const out: MessageState[] = [];
-    for (const part of chunks(uids)) {
+    // Long runs of consecutive UIDs (1:*, a page of the list) are one range query each;
+    // what is left goes in IN lists.
+    const scattered: number[] = [];
+    const sorted = [...uids].sort((a, b) => a - b);
+    for (let i = 0; i < sorted.length; ) {
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+      if (j - i + 1 >= MIN_RANGE_QUERY) {
+        const rows = await this.sql.query<MessageRow>(
+          `SELECT ${COLUMNS} FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? AND m."uid" BETWEEN ? AND ?`,
+          [mailboxId, sorted[i], sorted[j]],
+        );
+        out.push(...rows.map(toState));
+      } else {
+        for (let k = i; k <= j; k++) scattered.push(sorted[k]);
+      }
+      i = j + 1;
+    }
+    for (const part of chunks(scattered)) {
       const rows = await this.sql.query<MessageRow>(
         `SELECT ${COLUMNS} FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? AND m."uid" IN (${placeholders(part.length)})`,
         [mailboxId, ...part],
