@@ -1,7 +1,7 @@
 // Organising mail: folders (create, rename, delete, drag and drop), multi-select with bulk actions and
 // undo, Trash / Archive / Junk, the sort order and the conversation view with a reply from Sent.
 // Each test works in folders of its own (seeded over IMAP), so other spec files' mail does not matter.
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { devices, expect, test, type Page, type TestInfo } from "@playwright/test";
 import { seed, withImap } from "./support/imap";
 import { signIn } from "./support/session";
 
@@ -263,4 +263,30 @@ test("Empty Junk deletes everything in it after a confirmation", async ({ page }
   await confirm.getByRole("button", { name: "Empty Junk" }).click();
   await expect(toast(page)).toContainText("Junk is empty.");
   await expect(page.getByText("No messages here.")).toBeVisible();
+});
+
+test.describe("phone", () => {
+  const { viewport, userAgent, deviceScaleFactor, isMobile, hasTouch } = devices["Pixel 5"];
+  test.use({ viewport, userAgent, deviceScaleFactor, isMobile, hasTouch });
+
+  test("ticking rows and the bulk actions fit the screen with touch-sized targets", async ({ page }, testInfo) => {
+    const folder = `Pocket ${RUN}`;
+    await seed(folder, [{ subject: `Pocket one ${RUN}` }, { subject: `Pocket two ${RUN}` }]);
+    await signIn(page);
+    await openFolder(page, folder);
+    await tick(page, `Pocket one ${RUN}`).tap();
+    await tick(page, `Pocket two ${RUN}`).tap();
+    await expect(page.getByText("2 selected")).toBeVisible();
+    const toolbar = page.getByRole("toolbar", { name: "List actions" });
+    for (const control of await toolbar.getByRole("button").all()) {
+      const box = await control.boundingBox();
+      expect(Math.min(box?.width ?? 0, box?.height ?? 0), (await control.getAttribute("aria-label")) ?? "toolbar button").toBeGreaterThanOrEqual(44);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, "horizontal scroll").toBeLessThanOrEqual(0);
+    await shot(page, testInfo, "bulk-selection-phone");
+    await action(page, "Mark as read").tap();
+    await expect(toast(page)).toContainText("Marked 2 messages as read.");
+    await expect(row(page, `Pocket one ${RUN}`)).not.toHaveAccessibleName(/^Unread/);
+  });
 });

@@ -56,7 +56,7 @@ export function ListToolbar(props: ToolbarProps) {
   const { folder, selectedCount, pageState } = props;
   const use = folder?.specialUse ?? null;
   return (
-    <div role="toolbar" aria-label="List actions" className="flex min-h-12 shrink-0 items-center gap-1 overflow-x-auto border-b border-slate-100 px-1 dark:border-slate-800">
+    <div role="toolbar" aria-label="List actions" className="flex min-h-12 shrink-0 flex-wrap items-center gap-1 border-b border-slate-100 px-1 py-1 dark:border-slate-800">
       <label className="flex w-11 shrink-0 cursor-pointer items-center justify-center self-stretch">
         <input
           type="checkbox"
@@ -71,7 +71,7 @@ export function ListToolbar(props: ToolbarProps) {
       </label>
       {selectedCount > 0 ? (
         <>
-          <span className="mr-1 text-sm tabular-nums text-slate-600 dark:text-slate-400">{selectedCount} selected</span>
+          <span className="mr-1 text-sm whitespace-nowrap tabular-nums text-slate-600 dark:text-slate-400">{selectedCount} selected</span>
           <ActionButton label="Mark as read" icon={MailOpen} onClick={() => props.onAction("read")} />
           <ActionButton label="Mark as unread" icon={Mail} onClick={() => props.onAction("unread")} />
           <ActionButton label="Flag" icon={Star} onClick={() => props.onAction("flag")} />
@@ -99,7 +99,6 @@ export function ListToolbar(props: ToolbarProps) {
                 </option>
               ))}
           </select>
-          <span className="flex-1" />
           <ActionButton label="Clear selection" icon={X} onClick={props.onClear} />
         </>
       ) : (
