@@ -102,8 +102,8 @@ test.describe("desktop", () => {
     await signIn(page);
     await row(page, SUBJECTS.html).click();
     const body = page.frameLocator('iframe[title="Message body"]');
-    await expect(body.locator("#marker-html")).toHaveText("Hello HTML reader");
-    await expect(page.getByRole("button", { name: "Show images" })).toBeVisible();
+    await expect(body.locator("#user-content-marker-html")).toHaveText("Hello HTML reader");
+    await expect(page.getByRole("button", { name: "Show images", exact: true })).toBeVisible();
     // Left as text: an <a> whose only target was javascript: loses its href.
     await expect(body.getByText("a javascript link")).toBeVisible();
     await expect(body.getByText("a javascript link")).not.toHaveAttribute("href", /javascript/);
@@ -112,9 +112,9 @@ test.describe("desktop", () => {
     expect(remoteRequests, "remote requests before 'show images'").toEqual([]);
     await shot(page, testInfo, "html-message-blocked");
 
-    await page.getByRole("button", { name: "Show images" }).click();
+    await page.getByRole("button", { name: "Show images", exact: true }).click();
     await expect.poll(() => remoteRequests.some((url) => url.endsWith("/pixel.png")), { timeout: 5000 }).toBe(true);
-    await expect(body.locator("#marker-html")).toBeVisible();
+    await expect(body.locator("#user-content-marker-html")).toBeVisible();
     expect(remoteRequests.some((url) => /refresh|phish|svg/.test(url)), "no navigation, form or SVG load to the remote host").toBe(false);
     expect(dialogs, "dialogs").toEqual([]);
     expect(consoleLines.filter((line) => line.includes(MARKER)), "console marker").toEqual([]);

@@ -1,7 +1,8 @@
 // Search through IMAP SEARCH, so the server's own index does the work (our server's full-text index,
 // Dovecot's FTS, Gmail's search), one folder or all of them. Terms are handed to imapflow as values,
-// never spliced into command text: it sends each as a quoted string or, with CR/LF, quotes or 8-bit
-// characters, as a literal, so no term can end the command or start another (IMAP injection).
+// never spliced into command text: it sends each as a quoted string (quotes and backslashes escaped)
+// or, with 8-bit characters, as a literal, so no term can end the command or start another (IMAP
+// injection). Line breaks, which it will not send at all, become spaces here.
 //
 // "Has attachment" is HEADER Content-Type "multipart/mixed": every server can answer it from the
 // header index. It misses attachments inside multipart/related or a lone non-text body, and counts a
@@ -54,10 +55,19 @@ function day(value: string | undefined, plusDays = 0): Date | undefined {
   return date;
 }
 
+/**
+ * A term as IMAP can carry it: imapflow refuses CR, LF and NUL in a string ("Unquotable character")
+ * rather than sending a literal, and no header or body word spans a line break, so they become spaces.
+ */
+function term(value: string | undefined): string | undefined {
+  return value?.replace(/[\r\n\0]+/g, " ").trim() || undefined;
+}
+
 /** The IMAP SEARCH criteria for a query; null when it asks for nothing at all. Pure, for the tests. */
-export function searchCriteria(query: SearchQuery): SearchObject | null {
+export function searchCriteria(input: SearchQuery): SearchObject | null {
+  const query = { ...input, text: term(input.text), from: term(input.from), to: term(input.to), subject: term(input.subject), words: term(input.words) };
   const criteria: SearchObject = {};
-  const text = query.text?.trim();
+  const text = query.text;
   if (text) criteria.or = [{ from: text }, { to: text }, { cc: text }, { subject: text }, { body: text }];
   if (query.from?.trim()) criteria.from = query.from.trim();
   if (query.to?.trim()) criteria.to = query.to.trim();
