@@ -162,7 +162,17 @@ export class OutboundQueue {
   private launch(batch: Batch) {
     this.running++;
     this.inFlight.set(batch.domain, (this.inFlight.get(batch.domain) ?? 0) + 1);
-    const attempt = this.attempt(batch)
+    // The limits count SMTP deliveries: the slot is free once the remote has answered, while the
+    // results are still being committed, so the next message need not wait for our fsync.
+    let slotFreed = false;
+    const freeSlot = () => {
+      if (slotFreed) return;
+      slotFreed = true;
+      this.running--;
+      this.inFlight.set(batch.domain, this.inFlight.get(batch.domain)! - 1);
+      this.wake(false);
+    };
+    const attempt = this.attempt(batch, freeSlot)
       .catch(async (error) => {
         this.options.log(`queue ${batch.queueMessageId}: attempt failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         // Our own trouble (the database, a report): the recipients wait one retry interval, never stay claimed.
@@ -171,11 +181,11 @@ export class OutboundQueue {
         await this.store.release(batch.recipients.map((r) => r.id), retryAt, failure).catch(() => undefined);
       })
       .finally(() => {
-        this.running--;
-        this.inFlight.set(batch.domain, this.inFlight.get(batch.domain)! - 1);
         this.attempts.delete(attempt);
-        // What it made due again (a retry) lies in the future; a timer will read it then.
-        this.wake(false);
+        // Its results are committed now: a retry it scheduled was not there for the pump the
+        // freed slot ran, and needs a timer.
+        if (slotFreed) this.wake(false);
+        else freeSlot();
       });
     this.attempts.add(attempt);
   }
@@ -213,11 +223,12 @@ export class OutboundQueue {
     this.timer.unref();
   }
 
-  private async attempt(batch: Batch) {
+  private async attempt(batch: Batch, freeSlot: () => void) {
     const message = await this.store.message(batch.queueMessageId);
     if (!message) return;
     const raw = await this.mailStore.readMessage(message.blobHash);
     const outcomes = await this.deliver(message, raw, batch);
+    freeSlot();
     await this.settle(message, raw, batch.recipients, outcomes);
   }
 
