@@ -77,9 +77,10 @@ test("create, rename and delete a folder; system folders cannot be edited", asyn
   await move.getByLabel("Inside").selectOption({ label: `Parent ${RUN}` });
   await move.getByRole("button", { name: "Save" }).click();
   await expect(move).toBeHidden();
-  const parentBox = await folderButton(page, `Parent ${RUN}`).boundingBox();
-  const childBox = await folderButton(page, `Clients ${RUN}`).boundingBox();
-  expect(childBox!.y, "listed under its parent").toBeGreaterThan(parentBox!.y);
+  // Listed right under its parent, indented, once the folder list has reloaded.
+  const top = async (name: string) => (await folderButton(page, name).boundingBox())?.y ?? 0;
+  await expect.poll(async () => (await top(`Clients ${RUN}`)) - (await top(`Parent ${RUN}`)), { message: "listed under its parent" }).toBeGreaterThan(0);
+  await expect(folderButton(page, `Clients ${RUN}`)).toHaveCSS("padding-left", /^(2[89]|3\d)\.?\d*px$/);
 
   // A folder with subfolders is not deleted from under them.
   await folders(page).getByRole("button", { name: `Edit folder Parent ${RUN}` }).click();

@@ -8,10 +8,17 @@ import { toUidSet } from "@/lib/user-agent/mail/uid-set";
 import { ListToolbar } from "./list-toolbar";
 import { DRAG_TYPE, MessageList, type RowSelection } from "./message-list";
 import { ThreadList } from "./thread-list";
-import type { useMailActions, Target } from "./use-mail-actions";
+import type { BulkKind, Target, useMailActions } from "./use-mail-actions";
 import type { MessageList as MessageListState } from "./use-message-list";
 import { useSelection } from "./use-selection";
 import type { ThreadList as ThreadListState } from "./use-thread-list";
+
+const OPTIMISTIC: Partial<Record<BulkKind, Partial<MessageSummary>>> = {
+  read: { seen: true },
+  unread: { seen: false },
+  flag: { flagged: true },
+  unflag: { flagged: false },
+};
 
 export interface DraggedMessages extends Target {
   type: "messages";
@@ -100,7 +107,14 @@ export function ListPane({
         pageState={pageState}
         onTickPage={() => setRows(loaded)}
         onClear={clear}
-        onAction={(kind) => act((t) => actions.perform(kind, t))}
+        onAction={(kind) =>
+          act((t) => {
+            // Flags show at once; the refresh after the server's answer confirms or corrects them.
+            const patch = OPTIMISTIC[kind];
+            if (patch && !selection.all) for (const uid of selection.uids) list.updateRow(uid, patch);
+            actions.perform(kind, t);
+          })
+        }
         onMove={(path) => act((t) => actions.moveTo(t, path))}
         sort={sort}
         onSort={onSort}
