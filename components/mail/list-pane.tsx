@@ -55,13 +55,8 @@ export function ListPane({
   /** The UIDs of each loaded row, in list order: messages, or whole threads. */
   const loadedRows = useCallback((): number[][] => {
     if (threaded) return (threads.threads ?? []).map((thread) => thread.uids);
-    const rows: number[][] = [];
-    for (let index = 0; index < (list.total ?? 0); index++) {
-      const row = list.row(index);
-      if (row) rows.push([row.uid]);
-    }
-    return rows;
-  }, [threaded, threads.threads, list]);
+    return list.loaded.map((row) => [row.uid]);
+  }, [threaded, threads.threads, list.loaded]);
 
   const uidsAt = useCallback(
     (index: number): number[] | undefined => {

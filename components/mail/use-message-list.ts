@@ -3,7 +3,7 @@
 // The open folder's list as the browser holds it: the total from the server and the pages fetched so
 // far. A live update bumps the generation; pages of an older generation stay on screen until their
 // refreshed copy arrives, so the list never blanks out when mail comes in.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { MessageSummary, SortOrder } from "@/lib/user-agent/mail/types";
 import { fetchPage } from "./api";
 
@@ -18,6 +18,8 @@ export interface MessageList {
   total: number | null;
   error: string | null;
   row(index: number): MessageSummary | undefined;
+  /** The rows fetched so far, in list order (what "select all on this page" ticks). */
+  loaded: MessageSummary[];
   /** Fetches the pages covering rows first..last unless current ones are there or on their way. */
   ensureRows(first: number, last: number): void;
   /** Everything on screen is fetched again (new mail, expunge, reconnect). */
@@ -91,6 +93,7 @@ export function useMessageList(folder: string, sort: SortOrder): MessageList {
   const refresh = useCallback(() => setGeneration((g) => g + 1), []);
 
   const row = useCallback((index: number) => pages.get(Math.floor(index / PAGE_SIZE))?.rows[index % PAGE_SIZE], [pages]);
+  const loaded = useMemo(() => [...pages.entries()].sort(([a], [b]) => a - b).flatMap(([, page]) => page.rows), [pages]);
 
   const updateRow = useCallback((uid: number, patch: Partial<MessageSummary>) => {
     setPages((previous) => {
@@ -108,5 +111,5 @@ export function useMessageList(folder: string, sort: SortOrder): MessageList {
     });
   }, []);
 
-  return { total, error, row, ensureRows, refresh, updateRow, generation };
+  return { total, error, row, loaded, ensureRows, refresh, updateRow, generation };
 }
