@@ -49,6 +49,13 @@ export function uidParameter(value: string | null): number | null {
   return uid <= 0xffffffff ? uid : null;
 }
 
+/** The message a request names with folder=…&uid=…, or null when either is missing or invalid. */
+export function messageParameters(params: URLSearchParams): { folder: string; uid: number } | null {
+  const folder = folderParameter(params.get("folder"));
+  const uid = uidParameter(params.get("uid"));
+  return folder === null || uid === null ? null : { folder, uid };
+}
+
 export function partParameter(value: string | null): string | null {
   return value !== null && /^[1-9]\d{0,3}(?:\.[1-9]\d{0,3}){0,20}$/.test(value) ? value : null;
 }

@@ -88,6 +88,10 @@ export interface ImapTestServer {
   deliver(to: string, raw: Buffer): Promise<void>;
   /** A raw client, logged in when an account is given. */
   connect(options?: { account?: TestAccount; tls?: boolean; port?: number }): Promise<ImapClient>;
+  /** A raw client logged in as the account with the mailbox (INBOX by default) selected. */
+  selected(account: TestAccount, mailbox?: string): Promise<ImapClient>;
+  /** Expunges the mailbox's \Deleted messages: fixtures whose UIDs have a gap. */
+  expunge(account: TestAccount, mailbox?: string): Promise<void>;
   /** An ImapFlow connected and logged in: IMAP_PORT with STARTTLS by default, IMAPS_PORT with secure. */
   imapflow(account: TestAccount, options?: { secure?: boolean; doSTARTTLS?: boolean; port?: number }): Promise<ImapFlow>;
   cleanup(): Promise<void>;
@@ -155,6 +159,16 @@ export async function startImapServer(options: { provider?: Provider; env?: Reco
       clients.push(client);
       if (connectOptions.account) await client.login(connectOptions.account.address, connectOptions.account.password);
       return client;
+    },
+    async selected(account, mailbox = "INBOX") {
+      const client = await t.connect({ account });
+      await client.ok(`SELECT "${mailbox}"`);
+      return client;
+    },
+    async expunge(account, mailbox = "INBOX") {
+      const client = await t.selected(account, mailbox);
+      await client.ok("EXPUNGE");
+      await client.logout();
     },
     async imapflow(account, flowOptions = {}) {
       const client = makeImapFlow(flowOptions.port ?? (flowOptions.secure ? t.imapsPort : t.imapPort), account, flowOptions);

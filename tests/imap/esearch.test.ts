@@ -14,18 +14,11 @@ describe.each(PROVIDERS)("IMAP ESEARCH on %s", (provider) => {
     account = await t.account();
     // UIDs 1..6, UID 3 expunged: sequence numbers 1..5 are UIDs 1, 2, 4, 5, 6; UIDs 1 and 5 are \Seen.
     for (const n of [1, 2, 3, 4, 5, 6]) await t.put(account, textMessage(`esearch ${n}`), { flags: n === 3 ? ["\\Deleted"] : n % 2 ? ["\\Seen"] : [] });
-    const client = await t.connect({ account });
-    await client.ok("SELECT INBOX");
-    await client.ok("EXPUNGE");
-    await client.logout();
+    await t.expunge(account);
   });
   afterAll(async () => t?.cleanup());
 
-  async function selected() {
-    const client = await t.connect({ account });
-    await client.ok("SELECT INBOX");
-    return client;
-  }
+  const selected = () => t.selected(account);
 
   it("returns MIN, MAX, COUNT and ALL by sequence number and by UID", async () => {
     const client = await selected();

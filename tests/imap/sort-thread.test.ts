@@ -45,18 +45,11 @@ describe.each(PROVIDERS)("IMAP SORT and THREAD on %s", (provider) => {
     account = await t.account();
     await t.put(account, raw(FIXTURES[0]), { flags: ["\\Deleted"] });
     for (const f of FIXTURES) await t.put(account, raw(f), { internalDate: new Date(f.internalDate), flags: f.flags });
-    const client = await t.connect({ account });
-    await client.ok("SELECT INBOX");
-    await client.ok("EXPUNGE");
-    await client.logout();
+    await t.expunge(account);
   });
   afterAll(async () => t?.cleanup());
 
-  async function selected() {
-    const client = await t.connect({ account });
-    await client.ok("SELECT INBOX");
-    return client;
-  }
+  const selected = () => t.selected(account);
 
   it("advertises SORT, SORT=DISPLAY, ESORT, ESEARCH and both THREAD algorithms", async () => {
     const client = await t.connect({ account });

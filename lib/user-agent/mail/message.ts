@@ -8,6 +8,7 @@ import { emptyMailDocument, htmlMailDocument, textMailDocument } from "@/lib/use
 import { isoDate, toAddresses } from "./list";
 import { chooseBody, inlineImages, listAttachments, type InlinePart } from "./structure";
 import type { MessageView } from "./types";
+import { trustedSenders } from "@/lib/user-agent/settings/remote-content";
 
 // Beyond this a body is cut: nobody reads 5 MB of text in a reading pane, and the sanitiser's time grows with it.
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -73,6 +74,11 @@ async function readText(stream: Readable, limit: number): Promise<string> {
  * allowRemote: the reader clicked "show images"; trusted: senders whose remote content is always shown
  * ("always show images from this sender").
  */
+/** A message as the reading pane and the print view show it: with the user's "always show images" senders. */
+export async function openMessageForReader(session: ImapSession, folder: string, uid: number, allowRemote: boolean): Promise<MessageView | null> {
+  return openMessage(session, folder, uid, allowRemote, await trustedSenders(session.address));
+}
+
 export async function openMessage(session: ImapSession, folder: string, uid: number, allowRemote: boolean, trusted: ReadonlySet<string> = new Set()): Promise<MessageView | null> {
   return session.withMailbox(folder, async (client) => {
     const message = await client.fetchOne(String(uid), { uid: true, envelope: true, flags: true, bodyStructure: true, internalDate: true }, { uid: true });

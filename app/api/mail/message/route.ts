@@ -1,17 +1,16 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { openMessage } from "@/lib/user-agent/mail/message";
-import { trustedSenders } from "@/lib/user-agent/settings/remote-content";
-import { folderParameter, jsonError, uidParameter, withImapSession } from "@/lib/web/mail-route";
+import { openMessageForReader } from "@/lib/user-agent/mail/message";
+import { jsonError, messageParameters, withImapSession } from "@/lib/web/mail-route";
 
 // Reading changes nothing (the body is fetched with PEEK); marking read is a separate POST to /api/mail/flags.
 export async function GET(request: NextRequest) {
   const params = request.nextUrl.searchParams;
-  const folder = folderParameter(params.get("folder"));
-  const uid = uidParameter(params.get("uid"));
-  if (folder === null || uid === null) return jsonError(400, "Give folder=… and uid=….");
+  const named = messageParameters(params);
+  if (!named) return jsonError(400, "Give folder=… and uid=….");
+  const { folder, uid } = named;
   const allowRemote = params.get("remote") === "1";
   return withImapSession(async (session) => {
-    const message = await openMessage(session, folder, uid, allowRemote, await trustedSenders(session.address));
+    const message = await openMessageForReader(session, folder, uid, allowRemote);
     if (!message) return jsonError(404, "This message is no longer in the folder.");
     return NextResponse.json(message, { headers: { "cache-control": "private, no-store" } });
   });

@@ -1,8 +1,7 @@
 import type { NextRequest } from "next/server";
 import { printDocument } from "@/lib/user-agent/html/document";
-import { openMessage } from "@/lib/user-agent/mail/message";
-import { trustedSenders } from "@/lib/user-agent/settings/remote-content";
-import { folderParameter, jsonError, uidParameter, withImapSession } from "@/lib/web/mail-route";
+import { openMessageForReader } from "@/lib/user-agent/mail/message";
+import { jsonError, messageParameters, withImapSession } from "@/lib/web/mail-route";
 
 /**
  * The print view: headers and the sanitised body in one document, so the whole message prints (a
@@ -11,12 +10,12 @@ import { folderParameter, jsonError, uidParameter, withImapSession } from "@/lib
  */
 export async function GET(request: NextRequest) {
   const params = request.nextUrl.searchParams;
-  const folder = folderParameter(params.get("folder"));
-  const uid = uidParameter(params.get("uid"));
-  if (folder === null || uid === null) return jsonError(400, "Give folder=… and uid=….");
+  const named = messageParameters(params);
+  if (!named) return jsonError(400, "Give folder=… and uid=….");
+  const { folder, uid } = named;
   const allowRemote = params.get("remote") === "1";
   return withImapSession(async (session) => {
-    const message = await openMessage(session, folder, uid, allowRemote, await trustedSenders(session.address));
+    const message = await openMessageForReader(session, folder, uid, allowRemote);
     if (!message) return jsonError(404, "This message is no longer in the folder.");
     const remote = message.remoteContentAllowed ? " https: http:" : "";
     return new Response(printDocument(message), {

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { openSource } from "@/lib/user-agent/mail/message";
 import { contentDisposition } from "@/lib/web/content-disposition";
-import { folderParameter, jsonError, uidParameter, withImapSession } from "@/lib/web/mail-route";
+import { jsonError, messageParameters, withImapSession } from "@/lib/web/mail-route";
 
 /**
  * The raw message: as text for "view source" (the page shows it escaped), or as a .eml file named
@@ -9,9 +9,9 @@ import { folderParameter, jsonError, uidParameter, withImapSession } from "@/lib
  */
 export async function GET(request: NextRequest) {
   const params = request.nextUrl.searchParams;
-  const folder = folderParameter(params.get("folder"));
-  const uid = uidParameter(params.get("uid"));
-  if (folder === null || uid === null) return jsonError(400, "Give folder=… and uid=….");
+  const named = messageParameters(params);
+  if (!named) return jsonError(400, "Give folder=… and uid=….");
+  const { folder, uid } = named;
   const download = params.get("download") === "1";
   return withImapSession(async (session) => {
     const source = await openSource(session, folder, uid);
