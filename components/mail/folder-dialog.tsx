@@ -11,7 +11,7 @@ const FIELD =
 
 export type FolderDialogMode = { kind: "create"; parent: string } | { kind: "edit"; folder: FolderSummary };
 
-/** Folders a folder may go under: any but itself and its own subfolders. */
+/** Folders a folder may go under: all but itself and its own subfolders. */
 function possibleParents(folders: FolderSummary[], editing: FolderSummary | null): FolderSummary[] {
   if (!editing) return folders;
   const byPath = new Map(folders.map((folder) => [folder.path, folder]));

@@ -37,7 +37,7 @@ export async function withImapSession(handler: (session: ImapSession) => Promise
   }
 }
 
-/** A folder name from the browser: any text IMAP can carry, but no line breaks or NUL (no command injection). */
+/** A folder name from the browser: whatever text IMAP can carry, but no line breaks or NUL (no command injection). */
 export function folderParameter(value: string | null): string | null {
   if (value === null || value.length === 0 || value.length > 1000 || /[\r\n\0]/.test(value)) return null;
   return value;

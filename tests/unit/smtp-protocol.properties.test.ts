@@ -1,4 +1,4 @@
-// Property-based tests (fast-check) of the SMTP command parser: any line gives a Command, any
+// Property-based tests (fast-check) of the SMTP command parser: every line gives a Command, every
 // MAIL/RCPT argument gives a path or an SmtpError (never another exception), and a path with
 // ESMTP parameters written from RFC 5321's grammar is read back as written.
 import fc from "fast-check";

@@ -1,6 +1,6 @@
 // The outbound SMTP client: one transaction with one remote server (RFC 5321 §3, §4.5.3.2
 // timeouts), using what the server offers: EHLO (HELO when EHLO is refused), STARTTLS
-// (opportunistic: any certificate, RFC 7435), AUTH for a smarthost, PIPELINING (RFC 2920),
+// (opportunistic, whatever the certificate, RFC 7435), AUTH for a smarthost, PIPELINING (RFC 2920),
 // SIZE (RFC 1870), 8BITMIME, BINARYMIME and CHUNKING (RFC 6152, RFC 3030), SMTPUTF8
 // (RFC 6531), DSN (RFC 3461). nodemailer's SMTPConnection was the first choice, but an MTA
 // needs what it lacks: per-recipient NOTIFY and ORCPT, PIPELINING, BDAT, and the remote's

@@ -1,6 +1,6 @@
 // SPF, DKIM and DMARC checks of mail arriving on the MX port (RFC 7208, RFC 6376, RFC 7489),
 // done by mailauth and recorded in an Authentication-Results header (RFC 8601) that the
-// webmail and filters can trust because we wrote it: any such header from outside that
+// webmail and filters can trust because we wrote it; every such header from outside that
 // claims to be ours is renamed first (RFC 8601 §5). DNS goes to DNS_SERVERS when set.
 import { Resolver } from "node:dns/promises";
 import type { Config } from "@/lib/config";

@@ -77,7 +77,7 @@ export function cleanCss(css: string, allowRemote: boolean, onBlocked: () => voi
     onBlocked();
     return "none";
   });
-  // image-set() and the like can load without url(): any quoted remote address left goes too. A
+  // image-set() and the like can load without url(), so every quoted remote address left goes too. A
   // browser resolves "http:host/x" (no slashes) and "\\host" as remote addresses as well, so every
   // string that starts like a URL with a scheme or an authority counts (found by the hostile corpus, H18).
   if (!allowRemote) {

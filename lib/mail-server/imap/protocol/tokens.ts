@@ -83,7 +83,7 @@ function isAtomByte(c: number): boolean {
   return c > 0x20 && c < 0x7f && c !== LPAREN && c !== RPAREN && c !== LBRACE && c !== DQUOTE && c !== BACKSLASH;
 }
 
-/** tag = 1*<any ASTRING-CHAR except "+">: no list-wildcards, no "\" and no "+". */
+/** tag = 1*(ASTRING-CHAR except "+"): no list-wildcards, no "\" and no "+". */
 function isTagByte(c: number): boolean {
   return isAtomByte(c) && c !== 0x25 && c !== 0x2a && c !== PLUS;
 }
