@@ -3,7 +3,7 @@
 // only ever sees SmtpError and never a slow case.
 import { isIPv6 } from "node:net";
 import { describe, expect, it } from "vitest";
-import { decodeXtext, looksLikeHttp, parseCommand, parseMailbox, parseParams, parsePathAndParams, reply, SmtpError } from "@/lib/mail-server/smtp/protocol";
+import { decodeXtext, encodeXtext, looksLikeHttp, parseCommand, parseMailbox, parseParams, parsePathAndParams, reply, SmtpError } from "@/lib/mail-server/smtp/protocol";
 import { seeded, type Random } from "./helpers/random";
 
 function smtpError(fn: () => unknown): SmtpError {
@@ -292,6 +292,17 @@ describe("decodeXtext (RFC 3461 §4)", () => {
     for (const bad of ["a+b", "a=b", "+2b", "+2", "+", "a b", "a\tb", "a\u0000", "é", "+G0"]) {
       expect(decodeXtext(bad), bad).toBeNull();
     }
+  });
+});
+
+describe("encodeXtext (the inverse, for passing ENVID and ORCPT on)", () => {
+  it("encodes +, =, spaces, controls and 8-bit bytes as +XX and round-trips through decodeXtext", () => {
+    expect(encodeXtext("a+b=c d")).toBe("a+2Bb+3Dc+20d");
+    // A byte decodeXtext gave (+C3+A9, UTF-8 "é" as two byte-characters) goes back as the same two bytes.
+    expect(encodeXtext(decodeXtext("caf+C3+A9")!)).toBe("caf+C3+A9");
+    for (const text of ["", "plain", "rfc822;user@example.test", "x+y=z\u0000\u00ff"]) expect(decodeXtext(encodeXtext(text))).toBe(text);
+    // A character beyond one byte goes as its UTF-8 bytes.
+    expect(encodeXtext("中")).toBe("+E4+B8+AD");
   });
 });
 

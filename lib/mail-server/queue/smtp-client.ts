@@ -7,6 +7,7 @@
 // answer for each recipient kept apart.
 import net from "node:net";
 import tls from "node:tls";
+import { encodeXtext } from "../smtp/protocol";
 
 export type BodyType = "7BIT" | "8BITMIME" | "BINARYMIME";
 
@@ -208,13 +209,6 @@ class ReplyReader {
 /** An answer we make up when the remote gave none (connection trouble). */
 function local(text: string): SmtpReply {
   return { code: 451, enhanced: "4.4.2", text };
-}
-
-/** xtext (RFC 3461 §4): "+", "=" and anything outside printable ASCII as +XX. */
-export function encodeXtext(text: string): string {
-  return Buffer.from(text, "utf8")
-    .toString("latin1")
-    .replace(/[^!-*,-<>-~]/g, (c) => `+${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
 function connect(host: string, port: number, timeoutMs: number): Promise<net.Socket> {

@@ -5,7 +5,7 @@
 // recipient back in line, so a crash at any moment leaves each recipient either finished or
 // due again (delivered twice at worst, never lost).
 import type { BlobStore } from "../store/blobs";
-import { readDate, type SqlRunner } from "../store/sql";
+import { placeholders, readDate, type SqlRunner } from "../store/sql";
 import type { BodyType, OutboundRecipient } from "./smtp-client";
 
 export interface EnqueueRequest {
@@ -93,7 +93,6 @@ function toMessage(row: MessageRow): QueuedMessage {
   return { ...row, smtputf8: Boolean(row.smtputf8), createdAt: readDate(row.createdAt), body: row.body as BodyType };
 }
 
-const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
 export function domainOf(address: string): string {
   return address.slice(address.lastIndexOf("@") + 1).toLowerCase();

@@ -196,6 +196,16 @@ export function decodeXtext(text: string): string | null {
   return text.replace(/\+([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
+/**
+ * The inverse of decodeXtext, for passing ENVID and ORCPT on: each character is a byte (as
+ * decodeXtext gives them), and "+", "=" and anything outside printable ASCII become +XX.
+ * Characters beyond one byte (a value that never went through decodeXtext) go as their UTF-8 bytes.
+ */
+export function encodeXtext(text: string): string {
+  const bytes = /[^\x00-\xff]/.test(text) ? Buffer.from(text, "utf8").toString("latin1") : text;
+  return bytes.replace(/[^\x21-\x2a\x2c-\x3c\x3e-\x7e]/g, (c) => `+${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+
 /** Lines an HTTP client sends when it is pointed at a mail port (cross-protocol attacks). */
 export function looksLikeHttp(line: string): boolean {
   return /^(GET|POST|PUT|HEAD|CONNECT|OPTIONS|DELETE)\s+\S+\s+HTTP\/\d/i.test(line) || /^[A-Za-z-]+:\s/.test(line) && /^(Host|User-Agent):/i.test(line);

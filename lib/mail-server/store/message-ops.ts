@@ -5,7 +5,7 @@
 import type { BlobStore } from "./blobs";
 import { StoreError } from "./errors";
 import type { StoreEvents } from "./events";
-import type { SqlRunner } from "./sql";
+import { placeholders, readDate, type SqlRunner } from "./sql";
 
 export const SYSTEM_FLAGS = ["\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft"] as const;
 const MAX_KEYWORDS = 64;
@@ -55,7 +55,7 @@ function toState(row: MessageRow): MessageState {
     uid: row.uid,
     modSeq: BigInt(row.modSeq),
     flags: flagsOf(row),
-    internalDate: row.internalDate instanceof Date ? row.internalDate : new Date(row.internalDate.endsWith("Z") || /[+-]\d\d:\d\d$/.test(row.internalDate) ? row.internalDate : `${row.internalDate}Z`),
+    internalDate: readDate(row.internalDate),
     size: row.size,
     contentId: row.contentId,
   };
@@ -101,7 +101,6 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
-const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
 /** The flag set after a STORE: FLAGS replaces, +FLAGS adds, -FLAGS removes. Keywords compare case-insensitively. */
 export function applyFlags(current: string[], mode: "set" | "add" | "remove", flags: string[]): string[] {
@@ -192,7 +191,7 @@ export class MessageOps {
         `SELECT "id", "subject", "sentAt", "envelope", "blobHash", "headerSize" FROM "MessageContent" WHERE "id" IN (${placeholders(part.length)})`,
         part,
       );
-      for (const row of rows) out.set(row.id, { ...row, sentAt: row.sentAt === null ? null : row.sentAt instanceof Date ? row.sentAt : new Date(row.sentAt) });
+      for (const row of rows) out.set(row.id, { ...row, sentAt: row.sentAt === null ? null : readDate(row.sentAt) });
     }
     return out;
   }

@@ -35,6 +35,9 @@ function sqliteValue(value: SqlValue): unknown {
   return value;
 }
 
+/** "?, ?, ?": the placeholders of an IN list of n values. */
+export const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+
 /**
  * A date column as read back: PostgreSQL's driver gives a Date; SQLite gives the text this
  * runner (ISO with an offset) or Prisma (ISO, sometimes without a zone: UTC) wrote.
