@@ -5,6 +5,8 @@ import { NextResponse } from "next/server";
 import { isAuthenticationFailure } from "@/lib/user-agent/imap/client";
 import { imapSessions } from "@/lib/user-agent/imap/pool";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
+import { openMessageForReader } from "@/lib/user-agent/mail/message";
+import type { MessageView } from "@/lib/user-agent/mail/types";
 import { SESSION_MAX_AGE_S } from "@/lib/web/auth/options";
 import { revokeSession } from "@/lib/web/auth/revoked-sessions";
 import { getImapSession } from "@/lib/web/auth/session";
@@ -63,4 +65,17 @@ export function partParameter(value: string | null): string | null {
 export function boundedInteger(value: string | null, fallback: number, min: number, max: number): number {
   if (value === null || !/^\d{1,9}$/.test(value)) return fallback;
   return Math.min(max, Math.max(min, Number(value)));
+}
+
+/**
+ * A GET that shows one message (the reading pane's JSON, the print view): folder=…&uid=… and
+ * remote=1 read from the request, 400 and 404 answered here, the rest by `render`.
+ */
+export function withMessageForReader(params: URLSearchParams, render: (message: MessageView) => Response): Promise<Response> {
+  const named = messageParameters(params);
+  if (!named) return Promise.resolve(jsonError(400, "Give folder=… and uid=…."));
+  return withImapSession(async (session) => {
+    const message = await openMessageForReader(session, named.folder, named.uid, params.get("remote") === "1");
+    return message ? render(message) : jsonError(404, "This message is no longer in the folder.");
+  });
 }

@@ -6,12 +6,12 @@ import type net from "node:net";
 import type tls from "node:tls";
 import { ImapFlow } from "imapflow";
 import type { Config } from "@/lib/config";
-import { startMailServer, type RunningMailServer } from "@/lib/mail-server";
+import type { RunningMailServer } from "@/lib/mail-server";
 import type { MailStore } from "@/lib/mail-server/store";
 import { analyzeMessage } from "@/lib/mime/analyze";
 import { RawSocketClient } from "./raw-socket-client";
-import { DEFAULT_ENV, nodemailerTransport } from "./smtp";
-import { testConfig, type Provider } from "./store";
+import { nodemailerTransport, startTestMailServer } from "./smtp";
+import type { Provider } from "./store";
 
 export { PASSWORDS, runProgram, runPython, waitFor } from "./smtp";
 
@@ -101,15 +101,7 @@ let accountCounter = 0;
 
 /** Starts the mail server for one test file. env overrides DEFAULT_ENV (MAX_MESSAGE_SIZE 1M). */
 export async function startImapServer(options: { provider?: Provider; env?: Record<string, string> } = {}): Promise<ImapTestServer> {
-  const { config, drop } = await testConfig(options.provider ?? "sqlite", { ...DEFAULT_ENV, ...options.env });
-  const logs: string[] = [];
-  let server: RunningMailServer;
-  try {
-    server = await startMailServer(config, { anyFreePort: true, log: (line) => logs.push(line) });
-  } catch (error) {
-    await drop();
-    throw error;
-  }
+  const { server, config, logs, drop } = await startTestMailServer(options);
   const store = server.store;
   const flows: ImapFlow[] = [];
   const clients: ImapClient[] = [];

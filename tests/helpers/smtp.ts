@@ -61,19 +61,27 @@ export async function readMessages(store: MailStore, address: string, mailbox = 
 }
 
 /**
- * Starts the mail server (SMTP only) for one test file: bob and carol, and the alias
- * team@example.test for both. env overrides DEFAULT_ENV.
+ * The mail server of one test file on ephemeral ports, with every line it logs kept; its data is
+ * removed again if it fails to start. env overrides DEFAULT_ENV.
  */
-export async function startSmtpServer(options: { provider?: Provider; env?: Record<string, string> } = {}): Promise<SmtpTestServer> {
+export async function startTestMailServer(options: { provider?: Provider; env?: Record<string, string> } = {}) {
   const { config, drop } = await testConfig(options.provider ?? "sqlite", { ...DEFAULT_ENV, ...options.env });
   const logs: string[] = [];
-  let server: RunningMailServer;
   try {
-    server = await startMailServer(config, { anyFreePort: true, log: (line) => logs.push(line) });
+    const server: RunningMailServer = await startMailServer(config, { anyFreePort: true, log: (line) => logs.push(line) });
+    return { server, config, logs, drop };
   } catch (error) {
     await drop();
     throw error;
   }
+}
+
+/**
+ * Starts the mail server (SMTP only) for one test file: bob and carol, and the alias
+ * team@example.test for both. env overrides DEFAULT_ENV.
+ */
+export async function startSmtpServer(options: { provider?: Provider; env?: Record<string, string> } = {}): Promise<SmtpTestServer> {
+  const { server, config, logs, drop } = await startTestMailServer(options);
   try {
     for (const [address, password] of Object.entries(PASSWORDS)) await server.store.accounts.addAccount({ address, password });
     await server.store.accounts.addAlias("team@example.test", "bob@example.test");

@@ -1,22 +1,14 @@
 import type { NextRequest } from "next/server";
 import { printDocument } from "@/lib/user-agent/html/document";
-import { openMessageForReader } from "@/lib/user-agent/mail/message";
-import { jsonError, messageParameters, withImapSession } from "@/lib/web/mail-route";
+import { withMessageForReader } from "@/lib/web/mail-route";
 
 /**
  * The print view: headers and the sanitised body in one document, so the whole message prints (a
  * sandboxed frame in the reading pane would print only its visible part). Sandboxed without scripts;
  * allow-same-origin only so that the webmail page can call print() on the frame it loads it in.
  */
-export async function GET(request: NextRequest) {
-  const params = request.nextUrl.searchParams;
-  const named = messageParameters(params);
-  if (!named) return jsonError(400, "Give folder=… and uid=….");
-  const { folder, uid } = named;
-  const allowRemote = params.get("remote") === "1";
-  return withImapSession(async (session) => {
-    const message = await openMessageForReader(session, folder, uid, allowRemote);
-    if (!message) return jsonError(404, "This message is no longer in the folder.");
+export function GET(request: NextRequest) {
+  return withMessageForReader(request.nextUrl.searchParams, (message) => {
     const remote = message.remoteContentAllowed ? " https: http:" : "";
     return new Response(printDocument(message), {
       headers: {
