@@ -6,6 +6,7 @@ import { MailApp } from "@/components/mail/mail-app";
 import { MailServerProblem } from "@/components/mail-server-problem";
 import { getSetupStatusOrProblem } from "@/lib/user-agent/admin-api";
 import { getSignedInUser } from "@/lib/web/auth/session";
+import { requestPreferences } from "@/lib/web/request-preferences";
 
 export const metadata: Metadata = { title: "Mail" };
 
@@ -20,7 +21,7 @@ export default async function HomePage() {
   }
   return (
     <Suspense>
-      <MailApp address={user.address} />
+      <MailApp address={user.address} initialPreferences={await requestPreferences()} />
     </Suspense>
   );
 }

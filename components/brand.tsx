@@ -1,6 +1,7 @@
 import { PRODUCT_NAME } from "@/lib/web/product";
 
-export function Brand() {
+/** `compact`: the name only from small screens up (the mail header on a phone has no room for it). */
+export function Brand({ compact = false }: { compact?: boolean }) {
   return (
     <div className="flex items-center gap-2.5 text-lg font-semibold tracking-tight">
       <svg aria-hidden="true" viewBox="0 0 32 32" className="size-8 shrink-0">
@@ -8,7 +9,7 @@ export function Brand() {
         <path d="M7 10.5h18v11H7z" fill="none" stroke="#fff" strokeWidth="2" strokeLinejoin="round" />
         <path d="m7.5 11 8.5 6.5 8.5-6.5" fill="none" stroke="#fff" strokeWidth="2" strokeLinejoin="round" />
       </svg>
-      <span>{PRODUCT_NAME}</span>
+      <span className={compact ? "max-sm:sr-only" : undefined}>{PRODUCT_NAME}</span>
     </div>
   );
 }

@@ -22,7 +22,8 @@ export function SignOutButton({ className = "" }: { className?: string }) {
       className={`inline-flex min-h-11 min-w-11 items-center justify-center gap-2 rounded-lg px-3 text-sm font-medium text-slate-700 hover:bg-slate-200/70 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-300 dark:hover:bg-slate-800 ${className}`}
     >
       <LogOut aria-hidden="true" className="size-4" />
-      <span>Sign out</span>
+      {/* On phones the icon alone, the words still its name. */}
+      <span className="max-sm:sr-only">Sign out</span>
     </button>
   );
 }

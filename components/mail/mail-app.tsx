@@ -2,12 +2,13 @@
 
 // The mail screen: folders, message list and reading pane side by side on wide screens; on phones one
 // of them at a time, each step a history entry so the browser's back button goes back a pane.
-import { Menu, MailOpen } from "lucide-react";
+import { Menu, MailOpen, Settings } from "lucide-react";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Brand } from "@/components/brand";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import type { FolderSummary, MailboxChangeEvent, MessageView } from "@/lib/user-agent/mail/types";
+import type { Preferences } from "@/lib/web/preferences";
 import { changeFlags, fetchFolders } from "./api";
 import { FolderDialog, type FolderDialogMode } from "./folder-dialog";
 import { FolderList } from "./folder-list";
@@ -16,10 +17,12 @@ import { isListSort } from "./list-toolbar";
 import { ConfirmDialog } from "./modal";
 import { ReadingPane } from "./reading-pane";
 import { SearchBar, SearchResults, type SearchQuery } from "./search";
+import { SettingsDialog } from "./settings-dialog";
 import { UndoToast } from "./undo-toast";
 import { useMailActions } from "./use-mail-actions";
 import { useMailEvents } from "./use-mail-events";
 import { useMessageList } from "./use-message-list";
+import { usePreferences } from "./use-preferences";
 import { useStoredPreference } from "./use-stored-preference";
 import { useThreadList } from "./use-thread-list";
 
@@ -54,7 +57,7 @@ function back(to: Location) {
   else go(to, true);
 }
 
-export function MailApp({ address }: { address: string }) {
+export function MailApp({ address, initialPreferences }: { address: string; initialPreferences: Preferences }) {
   const params = useSearchParams();
   const location = useMemo(() => readLocation(new URLSearchParams(params.toString())), [params]);
   const { folder, uid } = location;
@@ -67,6 +70,8 @@ export function MailApp({ address }: { address: string }) {
   const [folderDialog, setFolderDialog] = useState<FolderDialogMode | null>(null);
   // A search replaces the list pane until closed; opening a result moves to its folder underneath.
   const [search, setSearch] = useState<SearchQuery | null>(null);
+  const [preferences, setPreference] = usePreferences(initialPreferences);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const folderTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const loadFolders = useCallback(() => {
@@ -139,10 +144,20 @@ export function MailApp({ address }: { address: string }) {
         >
           <Menu aria-hidden="true" className="size-5" />
         </button>
-        <Brand />
+        <Brand compact />
         <SearchBar folders={folders} currentFolder={folder} onSearch={setSearch} />
-        <span className="flex-1" />
+        {/* On phones the search box takes the room; from md up it stops at its width and this fills the rest. */}
+        <span className="hidden flex-1 md:block" />
         <span className="hidden truncate text-sm text-slate-600 sm:inline dark:text-slate-400">{address}</span>
+        <button
+          type="button"
+          aria-label="Settings"
+          title="Settings"
+          onClick={() => setSettingsOpen(true)}
+          className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-300 dark:hover:bg-slate-800"
+        >
+          <Settings aria-hidden="true" className="size-5" />
+        </button>
         <SignOutButton />
       </header>
       <div className="grid min-h-0 flex-1 grid-cols-1 md:grid-cols-[13rem_20rem_minmax(0,1fr)] lg:grid-cols-[15rem_26rem_minmax(0,1fr)]">
@@ -198,6 +213,7 @@ export function MailApp({ address }: { address: string }) {
         </section>
       </div>
       <UndoToast toast={actions.toast} onDismiss={actions.dismiss} />
+      {settingsOpen && <SettingsDialog preferences={preferences} onChange={setPreference} onClose={() => setSettingsOpen(false)} />}
       {actions.confirmation && <ConfirmDialog {...actions.confirmation} onCancel={actions.cancelConfirmation} />}
       {folderDialog && folders && (
         <FolderDialog

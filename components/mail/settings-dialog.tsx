@@ -1,0 +1,42 @@
+"use client";
+
+// Settings reached from the header: how the webmail looks. Each choice applies at once and is kept.
+import { THEMES, type Preferences } from "@/lib/web/preferences";
+import { Modal, buttonStyles } from "./modal";
+import type { SetPreference } from "./use-preferences";
+
+const THEME_LABELS: Record<Preferences["theme"], string> = { system: "Same as the system", light: "Light", dark: "Dark" };
+
+function Choice<V extends string>({ legend, name, values, labels, value, onChange }: { legend: string; name: string; values: readonly V[]; labels: Record<V, string>; value: V; onChange: (value: V) => void }) {
+  return (
+    <fieldset className="flex flex-col gap-1">
+      <legend className="mb-1 text-sm font-medium">{legend}</legend>
+      {values.map((option) => (
+        <label key={option} className="flex min-h-11 cursor-pointer items-center gap-3 rounded-lg px-2 text-sm hover:bg-slate-100 md:min-h-9 dark:hover:bg-slate-800">
+          <input
+            type="radio"
+            name={name}
+            value={option}
+            checked={value === option}
+            onChange={() => onChange(option)}
+            className="size-4 accent-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+          />
+          {labels[option]}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+export function SettingsDialog({ preferences, onChange, onClose }: { preferences: Preferences; onChange: SetPreference; onClose: () => void }) {
+  return (
+    <Modal title="Settings" onClose={onClose}>
+      <Choice legend="Theme" name="theme" values={THEMES} labels={THEME_LABELS} value={preferences.theme} onChange={(theme) => onChange("theme", theme)} />
+      <div className="flex justify-end">
+        <button type="button" className={buttonStyles.primary} onClick={onClose}>
+          Done
+        </button>
+      </div>
+    </Modal>
+  );
+}
