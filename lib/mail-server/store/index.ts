@@ -12,6 +12,7 @@ import { Folders } from "./folders";
 import { DomainKeys } from "./domain-keys";
 import { searchContent, type SearchField } from "./search";
 import { openSqlRunner, type SqlRunner } from "./sql";
+import { StateCache } from "./state-cache";
 
 export { StoreError } from "./errors";
 export type { AppendRequest, AppendResult } from "./messages";
@@ -19,6 +20,7 @@ export type { Recipient, AccountSummary } from "./accounts";
 export type { MailboxChange } from "./events";
 export type { MessageState } from "./message-ops";
 export type { MailboxInfo } from "./folders";
+export type { MailboxStates } from "./state-cache";
 export { shiftStructure } from "./messages";
 
 export class MailStore {
@@ -31,6 +33,8 @@ export class MailStore {
   readonly folders: Folders;
   /** DKIM keys of the local domains and the DNS records to publish. */
   readonly domainKeys: DomainKeys;
+  /** Flags, MODSEQ, date and size of the messages of mailboxes in use, in memory (what FETCH reads). */
+  readonly states: StateCache;
   private readonly writer: MessageWriter;
 
   private constructor(
@@ -45,6 +49,7 @@ export class MailStore {
     this.messages = new MessageOps(sql, this.blobs, this.events);
     this.folders = new Folders(sql, this.messages, this.events);
     this.domainKeys = new DomainKeys(sql);
+    this.states = new StateCache(sql);
   }
 
   /** Migrates the database, connects, and makes sure the configured domains exist. */

@@ -1,10 +1,12 @@
 // FETCH and UID FETCH (RFC 3501 §6.4.5). Everything but message bytes comes from the
 // analysis stored at delivery; bytes are read only for BODY[…] and RFC822 items, one
 // message at a time, and written as they are ready so a big FETCH never sits in memory.
-import type { Envelope, MimePart } from "@/lib/mime/analyze";
-import { fetchSection, formatInternalDate, parseFetchAttributes, renderBodyStructure, renderEnvelope, responseName, rfc822Section, setsSeen, needsMessageBytes, type FetchAttribute } from "../fetch";
-import { asAtom, asList, list, ImapSyntaxError, type ImapCommand } from "../protocol";
-import type { ImapSession } from "../session";
+import type { MailboxStates, MessageState } from "../../store";
+import { fetchSection, formatInternalDate, parseFetchAttributes, responseName, rfc822Section, setsSeen, needsMessageBytes, type FetchAttribute } from "../fetch";
+import { renderedContents } from "../fetch/content-cache";
+import { asAtom, asList, ImapSyntaxError, type ImapCommand } from "../protocol";
+import type { SelectedMailbox } from "../selected";
+import { ImapError, type ImapSession } from "../session";
 import { resolveMessages } from "./util";
 import { parseModSeq, vanishedSince } from "./qresync";
 
@@ -68,6 +70,9 @@ class OutputBatch {
   }
 }
 
+/** Items read from the mailbox's state alone (store.states), with no content row. */
+const STATE_ITEMS: ReadonlySet<FetchAttribute["kind"]> = new Set(["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "MODSEQ"]);
+
 async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const selected = session.selected!;
   const messages = resolveMessages(session, asAtom(command.args[0]), byUid);
@@ -76,85 +81,108 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   if (byUid && !attributes.some((a) => a.kind === "UID")) attributes.unshift({ kind: "UID" });
   if (since !== null || attributes.some((a) => a.kind === "MODSEQ")) session.enableCondstore();
   if (since !== null && !attributes.some((a) => a.kind === "MODSEQ")) attributes.push({ kind: "MODSEQ" });
-  let states = await session.store.messages.byUids(selected.mailboxId, messages.map((m) => m.uid));
-  if (since !== null) states = states.filter((state) => state.modSeq > since);
-  const byUidMap = new Map(states.map((s) => [s.uid, s]));
 
   // VANISHED (EARLIER) before the FETCH responses, as RFC 7162 §3.2.6 shows it.
   if (vanished && since !== null) for (const response of await vanishedSince(session, selected, asAtom(command.args[0]), since)) session.write(response);
 
-  // Reading a body marks the message \Seen (not in EXAMINE, not with PEEK).
-  const marksSeen = !selected.readOnly && attributes.some(setsSeen);
-  const newlySeen = new Set<number>();
-  if (marksSeen) {
-    const unseen = states.filter((s) => !s.flags.includes("\\Seen")).map((s) => s.uid);
+  // Reading a body marks the message \Seen (not in EXAMINE, not with PEEK). The flags shown
+  // are then the ones this change left.
+  const newlySeen = new Map<number, MessageState>();
+  if (!selected.readOnly && attributes.some(setsSeen)) {
+    const before = await currentStates(session);
+    const unseen = messages.filter(({ uid }) => {
+      const i = before.indexOf(uid);
+      return i >= 0 && !before.isSeen(i) && (since === null || BigInt(before.modSeqs[i]) > since);
+    });
     if (unseen.length) {
-      const { changed } = await session.store.messages.setFlags(selected.mailboxId, unseen, "add", ["\\Seen"]);
+      const { changed } = await session.store.messages.setFlags(selected.mailboxId, unseen.map((m) => m.uid), "add", ["\\Seen"]);
       for (const state of changed) {
-        byUidMap.set(state.uid, state);
         selected.noteOwnChange(state.uid, state.modSeq);
-        newlySeen.add(state.uid);
+        newlySeen.set(state.uid, state);
       }
     }
   }
-  const needsContent = attributes.some((a) => a.kind !== "FLAGS" && a.kind !== "UID" && a.kind !== "INTERNALDATE" && a.kind !== "RFC822.SIZE" && a.kind !== "MODSEQ");
-  const contents = needsContent ? await session.store.messages.contents(states.map((s) => s.contentId)) : new Map();
+  const states = await currentStates(session);
+  const contentOf = (uid: number) => {
+    const i = states.indexOf(uid);
+    return i < 0 ? -1 : states.contentIds[i];
+  };
+  const needsContent = attributes.some((a) => !STATE_ITEMS.has(a.kind));
+  const contents = needsContent ? await renderedContents(session.store, messages.map(({ uid }) => contentOf(uid)).filter((id) => id >= 0)) : null;
   const wantsBytes = needsMessageBytes(attributes);
+  const wantsFlags = attributes.some((a) => a.kind === "FLAGS");
+  const wantsModSeq = attributes.some((a) => a.kind === "MODSEQ");
 
   const output = new OutputBatch(session);
+  let hint = 0;
   for (const { seq, uid } of messages) {
-    const state = byUidMap.get(uid);
-    if (!state) continue;
-    const content = contents.get(state.contentId);
-    const structure = content ? (JSON.parse(content.bodyStructure) as MimePart) : null;
+    // Looked up again at each message: the columns may change while a big FETCH waits for the client.
+    const i = states.indexOf(uid, hint);
+    if (i < 0) continue;
+    hint = i + 1;
+    const seen = newlySeen.get(uid);
+    const modSeq = seen ? seen.modSeq : states.modSeqs[i];
+    if (since !== null && BigInt(modSeq) <= since) continue;
+    const flags = () => flagList(selected, uid, seen ? seen.flags.join(" ") : states.flagsText(i));
+    const content = contents?.get(states.contentIds[i]);
+    if (needsContent && !content) continue;
     const raw = wantsBytes && content ? await session.store.readMessage(content.blobHash) : null;
-    // Items as pieces written one after the other: a section is a view into the message
-    // bytes and goes to the socket as it is, never copied into a response buffer.
-    const items: (string | Buffer)[] = [];
-    const section = (bytes: Buffer) => [`{${bytes.length}}\r\n`, bytes];
+    // Items as text gathered into the batch, and section bytes written as they are, never copied.
+    let line = `* ${seq} FETCH (`;
+    let first = true;
+    const item = (name: string, value: string) => {
+      line += first ? `${name} ${value}` : ` ${name} ${value}`;
+      first = false;
+    };
+    const piece = (name: string, value: Buffer) => {
+      item(name, "");
+      output.add(line);
+      output.add(value);
+      line = "";
+    };
+    const literal = (name: string, bytes: Buffer) => {
+      item(name, `{${bytes.length}}\r\n`);
+      output.add(line);
+      output.add(bytes);
+      line = "";
+    };
     for (const attribute of attributes) {
       switch (attribute.kind) {
         case "UID":
-          items.push("UID", String(uid));
+          item("UID", String(uid));
           break;
         case "FLAGS":
-          items.push("FLAGS", list(selected.flagsOf(uid, state.flags)));
+          item("FLAGS", flags());
           break;
         case "INTERNALDATE":
-          items.push("INTERNALDATE", formatInternalDate(state.internalDate));
+          item("INTERNALDATE", formatInternalDate(new Date(states.internalDates[i])));
           break;
         case "RFC822.SIZE":
-          items.push("RFC822.SIZE", String(state.size));
+          item("RFC822.SIZE", String(states.sizes[i]));
           break;
         case "MODSEQ":
-          items.push("MODSEQ", `(${state.modSeq})`);
+          item("MODSEQ", `(${modSeq})`);
           break;
         case "ENVELOPE":
-          items.push("ENVELOPE", renderEnvelope(JSON.parse(content!.envelope) as Envelope));
+          piece("ENVELOPE", content!.envelope());
           break;
         case "BODY":
         case "BODYSTRUCTURE":
-          items.push(attribute.kind, renderBodyStructure(structure!, attribute.kind === "BODYSTRUCTURE"));
+          piece(attribute.kind, content!.bodyStructure(attribute.kind === "BODYSTRUCTURE"));
           break;
         case "RFC822":
         case "RFC822.HEADER":
         case "RFC822.TEXT":
-          items.push(attribute.kind, ...section(fetchSection(raw!, structure!, rfc822Section(attribute.kind))));
+          literal(attribute.kind, fetchSection(raw!, content!.structure, rfc822Section(attribute.kind)));
           break;
         case "BODY[]":
-          items.push(responseName(attribute), ...section(fetchSection(raw!, structure!, attribute.section, attribute.partial)));
+          literal(responseName(attribute), fetchSection(raw!, content!.structure, attribute.section, attribute.partial));
           break;
       }
     }
-    if (newlySeen.has(uid) && !attributes.some((a) => a.kind === "FLAGS")) items.push("FLAGS", list(selected.flagsOf(uid, state.flags)));
-    if (newlySeen.has(uid) && session.condstore && !attributes.some((a) => a.kind === "MODSEQ")) items.push("MODSEQ", `(${state.modSeq})`);
-    output.add(`* ${seq} FETCH (`);
-    items.forEach((item, i) => {
-      // A literal's "{n}\r\n" is followed by its bytes directly; everything else by a space.
-      if (i > 0 && !(typeof items[i - 1] === "string" && (items[i - 1] as string).endsWith("}\r\n"))) output.add(" ");
-      output.add(item);
-    });
-    output.add(")\r\n");
+    if (seen && !wantsFlags) item("FLAGS", flags());
+    if (seen && session.condstore && !wantsModSeq) item("MODSEQ", `(${modSeq})`);
+    output.add(`${line})\r\n`);
     if (output.pending >= BATCH_BYTES || raw) {
       output.flush();
       await session.connection.drained();
@@ -163,6 +191,19 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   output.flush();
   // Never an EXPUNGE in answer to a FETCH by sequence number (RFC 3501 §7.4.1).
   await session.finish(command.tag, "OK", "FETCH completed", undefined, { allowExpunge: byUid, withUid: byUid });
+}
+
+/** The selected mailbox's message states, current as of now. */
+async function currentStates(session: ImapSession): Promise<MailboxStates> {
+  const states = await session.store.states.get(session.selected!.mailboxId);
+  if (!states) throw new ImapError("NO", "The mailbox no longer exists", "NONEXISTENT");
+  return states;
+}
+
+/** `(flags)` as this session shows them: \Recent is the session's own (RFC 3501 §2.3.2). */
+function flagList(selected: SelectedMailbox, uid: number, stored: string): string {
+  if (!selected.recent.has(uid)) return `(${stored})`;
+  return stored ? `(${stored} \\Recent)` : "(\\Recent)";
 }
 
 export const fetch = (session: ImapSession, command: ImapCommand) => run(session, command, false);
