@@ -1,5 +1,6 @@
 // Password hashing with argon2id (OWASP's first choice) and the strength rule every way of
 // setting a password shares (CLI, management API, later the webmail).
+import { createHmac, randomBytes } from "node:crypto";
 import argon2 from "argon2";
 import { StoreError } from "./errors";
 
@@ -49,10 +50,38 @@ export function hashPassword(password: string): Promise<string> {
   return limited(() => argon2.hash(password, { type: argon2.argon2id }));
 }
 
+/**
+ * Passwords verified lately, as Dovecot's auth cache keeps them: a phone polling every few
+ * minutes, the webmail reconnecting, a client opening five connections at once, each login
+ * would otherwise cost an argon2id run (64 MiB, tens of ms). An entry is an HMAC, under a key
+ * that lives only in this process, of the stored hash and the password: nothing in memory is
+ * the password, and a changed password (a new stored hash) never matches an old entry.
+ * Failures are never remembered, so guessing stays at argon2's pace.
+ */
+const VERIFIED_TTL_MS = 15 * 60_000;
+const MAX_VERIFIED = 10_000;
+const verifiedKey = randomBytes(32);
+const verified = new Map<string, number>();
+
+function fingerprint(hash: string, password: string): string {
+  return createHmac("sha256", verifiedKey).update(hash).update("\0").update(password).digest("base64");
+}
+
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  const key = fingerprint(hash, password);
+  const until = verified.get(key);
+  if (until !== undefined && until > Date.now()) return true;
+  verified.delete(key);
+  let ok: boolean;
   try {
-    return await limited(() => argon2.verify(hash, password));
+    ok = await limited(() => argon2.verify(hash, password));
   } catch {
     return false;
   }
+  if (ok) {
+    verified.set(key, Date.now() + VERIFIED_TTL_MS);
+    // Oldest first: a Map iterates in insertion order.
+    if (verified.size > MAX_VERIFIED) verified.delete(verified.keys().next().value!);
+  }
+  return ok;
 }
