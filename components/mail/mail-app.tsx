@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Brand } from "@/components/brand";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import type { FolderSummary, MailboxChangeEvent, MessageView } from "@/lib/user-agent/mail/types";
-import type { Preferences } from "@/lib/web/preferences";
+import type { Preferences, ReadingPanePosition } from "@/lib/web/preferences";
 import { changeFlags, fetchFolders } from "./api";
 import { FolderDialog, type FolderDialogMode } from "./folder-dialog";
 import { FolderList } from "./folder-list";
@@ -56,6 +56,13 @@ function back(to: Location) {
   if (typeof state === "object" && state !== null && "webmail" in state) window.history.back();
   else go(to, true);
 }
+
+// Columns (and rows, with the reading pane below the list) from md up; phones show one pane at a time.
+const GRID: Record<ReadingPanePosition, string> = {
+  right: "md:grid-cols-[13rem_20rem_minmax(0,1fr)] lg:grid-cols-[15rem_26rem_minmax(0,1fr)]",
+  bottom: "md:grid-cols-[13rem_minmax(0,1fr)] lg:grid-cols-[15rem_minmax(0,1fr)] md:grid-rows-[minmax(0,2fr)_minmax(0,3fr)]",
+  off: "md:grid-cols-[13rem_minmax(0,1fr)] lg:grid-cols-[15rem_minmax(0,1fr)]",
+};
 
 export function MailApp({ address, initialPreferences }: { address: string; initialPreferences: Preferences }) {
   const params = useSearchParams();
@@ -126,8 +133,11 @@ export function MailApp({ address, initialPreferences }: { address: string; init
 
   const current = folders?.find((f) => f.path === folder);
   const title = current?.name ?? (folder === "INBOX" ? "Inbox" : folder);
+  const position = preferences.readingPane;
   const phonePane = location.folders ? "folders" : uid !== null ? "message" : "list";
-  const paneClass = (pane: typeof phonePane) => (phonePane === pane ? "flex" : "hidden md:flex");
+  // From md up every pane shows, except with the reading pane off: then the list or the open message.
+  const desktopPanes = { folders: true, list: position !== "off" || uid === null, message: position !== "off" || uid !== null };
+  const paneClass = (pane: typeof phonePane) => `${phonePane === pane ? "flex" : "hidden"} ${desktopPanes[pane] ? "md:flex" : "md:hidden"}`;
 
   useEffect(() => {
     document.title = `${title} · ${address}`;
@@ -160,8 +170,8 @@ export function MailApp({ address, initialPreferences }: { address: string; init
         </button>
         <SignOutButton />
       </header>
-      <div className="grid min-h-0 flex-1 grid-cols-1 md:grid-cols-[13rem_20rem_minmax(0,1fr)] lg:grid-cols-[15rem_26rem_minmax(0,1fr)]">
-        <nav aria-label="Folders" className={`${paneClass("folders")} min-h-0 flex-col overflow-y-auto border-r border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-950`}>
+      <div className={`grid min-h-0 flex-1 grid-cols-1 ${GRID[position]}`}>
+        <nav aria-label="Folders" className={`${paneClass("folders")} min-h-0 flex-col ${position === "bottom" ? "md:row-span-2" : ""} overflow-y-auto border-r border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-950`}>
           <FolderList
             folders={folders}
             current={folder}
@@ -171,7 +181,7 @@ export function MailApp({ address, initialPreferences }: { address: string; init
             onCreate={() => setFolderDialog({ kind: "create", parent: "" })}
           />
         </nav>
-        <section aria-label="Message list" className={`${paneClass("list")} min-h-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950`}>
+        <section aria-label="Message list" className={`${paneClass("list")} min-h-0 flex-col ${position === "right" ? "md:border-r" : ""} border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950`}>
           {search && (
             <SearchResults
               key={JSON.stringify(search)}
@@ -201,9 +211,9 @@ export function MailApp({ address, initialPreferences }: { address: string; init
             />
           </div>
         </section>
-        <section aria-label="Reading pane" className={`${paneClass("message")} min-h-0 flex-col bg-white dark:bg-slate-950`}>
+        <section aria-label="Reading pane" className={`${paneClass("message")} min-h-0 flex-col bg-white dark:bg-slate-950 ${position === "bottom" ? "md:border-t md:border-slate-200 dark:md:border-slate-800" : ""}`}>
           {uid !== null ? (
-            <ReadingPane key={`${location.in ?? folder}\0${uid}`} folder={location.in ?? folder} uid={uid} onOpened={onOpened} onBack={() => back({ folder, uid: null, folders: false })} />
+            <ReadingPane key={`${location.in ?? folder}\0${uid}`} folder={location.in ?? folder} uid={uid} onOpened={onOpened} onBack={() => back({ folder, uid: null, folders: false })} backOnDesktop={position === "off"} />
           ) : (
             <div className="flex h-full flex-col items-center justify-center gap-3 p-6 text-center text-slate-500 dark:text-slate-400">
               <MailOpen aria-hidden="true" className="size-10" />

@@ -32,8 +32,9 @@ function Skeleton() {
   );
 }
 
-/** Shows one message; the parent keys it by folder and UID, so another message starts afresh. */
-export function ReadingPane({ folder, uid, onBack, onOpened }: { folder: string; uid: number; onBack: () => void; onOpened: (message: MessageView) => void }) {
+/** Shows one message; the parent keys it by folder and UID, so another message starts afresh.
+ *  The back button shows on phones, and on wide screens too when the message took the list's place. */
+export function ReadingPane({ folder, uid, onBack, onOpened, backOnDesktop }: { folder: string; uid: number; onBack: () => void; onOpened: (message: MessageView) => void; backOnDesktop: boolean }) {
   const [allowRemote, setAllowRemote] = useState(false);
   // Bumped to fetch the message again after the sender's "always show images" setting changed.
   const [reload, setReload] = useState(0);
@@ -69,8 +70,8 @@ export function ReadingPane({ folder, uid, onBack, onOpened }: { folder: string;
 
   return (
     <article aria-label="Message" className="flex h-full min-h-0 flex-col">
-      <div className="flex items-center gap-2 border-b border-slate-200 px-2 py-1 md:hidden dark:border-slate-800">
-        <button type="button" onClick={onBack} aria-label="Back to the list" className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-100 dark:hover:bg-slate-800">
+      <div className={`flex items-center gap-2 border-b border-slate-200 px-2 py-1 dark:border-slate-800 ${backOnDesktop ? "" : "md:hidden"}`}>
+        <button type="button" onClick={onBack} aria-label="Back to the list" title="Back to the list" className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:hover:bg-slate-800">
           <ArrowLeft aria-hidden="true" className="size-5" />
         </button>
       </div>
