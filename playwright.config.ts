@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { defineConfig } from "@playwright/test";
+import { defineConfig, type PlaywrightTestConfig } from "@playwright/test";
 import { E2E_PORTS } from "./e2e/support/ports";
 
 const { admin: ADMIN_PORT, web: WEB_PORT } = E2E_PORTS;
@@ -22,11 +22,31 @@ const inherited = Object.fromEntries(
   ),
 );
 
-const env = {
+/** What every server an e2e run starts gets (playwright.dovecot.config.ts too): the test's own data folder, loopback. */
+export const serverEnv = {
   ...inherited,
   NEXT_TELEMETRY_DISABLED: "1",
   DATA_DIR: process.env.E2E_DATA_DIR,
   BIND_ADDRESS: "127.0.0.1",
+};
+
+/** `npm run web` (which builds first when the build is stale) on `port`, for Playwright to start and stop. */
+export function webServer(port: number, env: Record<string, string | undefined>): Exclude<NonNullable<PlaywrightTestConfig["webServer"]>, unknown[]> {
+  return {
+    name: "web",
+    command: "npm run web",
+    // The first run includes `next build`.
+    url: `http://127.0.0.1:${port}/favicon.svg`,
+    env: { ...env, WEB_PORT: String(port) },
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+  };
+}
+
+const env = {
+  ...serverEnv,
   MAIL_HOSTNAME: "mail.example.test",
   ADMIN_PORT: String(ADMIN_PORT),
   WEB_PORT: String(WEB_PORT),
@@ -75,16 +95,6 @@ export default defineConfig({
       stdout: "pipe",
       gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
     },
-    {
-      name: "web",
-      command: "npm run web",
-      // The first run includes `next build`.
-      url: `http://127.0.0.1:${WEB_PORT}/favicon.svg`,
-      env,
-      reuseExistingServer: false,
-      timeout: 180_000,
-      stdout: "pipe",
-      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
-    },
+    webServer(WEB_PORT, env),
   ],
 });

@@ -62,7 +62,8 @@ function row(page: Page, subject: string) {
   return page.getByRole("list", { name: "Messages" }).getByRole("button", { name: new RegExp(subject) });
 }
 
-test.describe("desktop", () => {
+// Also run against Dovecot (playwright.dovecot.config.ts).
+test.describe("desktop", { tag: "@dovecot" }, () => {
   test.use({ viewport: { width: 1280, height: 800 } });
 
   test("folders with icons and unread counts, the list, a plain-text message", async ({ page }, testInfo) => {

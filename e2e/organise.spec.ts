@@ -97,7 +97,7 @@ test("create, rename and delete a folder; system folders cannot be edited", asyn
   }
 });
 
-test("drag a message onto a folder moves it there", async ({ page }) => {
+test("drag a message onto a folder moves it there", { tag: "@dovecot" }, async ({ page }) => {
   const from = `Drag source ${RUN}`;
   const to = `Drop target ${RUN}`;
   await seed(to, []);
@@ -112,7 +112,7 @@ test("drag a message onto a folder moves it there", async ({ page }) => {
   await expect(row(page, `Drag me ${RUN}`)).toBeVisible();
 });
 
-test("shift-click selects a range; mark read, then undo", async ({ page }, testInfo) => {
+test("shift-click selects a range; mark read, then undo", { tag: "@dovecot" }, async ({ page }, testInfo) => {
   const folder = `Bulk ${RUN}`;
   await seed(folder, [1, 2, 3, 4].map((n) => ({ subject: `Bulk ${n} ${RUN}`, date: new Date(Date.UTC(2026, 10, n)).toUTCString() })));
   await signIn(page);
@@ -138,7 +138,7 @@ test("shift-click selects a range; mark read, then undo", async ({ page }, testI
   for (const n of [4, 3, 2, 1]) await expect(row(page, `Bulk ${n} ${RUN}`)).toHaveAccessibleName(/flagged/);
 });
 
-test("delete moves to Trash; in Trash, delete for good after a confirmation; archive", async ({ page }) => {
+test("delete moves to Trash; in Trash, delete for good after a confirmation; archive", { tag: "@dovecot" }, async ({ page }) => {
   const folder = `Cleanup ${RUN}`;
   await seed(folder, [{ subject: `Delete me ${RUN}` }, { subject: `Archive me ${RUN}` }]);
   await signIn(page);

@@ -130,7 +130,7 @@ test("image, PDF and audio attachments preview in the page; print view", async (
 });
 
 test.describe("search", () => {
-  test("the search box ('/' focuses it) finds by body words across folders", async ({ page }) => {
+  test("the search box ('/' focuses it) finds by body words across folders", { tag: "@dovecot" }, async ({ page }) => {
     await signIn(page);
     const box = page.getByRole("searchbox", { name: "Search" });
     // Pressed again until the page has hydrated and listens; a "/" that lands in the box is replaced below.

@@ -2,10 +2,10 @@
 // already filed in a folder, or the user's own reply in Sent, which SMTP delivery cannot produce.
 import { ImapFlow } from "imapflow";
 import { ADMIN } from "./accounts";
-import { E2E_PORTS } from "./ports";
+import { E2E_IMAP_PORT } from "./ports";
 
 export async function withImap<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({ host: "127.0.0.1", port: E2E_PORTS.imap, secure: false, doSTARTTLS: false, auth: { user: ADMIN.address, pass: ADMIN.password }, logger: false });
+  const client = new ImapFlow({ host: "127.0.0.1", port: E2E_IMAP_PORT, secure: false, doSTARTTLS: false, auth: { user: ADMIN.address, pass: ADMIN.password }, logger: false });
   await client.connect();
   try {
     return await work(client);

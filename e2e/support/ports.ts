@@ -1,3 +1,13 @@
 // Uncommon fixed ports, so a developer's `npm start` on the defaults can keep running during the tests.
 // playwright.config.ts starts the servers on these; the tests talk to them directly too.
 export const E2E_PORTS = { web: 38000, admin: 38080, smtp: 38025, imap: 38143 } as const;
+
+// playwright.dovecot.config.ts: the webmail alone, pointed at a private Dovecot by IMAP_URL. Nothing listens
+// on `admin`: there is no bundled mail server, hence no management API, as in a deployment against Dovecot.
+export const DOVECOT_E2E_PORTS = { web: 38001, imap: 38144, admin: 38081 } as const;
+
+/** The IMAP server behind the webmail under test: the bundled one, or Dovecot (set by playwright.dovecot.config.ts). */
+export const E2E_TARGET: "bundled" | "dovecot" = process.env.E2E_TARGET === "dovecot" ? "dovecot" : "bundled";
+
+/** Where the tests seed folders and (on Dovecot, which has no MX of its own here) deliver mail. */
+export const E2E_IMAP_PORT = E2E_TARGET === "dovecot" ? DOVECOT_E2E_PORTS.imap : E2E_PORTS.imap;

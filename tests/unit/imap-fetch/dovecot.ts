@@ -1,25 +1,18 @@
 /**
- * A private Dovecot (imapd) for cross-checking FETCH output against the reference server: its
- * own temp directory (config, passwd-file, Maildir, logs), one loopback port, never the system
- * instance. Dovecot must start as root (it drops privileges itself); `available()` says
- * whether this machine can (`apt-get install -y dovecot-imapd`).
+ * A private Dovecot (imapd) for cross-checking FETCH output against the reference server: one user
+ * on one loopback port (the instance itself is tests/support/dovecot.ts). Dovecot must start as root
+ * (it drops privileges itself); `dovecotAvailable()` says whether this machine can
+ * (`apt-get install -y dovecot-imapd`).
  *
  * The client is raw on purpose: the point is to see Dovecot's exact bytes, which an IMAP
  * client library would parse away.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createConnection, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { launchDovecot, makeDovecotDir, writeDovecotConfig } from "../../support/dovecot";
 import { freePort } from "../../support/postfix";
 
-const NOBODY = 65534;
-
-export function dovecotAvailable(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  return spawnSync("dovecot", ["--version"], { stdio: "ignore" }).status === 0;
-}
+export { dovecotAvailable } from "../../support/dovecot";
 
 export interface DovecotInstance {
   port: number;
@@ -28,75 +21,18 @@ export interface DovecotInstance {
   stop(): void;
 }
 
+/** One user, `test` with password `pass`, and an empty INBOX. */
 export async function startDovecot(): Promise<DovecotInstance> {
-  const dir = mkdtempSync(join(tmpdir(), "dovecot-fetch-"));
-  // mkdtemp makes it 0700; the auth and imap processes run as other users and must get in.
-  chmodSync(dir, 0o755);
+  const dovecot = makeDovecotDir("dovecot-fetch-", [{ user: "test", password: "pass", scheme: "PLAIN" }]);
   const port = await freePort();
-  for (const sub of ["run", "state", "mail"]) mkdirSync(join(dir, sub), { recursive: true });
-  chownSync(join(dir, "mail"), NOBODY, NOBODY);
-  writeFileSync(join(dir, "passwd"), `test:{PLAIN}pass:${NOBODY}:${NOBODY}::${join(dir, "mail", "test")}\n`);
-  const config = join(dir, "dovecot.conf");
-  writeFileSync(
-    config,
-    [
-      `base_dir = ${join(dir, "run")}`,
-      `state_dir = ${join(dir, "state")}`,
-      "protocols = imap",
-      "listen = 127.0.0.1",
-      "ssl = no",
-      "disable_plaintext_auth = no",
-      "auth_mechanisms = plain",
-      `log_path = ${join(dir, "dovecot.log")}`,
-      `passdb {\n  driver = passwd-file\n  args = ${join(dir, "passwd")}\n}`,
-      `userdb {\n  driver = passwd-file\n  args = ${join(dir, "passwd")}\n}`,
-      `mail_location = maildir:${join(dir, "mail")}/%u`,
-      `service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ${port}\n  }\n}`,
-      // Only the listener above; no stats/anvil sockets outside the temp directory.
-      "first_valid_uid = 100",
-      "default_internal_user = dovecot",
-      "default_login_user = dovenull",
-      "",
-    ].join("\n"),
-  );
-  // The master daemonizes and its children keep the descriptors they inherit: pipes would make
-  // execFileSync wait for the daemon to exit, so its start-up output goes to a file.
-  const startLog = openSync(join(dir, "start.log"), "w");
-  try {
-    execFileSync("dovecot", ["-c", config], { stdio: ["ignore", startLog, startLog] });
-  } catch (error) {
-    throw new Error(`dovecot did not start: ${readFileSync(join(dir, "start.log"), "utf8")}`, { cause: error });
-  } finally {
-    closeSync(startLog);
-  }
-  const pidFile = join(dir, "run", "master.pid");
-  // Dovecot daemonizes and listens before it returns, but give the login process a moment.
-  for (let i = 0; i < 50; i++) {
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const socket = createConnection(port, "127.0.0.1", () => {
-          socket.end();
-          resolve();
-        });
-        socket.once("error", reject);
-      });
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const running = await launchDovecot(dovecot, writeDovecotConfig(dovecot, port), port);
   return {
     port,
-    dir,
-    log: () => readFileSync(join(dir, "dovecot.log"), "utf8"),
+    dir: dovecot.dir,
+    log: running.log,
     stop() {
-      try {
-        // This instance's master only, by the pid it wrote.
-        process.kill(Number(readFileSync(pidFile, "utf8").trim()), "SIGTERM");
-      } catch {
-        // Already gone.
-      }
-      rmSync(dir, { recursive: true, force: true });
+      running.kill();
+      rmSync(dovecot.dir, { recursive: true, force: true });
     },
   };
 }
