@@ -18,6 +18,8 @@ import { ConfirmDialog } from "./modal";
 import { ReadingPane } from "./reading-pane";
 import { SearchBar, SearchResults, type SearchQuery } from "./search";
 import { SettingsDialog } from "./settings-dialog";
+import { useShortcuts } from "./shortcuts";
+import { ShortcutsDialog } from "./shortcuts-dialog";
 import { UndoToast } from "./undo-toast";
 import { useMailActions } from "./use-mail-actions";
 import { useMailEvents } from "./use-mail-events";
@@ -57,6 +59,9 @@ function back(to: Location) {
   else go(to, true);
 }
 
+/** Tailwind's md: from here up the panes stand side by side; below, one at a time. */
+const WIDE = "(min-width: 768px)";
+
 // Columns (and rows, with the reading pane below the list) from md up; phones show one pane at a time.
 const GRID: Record<ReadingPanePosition, string> = {
   right: "md:grid-cols-[13rem_20rem_minmax(0,1fr)] lg:grid-cols-[15rem_26rem_minmax(0,1fr)]",
@@ -79,6 +84,8 @@ export function MailApp({ address, initialPreferences }: { address: string; init
   const [search, setSearch] = useState<SearchQuery | null>(null);
   const [preferences, setPreference] = usePreferences(initialPreferences);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const searchInput = useRef<HTMLInputElement | null>(null);
   const folderTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const loadFolders = useCallback(() => {
@@ -134,6 +141,7 @@ export function MailApp({ address, initialPreferences }: { address: string; init
   const current = folders?.find((f) => f.path === folder);
   const title = current?.name ?? (folder === "INBOX" ? "Inbox" : folder);
   const position = preferences.readingPane;
+  const readingPaneBeside = () => position !== "off" && window.matchMedia(WIDE).matches;
   const phonePane = location.folders ? "folders" : uid !== null ? "message" : "list";
   // From md up every pane shows, except with the reading pane off: then the list or the open message.
   const desktopPanes = { folders: true, list: position !== "off" || uid === null, message: position !== "off" || uid !== null };
@@ -142,6 +150,15 @@ export function MailApp({ address, initialPreferences }: { address: string; init
   useEffect(() => {
     document.title = `${title} · ${address}`;
   }, [title, address]);
+
+  const closeMessage = () => back({ folder, uid: null, folders: false });
+  useShortcuts({
+    back: () => {
+      if (uid !== null) closeMessage();
+    },
+    search: () => searchInput.current?.focus(),
+    help: () => setHelpOpen(true),
+  });
 
   return (
     <div className="flex h-dvh flex-col">
@@ -155,7 +172,7 @@ export function MailApp({ address, initialPreferences }: { address: string; init
           <Menu aria-hidden="true" className="size-5" />
         </button>
         <Brand compact />
-        <SearchBar folders={folders} currentFolder={folder} onSearch={setSearch} />
+        <SearchBar input={searchInput} folders={folders} currentFolder={folder} onSearch={setSearch} />
         {/* On phones the search box takes the room; from md up it stops at its width and this fills the rest. */}
         <span className="hidden flex-1 md:block" />
         <span className="hidden truncate text-sm text-slate-600 sm:inline dark:text-slate-400">{address}</span>
@@ -206,14 +223,18 @@ export function MailApp({ address, initialPreferences }: { address: string; init
               sort={sort}
               onSort={setSort}
               openUid={location.in ? null : uid}
-              onOpen={(from, next) => go({ folder, uid: next, folders: false, in: from === folder ? null : from }, uid !== null && window.matchMedia("(min-width: 768px)").matches)}
+              // From one open message to the next replaces it in history: back leads to the list.
+              onOpen={(from, next) => go({ folder, uid: next, folders: false, in: from === folder ? null : from }, uid !== null)}
+              onClose={closeMessage}
+              opensOnMove={readingPaneBeside}
+              shortcuts={search === null}
               actions={actions}
             />
           </div>
         </section>
         <section aria-label="Reading pane" className={`${paneClass("message")} min-h-0 flex-col bg-white dark:bg-slate-950 ${position === "bottom" ? "md:border-t md:border-slate-200 dark:md:border-slate-800" : ""}`}>
           {uid !== null ? (
-            <ReadingPane key={`${location.in ?? folder}\0${uid}`} folder={location.in ?? folder} uid={uid} onOpened={onOpened} onBack={() => back({ folder, uid: null, folders: false })} backOnDesktop={position === "off"} />
+            <ReadingPane key={`${location.in ?? folder}\0${uid}`} folder={location.in ?? folder} uid={uid} onOpened={onOpened} onBack={closeMessage} backOnDesktop={position === "off"} />
           ) : (
             <div className="flex h-full flex-col items-center justify-center gap-3 p-6 text-center text-slate-500 dark:text-slate-400">
               <MailOpen aria-hidden="true" className="size-10" />
@@ -223,7 +244,18 @@ export function MailApp({ address, initialPreferences }: { address: string; init
         </section>
       </div>
       <UndoToast toast={actions.toast} onDismiss={actions.dismiss} />
-      {settingsOpen && <SettingsDialog preferences={preferences} onChange={setPreference} onClose={() => setSettingsOpen(false)} />}
+      {settingsOpen && (
+        <SettingsDialog
+          preferences={preferences}
+          onChange={setPreference}
+          onClose={() => setSettingsOpen(false)}
+          onShortcuts={() => {
+            setSettingsOpen(false);
+            setHelpOpen(true);
+          }}
+        />
+      )}
+      {helpOpen && <ShortcutsDialog onClose={() => setHelpOpen(false)} />}
       {actions.confirmation && <ConfirmDialog {...actions.confirmation} onCancel={actions.cancelConfirmation} />}
       {folderDialog && folders && (
         <FolderDialog

@@ -2,9 +2,10 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Paperclip, Reply, Star } from "lucide-react";
-import { useEffect, useRef, type DragEvent } from "react";
+import { useCallback, useEffect, useRef, type DragEvent } from "react";
 import type { MessageSummary } from "@/lib/user-agent/mail/types";
 import { displayName, formatListDate, formatSize } from "./format";
+import { CURSOR_ROW, useFocusCursor, type ListCursor } from "./list-cursor";
 import type { MessageList as MessageListState } from "./use-message-list";
 
 const ROW_HEIGHT = 72;
@@ -27,14 +28,14 @@ export interface RowSelection {
   onDragStart: (event: DragEvent<HTMLElement>) => void;
 }
 
-function Row({ message, selected, onOpen, selection }: { message: MessageSummary; selected: boolean; onOpen: (uid: number) => void; selection: RowSelection }) {
+function Row({ message, selected, cursor, onOpen, selection }: { message: MessageSummary; selected: boolean; cursor: boolean; onOpen: (uid: number) => void; selection: RowSelection }) {
   const sender = displayName(message.from);
   const subject = message.subject || "(no subject)";
   return (
     <div
       draggable
       onDragStart={selection.onDragStart}
-      className={`group flex h-full border-b border-slate-100 dark:border-slate-800/60 ${
+      className={`group flex h-full border-b border-slate-100 dark:border-slate-800/60 ${cursor ? CURSOR_ROW : ""} ${
         selection.checked ? "bg-indigo-50/70 dark:bg-indigo-950/40" : selected ? "bg-indigo-50 dark:bg-indigo-950/60" : "hover:bg-slate-50 dark:hover:bg-slate-900"
       }`}
     >
@@ -51,6 +52,7 @@ function Row({ message, selected, onOpen, selection }: { message: MessageSummary
       <button
         type="button"
         data-uid={message.uid}
+        data-row-open
         aria-current={selected ? "true" : undefined}
         aria-label={`${message.seen ? "" : "Unread, "}${message.flagged ? "flagged, " : ""}${message.answered ? "answered, " : ""}${sender}, ${subject}`}
         onClick={() => onOpen(message.uid)}
@@ -81,12 +83,14 @@ function Row({ message, selected, onOpen, selection }: { message: MessageSummary
 export function MessageList({
   list,
   selectedUid,
+  cursor,
   onOpen,
   rowSelection,
 }: {
   list: MessageListState;
   selectedUid: number | null;
-  onOpen: (uid: number) => void;
+  cursor: ListCursor | null;
+  onOpen: (index: number, uid: number) => void;
   /** Checkbox and drag behaviour of the row at an index. */
   rowSelection: (index: number, message: MessageSummary) => RowSelection;
 }) {
@@ -98,6 +102,8 @@ export function MessageList({
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
   const { ensureRows, total, generation } = list;
+  const reveal = useCallback((index: number) => virtualizer.scrollToIndex(index), [virtualizer]);
+  useFocusCursor(scroller, cursor, reveal);
 
   useEffect(() => {
     // Until the first page tells the total, ask for it.
@@ -131,8 +137,12 @@ export function MessageList({
         {items.map((item) => {
           const message = list.row(item.index);
           return (
-            <div key={item.key} role="listitem" style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
-              {message ? <Row message={message} selected={message.uid === selectedUid} onOpen={onOpen} selection={rowSelection(item.index, message)} /> : <SkeletonRow />}
+            <div key={item.key} role="listitem" data-row-index={item.index} style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
+              {message ? (
+                <Row message={message} selected={message.uid === selectedUid} cursor={cursor?.index === item.index} onOpen={(uid) => onOpen(item.index, uid)} selection={rowSelection(item.index, message)} />
+              ) : (
+                <SkeletonRow />
+              )}
             </div>
           );
         })}

@@ -2,7 +2,7 @@
 
 // The search box (focused with "/"), its advanced form, and the paged results that replace the list.
 import { Search, SlidersHorizontal, X } from "lucide-react";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import type { FolderSummary } from "@/lib/user-agent/mail/types";
 import type { SearchHit, SearchPage, SearchQuery } from "@/lib/user-agent/mail/search";
 import { ApiError } from "./api";
@@ -42,22 +42,20 @@ async function fetchSearch(query: SearchQuery, offset: number, signal: AbortSign
 
 const FIELD = "min-h-11 w-full rounded-lg border border-slate-300 bg-white px-3 text-sm dark:border-slate-700 dark:bg-slate-900";
 
-export function SearchBar({ folders, currentFolder, onSearch }: { folders: FolderSummary[] | null; currentFolder: string; onSearch: (query: SearchQuery | null) => void }) {
-  const input = useRef<HTMLInputElement | null>(null);
+/** The search box; `input` lets the "/" shortcut focus it. */
+export function SearchBar({
+  input,
+  folders,
+  currentFolder,
+  onSearch,
+}: {
+  input: RefObject<HTMLInputElement | null>;
+  folders: FolderSummary[] | null;
+  currentFolder: string;
+  onSearch: (query: SearchQuery | null) => void;
+}) {
   const [text, setText] = useState("");
   const [advanced, setAdvanced] = useState(false);
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
-      const target = event.target as HTMLElement | null;
-      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
-      event.preventDefault();
-      input.current?.focus();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
 
   const submitAdvanced = (form: HTMLFormElement) => {
     const data = new FormData(form);
@@ -87,7 +85,7 @@ export function SearchBar({ folders, currentFolder, onSearch }: { folders: Folde
           event.preventDefault();
           onSearch(text.trim() ? { text: text.trim(), folder: null } : null);
         }}
-        className="flex items-center gap-1 rounded-lg bg-slate-100 pl-3 dark:bg-slate-800"
+        className="flex items-center gap-1 rounded-lg bg-slate-100 pl-3 focus-within:outline-2 focus-within:outline-indigo-600 dark:bg-slate-800"
       >
         <Search aria-hidden="true" className="size-4 shrink-0 text-slate-500" />
         <input
@@ -99,7 +97,7 @@ export function SearchBar({ folders, currentFolder, onSearch }: { folders: Folde
           onChange={(event) => setText(event.target.value)}
           className="min-h-11 min-w-0 flex-1 bg-transparent px-2 text-sm outline-none"
         />
-        <button type="button" aria-label="Advanced search" aria-expanded={advanced} onClick={() => setAdvanced((open) => !open)} className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg hover:bg-slate-200 dark:hover:bg-slate-700">
+        <button type="button" aria-label="Advanced search" aria-expanded={advanced} onClick={() => setAdvanced((open) => !open)} className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg hover:bg-slate-200 focus-visible:outline-offset-0 dark:hover:bg-slate-700">
           <SlidersHorizontal aria-hidden="true" className="size-4" />
         </button>
       </form>

@@ -46,7 +46,7 @@ function Choice<V extends string>({
   );
 }
 
-export function SettingsDialog({ preferences, onChange, onClose }: { preferences: Preferences; onChange: SetPreference; onClose: () => void }) {
+export function SettingsDialog({ preferences, onChange, onClose, onShortcuts }: { preferences: Preferences; onChange: SetPreference; onClose: () => void; onShortcuts: () => void }) {
   return (
     <Modal title="Settings" onClose={onClose}>
       <Choice legend="Theme" name="theme" values={THEMES} labels={THEME_LABELS} value={preferences.theme} onChange={(theme) => onChange("theme", theme)} />
@@ -59,7 +59,10 @@ export function SettingsDialog({ preferences, onChange, onClose }: { preferences
         value={preferences.readingPane}
         onChange={(position) => onChange("readingPane", position)}
       />
-      <div className="flex justify-end">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <button type="button" className={buttonStyles.quiet} onClick={onShortcuts}>
+          Keyboard shortcuts <kbd className="ml-1 font-mono text-xs text-slate-500">?</kbd>
+        </button>
         <button type="button" className={buttonStyles.primary} onClick={onClose}>
           Done
         </button>

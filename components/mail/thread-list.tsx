@@ -3,9 +3,10 @@
 // The conversation view: one row per thread (its newest message, how many, who took part); opening a
 // row lists its messages, the user's own replies from Sent among them, and each opens in the reading pane.
 import { ChevronDown, ChevronRight, Send, Star } from "lucide-react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ThreadMessage, ThreadSummary } from "@/lib/user-agent/mail/types";
 import { displayName, formatListDate } from "./format";
+import { CURSOR_ROW, useFocusCursor, type ListCursor } from "./list-cursor";
 import type { RowSelection } from "./message-list";
 import { fetchThread } from "./organise-api";
 import type { ThreadList as ThreadListState } from "./use-thread-list";
@@ -53,16 +54,20 @@ function ThreadMessages({ folder, thread, openUid, onOpen }: { folder: string; t
 
 function ThreadRow({
   thread,
+  index,
   folder,
   expanded,
+  cursor,
   onExpand,
   selection,
   openUid,
   onOpen,
 }: {
   thread: ThreadSummary;
+  index: number;
   folder: string;
   expanded: boolean;
+  cursor: boolean;
   onExpand: () => void;
   selection: RowSelection;
   openUid: number | null;
@@ -73,8 +78,8 @@ function ThreadRow({
   const people = thread.participants.join(", ") || displayName(head.from);
   const Chevron = expanded ? ChevronDown : ChevronRight;
   return (
-    <li className="border-b border-slate-100 dark:border-slate-800/60">
-      <div draggable onDragStart={selection.onDragStart} className={`flex min-h-[72px] ${selection.checked ? "bg-indigo-50/70 dark:bg-indigo-950/40" : "hover:bg-slate-50 dark:hover:bg-slate-900"}`}>
+    <li data-row-index={index} className="border-b border-slate-100 dark:border-slate-800/60">
+      <div draggable onDragStart={selection.onDragStart} className={`flex min-h-[72px] ${cursor ? CURSOR_ROW : ""} ${selection.checked ? "bg-indigo-50/70 dark:bg-indigo-950/40" : "hover:bg-slate-50 dark:hover:bg-slate-900"}`}>
         <label className="flex w-11 shrink-0 cursor-pointer items-center justify-center self-stretch">
           <input
             type="checkbox"
@@ -88,6 +93,7 @@ function ThreadRow({
         <button
           type="button"
           aria-expanded={expanded}
+          data-row-open
           aria-label={`${thread.unread > 0 ? "Unread, " : ""}${people}, ${subject}, ${thread.count} message${thread.count === 1 ? "" : "s"}`}
           onClick={onExpand}
           className="flex min-w-0 flex-1 flex-col justify-center gap-0.5 py-2 pr-4 text-left focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
@@ -112,20 +118,35 @@ function ThreadRow({
   );
 }
 
+/** What names a thread in the list: its UIDs (a new message in it changes them, which re-collapses it). */
+export function threadKey(thread: ThreadSummary): string {
+  return thread.uids.join(",");
+}
+
 export function ThreadList({
   folder,
   list,
   openUid,
+  expanded,
+  onExpand,
+  cursor,
+  onCursor,
   onOpen,
   rowSelection,
 }: {
   folder: string;
   list: ThreadListState;
   openUid: number | null;
+  /** The open conversation's threadKey. */
+  expanded: string | null;
+  onExpand: (key: string | null) => void;
+  cursor: ListCursor | null;
+  onCursor: (index: number) => void;
   onOpen: (folder: string, uid: number) => void;
   rowSelection: (index: number, thread: ThreadSummary) => RowSelection;
 }) {
-  const [expanded, setExpanded] = useState<string | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  useFocusCursor(scroller, cursor);
   if (list.threads === null) {
     return list.error ? (
       <p role="alert" className="p-4 text-sm text-red-700 dark:text-red-400">
@@ -141,18 +162,22 @@ export function ThreadList({
   }
   if (list.threads.length === 0) return <p className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">No conversations here. New mail shows up as it arrives.</p>;
   return (
-    <div className="h-full overflow-y-auto overscroll-contain">
+    <div ref={scroller} className="h-full overflow-y-auto overscroll-contain">
       <ul aria-label="Conversations">
         {list.threads.map((thread, index) => {
-          // The newest UID names the thread; it changes when a message arrives, which re-collapses it.
-          const key = thread.uids.join(",");
+          const key = threadKey(thread);
           return (
             <ThreadRow
               key={key}
               thread={thread}
+              index={index}
               folder={folder}
               expanded={expanded === key}
-              onExpand={() => setExpanded(expanded === key ? null : key)}
+              cursor={cursor?.index === index}
+              onExpand={() => {
+                onCursor(index);
+                onExpand(expanded === key ? null : key);
+              }}
               selection={rowSelection(index, thread)}
               openUid={openUid}
               onOpen={onOpen}

@@ -18,6 +18,8 @@ export interface MessageList {
   total: number | null;
   error: string | null;
   row(index: number): MessageSummary | undefined;
+  /** Where a loaded message is in the list, or -1. */
+  indexOf(uid: number): number;
   /** The rows fetched so far, in list order (what "select all on this page" ticks). */
   loaded: MessageSummary[];
   /** Fetches the pages covering rows first..last unless current ones are there or on their way. */
@@ -93,6 +95,16 @@ export function useMessageList(folder: string, sort: SortOrder): MessageList {
   const refresh = useCallback(() => setGeneration((g) => g + 1), []);
 
   const row = useCallback((index: number) => pages.get(Math.floor(index / PAGE_SIZE))?.rows[index % PAGE_SIZE], [pages]);
+  const indexOf = useCallback(
+    (uid: number) => {
+      for (const [index, page] of pages) {
+        const at = page.rows.findIndex((r) => r.uid === uid);
+        if (at !== -1) return index * PAGE_SIZE + at;
+      }
+      return -1;
+    },
+    [pages],
+  );
   const loaded = useMemo(() => [...pages.entries()].sort(([a], [b]) => a - b).flatMap(([, page]) => page.rows), [pages]);
 
   const updateRow = useCallback((uid: number, patch: Partial<MessageSummary>) => {
@@ -111,5 +123,5 @@ export function useMessageList(folder: string, sort: SortOrder): MessageList {
     });
   }, []);
 
-  return { total, error, row, loaded, ensureRows, refresh, updateRow, generation };
+  return { total, error, row, indexOf, loaded, ensureRows, refresh, updateRow, generation };
 }
