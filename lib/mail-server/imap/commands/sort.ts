@@ -9,7 +9,7 @@ import type { ImapSession } from "../session";
 import { inSessionView, parseCriteria, type ViewItem } from "../search/criteria";
 import { KeyCache } from "../search/key-cache";
 import { checkCharset, esearchResponse, takeReturnOptions } from "../search/results";
-import { parseSortProgram, sortItems, type SortItem } from "../search/sort";
+import { parseSortProgram, sortItems, type SortCriterion, type SortItem } from "../search/sort";
 import type { SortKeys } from "../../store/message-ops";
 
 const SORT_KEYS = new KeyCache<SortKeys>((store, mailboxId, sinceUid) => store.messages.sortKeys(mailboxId, sinceUid));
@@ -32,6 +32,48 @@ async function withDisplayTo(session: ImapSession, items: ViewItem<SortKeys>[]):
   });
 }
 
+/**
+ * The order of every listed message under a sort program, kept per listing while it doesn't
+ * grow: the webmail sorts the same 100,000-message INBOX again at every page and every new
+ * client. Sorting all rows, ties by ascending UID, then keeping the matches gives the order
+ * RFC 5256 asks of the matches alone, ties by ascending sequence number, since sequence
+ * numbers ascend with UIDs. DISPLAYTO sorts by envelopes read per command and is not kept.
+ */
+const ORDERS = new WeakMap<readonly SortKeys[], Map<string, { length: number; order: Uint32Array }>>();
+const MAX_ORDERS_PER_LISTING = 8;
+
+function orderOf(rows: readonly SortKeys[], program: readonly SortCriterion[]): Uint32Array {
+  let orders = ORDERS.get(rows);
+  if (!orders) ORDERS.set(rows, (orders = new Map()));
+  const key = program.map((c) => `${c.reverse ? "-" : ""}${c.key}`).join(" ");
+  const cached = orders.get(key);
+  if (cached && cached.length === rows.length) return cached.order;
+  const indexed = rows.map((message, seq) => ({ message, seq }));
+  const order = Uint32Array.from(sortItems(indexed, program), (item) => item.seq);
+  orders.delete(key);
+  orders.set(key, { length: rows.length, order });
+  if (orders.size > MAX_ORDERS_PER_LISTING) orders.delete(orders.keys().next().value!);
+  return order;
+}
+
+/** The matches in the program's order, from the kept order of all rows. */
+function sortFound(rows: readonly SortKeys[], found: readonly ViewItem<SortKeys>[], program: readonly SortCriterion[]): ViewItem<SortKeys>[] {
+  const order = orderOf(rows, program);
+  // Each row's match, by position: rows and matches are both in ascending UID order.
+  const matchAt = new Array<ViewItem<SortKeys> | undefined>(rows.length);
+  let r = 0;
+  for (const item of found) {
+    while (r < rows.length && rows[r] !== item.message) r++;
+    if (r < rows.length) matchAt[r] = item;
+  }
+  const out: ViewItem<SortKeys>[] = [];
+  for (const index of order) {
+    const match = matchAt[index];
+    if (match) out.push(match);
+  }
+  return out;
+}
+
 async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const selected = session.selected!;
   const tokens = [...command.args];
@@ -39,12 +81,12 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const program = parseSortProgram(asList(tokens.shift()));
   checkCharset(asAString(tokens.shift()));
   const criteria = parseCriteria(tokens, session);
-  const view = inSessionView(session, await SORT_KEYS.rows(session.store, selected));
+  const rows = await SORT_KEYS.rows(session.store, selected);
+  const view = inSessionView(session, rows);
   const found = await criteria.filter(session, view);
-  const items = program.some((criterion) => criterion.key === "DISPLAYTO") ? await withDisplayTo(session, found) : found;
-  const sorted = sortItems(items, program);
+  const sorted = program.some((criterion) => criterion.key === "DISPLAYTO") ? sortItems(await withDisplayTo(session, found), program) : sortFound(rows, found, program);
   // States (and so MODSEQs) are there when the criteria name MODSEQ, the only time they are reported.
-  const modSeqOf = criteria.mentionsModSeq ? new Map(found.map((item) => [item.message.uid, item.state?.modSeq ?? 0n])) : null;
+  const modSeqOf = criteria.mentionsModSeq ? new Map(found.map((item) => [item.message.uid, item.modSeq ?? 0n])) : null;
   const matches = sorted.map((item) => ({ number: byUid ? item.message.uid : item.seq, modSeq: modSeqOf?.get(item.message.uid) ?? 0n }));
   if (options) {
     session.write(esearchResponse(command.tag, byUid, options, matches, criteria.mentionsModSeq));
