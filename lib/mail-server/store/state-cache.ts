@@ -8,8 +8,8 @@
 // store (rows by "modSeq", expunges in "ExpungedMessage", never pruned). So a cache brought up
 // to date this way is right also after changes made by another process (mailctl), which the
 // store's in-process events would miss.
-import type { SqlRunner } from "./sql";
-import { readDate } from "./sql";
+import type { MessageState } from "./message-ops";
+import { readDate, type SqlRunner } from "./sql";
 
 const SEEN = 1;
 const ANSWERED = 2;
@@ -23,6 +23,7 @@ const BIT_NAMES: [number, string][] = [
   [DELETED, "\\Deleted"],
   [DRAFT, "\\Draft"],
 ];
+const SYSTEM_BITS = new Map(BIT_NAMES.map(([bit, name]) => [name.toLowerCase(), bit]));
 /** The system flags of each of the 32 combinations, as FETCH writes them. */
 const SYSTEM_FLAG_TEXT = Array.from({ length: 32 }, (_, bits) =>
   BIT_NAMES.filter(([bit]) => bits & bit)
@@ -100,6 +101,19 @@ export class MailboxStates {
   flags(i: number): string[] {
     const text = this.flagsText(i);
     return text ? text.split(" ") : [];
+  }
+
+  /** The message at index i as the store's MessageState. */
+  state(i: number): MessageState {
+    return { uid: this.uids[i], modSeq: BigInt(this.modSeqs[i]), flags: this.flags(i), internalDate: new Date(this.internalDates[i]), size: this.sizes[i], contentId: this.contentIds[i] };
+  }
+
+  /** Whether the message at index i has the flag, given in lower case ("\\seen", "$label1"). */
+  hasFlag(i: number, lowerCaseFlag: string): boolean {
+    const bit = SYSTEM_BITS.get(lowerCaseFlag);
+    if (bit !== undefined) return (this.bits[i] & bit) !== 0;
+    const keywords = this.keywords.get(this.uids[i]);
+    return keywords !== undefined && keywords.split(" ").some((keyword) => keyword.toLowerCase() === lowerCaseFlag);
   }
 
   isSeen(i: number): boolean {

@@ -1,20 +1,27 @@
 // SEARCH and UID SEARCH (RFC 3501 §6.4.4), with RETURN options answered by ESEARCH
 // (RFC 4731). The criteria are search/criteria.ts's, shared with SORT and THREAD; the
-// messages come from one listing of the mailbox.
+// messages come from the mailbox's state cache (store/state-cache.ts).
 import { untagged, type ImapCommand } from "../protocol";
 import type { ImapSession } from "../session";
-import { inSessionView, parseCriteria } from "../search/criteria";
+import { inSessionView, parseCriteria, type Candidate } from "../search/criteria";
 import { esearchResponse, takeReturnOptions, takeSearchCharset } from "../search/results";
 
+/** Every message of the selected mailbox, from the state cache: no listing through SQL per SEARCH. */
+async function candidates(session: ImapSession): Promise<Candidate[]> {
+  const states = await session.store.states.get(session.selected!.mailboxId);
+  if (!states) return [];
+  const out = new Array<Candidate>(states.size);
+  for (let i = 0; i < states.size; i++) out[i] = { uid: states.uids[i], contentId: states.contentIds[i] };
+  return out;
+}
+
 async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
-  const selected = session.selected!;
   const tokens = [...command.args];
   const options = takeReturnOptions(tokens);
   takeSearchCharset(tokens);
   const criteria = parseCriteria(tokens, session);
-  const view = inSessionView(session, await session.store.messages.list(selected.mailboxId));
-  const found = await criteria.filter(session, view, view.map((item) => item.message));
-  const matches = found.map((item) => ({ number: byUid ? item.message.uid : item.seq, modSeq: item.message.modSeq }));
+  const found = await criteria.filter(session, inSessionView(session, await candidates(session)));
+  const matches = found.map((item) => ({ number: byUid ? item.message.uid : item.seq, modSeq: item.modSeq ?? 0n }));
   if (options) {
     session.write(esearchResponse(command.tag, byUid, options, matches, criteria.mentionsModSeq));
   } else {

@@ -7,7 +7,7 @@
 // "ALL" over 100,000 messages costs no promise per message.
 import libmime from "libmime";
 import { headerText, type Envelope, type EnvelopeAddress } from "@/lib/mime/analyze";
-import type { MessageState } from "../../store";
+import type { MailboxStates } from "../../store";
 import { asAString, asAtom, parseSequenceSet, contains, ImapSyntaxError, type ImapToken } from "../protocol";
 import type { ImapSession } from "../session";
 
@@ -22,8 +22,9 @@ export interface Candidate {
 interface Context {
   session: ImapSession;
   candidates: readonly Candidate[];
-  /** states[i] is candidates[i]'s; empty unless a key reads them (Parse.needsState). */
-  states: readonly MessageState[];
+  /** The mailbox's message states, when a key reads them (Parse.needsState); candidates[i] is at stateAt[i]. */
+  states: MailboxStates | null;
+  stateAt: Int32Array;
   /** Loaded before testing when a key needs it (Parse.needsFields). */
   fields: Map<number, Fields>;
   headers: Map<number, string>;
@@ -51,6 +52,7 @@ function parseSearchDate(text: string): number {
   return Date.UTC(Number(match[3]), month, Number(match[1]));
 }
 
+const DAY_MS = 86_400_000;
 const day = (date: Date) => Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
 
 /** The day a Date field names, in its own zone ("disregarding time and timezone", RFC 3501 §6.4.4). */
@@ -71,7 +73,7 @@ const invert = (verdict: Verdict): Verdict => (typeof verdict === "boolean" ? !v
 function hasFlag(parse: Parse, flag: string): Key {
   parse.needsState = true;
   const lower = flag.toLowerCase();
-  return (i, c) => c.states[i].flags.some((f) => f.toLowerCase() === lower);
+  return (i, c) => c.states!.hasFlag(c.stateAt[i], lower);
 }
 const not =
   (key: Key): Key =>
@@ -203,7 +205,7 @@ function parseKey(tokens: ImapToken[], parse: Parse, depth = 0): Key {
       return (i, c) => c.session.selected!.recent.has(c.candidates[i].uid);
     case "NEW":
       parse.needsState = true;
-      return (i, c) => c.session.selected!.recent.has(c.candidates[i].uid) && !c.states[i].flags.includes("\\Seen");
+      return (i, c) => c.session.selected!.recent.has(c.candidates[i].uid) && !c.states!.isSeen(c.stateAt[i]);
     case "OLD":
       return (i, c) => !c.session.selected!.recent.has(c.candidates[i].uid);
     case "FROM":
@@ -224,13 +226,13 @@ function parseKey(tokens: ImapToken[], parse: Parse, depth = 0): Key {
       const n = Number(asAtom(tokens.shift()));
       if (!Number.isSafeInteger(n)) throw new ImapSyntaxError("LARGER takes a number");
       parse.needsState = true;
-      return (i, c) => c.states[i].size > n;
+      return (i, c) => c.states!.sizes[c.stateAt[i]] > n;
     }
     case "SMALLER": {
       const n = Number(asAtom(tokens.shift()));
       if (!Number.isSafeInteger(n)) throw new ImapSyntaxError("SMALLER takes a number");
       parse.needsState = true;
-      return (i, c) => c.states[i].size < n;
+      return (i, c) => c.states!.sizes[c.stateAt[i]] < n;
     }
     case "BEFORE":
     case "ON":
@@ -244,7 +246,8 @@ function parseKey(tokens: ImapToken[], parse: Parse, depth = 0): Key {
       else parse.needsState = true;
       const compare = name.endsWith("BEFORE") ? (d: number) => d < date : name.endsWith("ON") ? (d: number) => d === date : (d: number) => d >= date;
       return (i, c) => {
-        const when = sent ? sentDay(c.fields.get(c.candidates[i].contentId)) : day(c.states[i].internalDate);
+        // INTERNALDATE is kept in UTC: its day is the ms floored to whole days.
+        const when = sent ? sentDay(c.fields.get(c.candidates[i].contentId)) : Math.floor(c.states!.internalDates[c.stateAt[i]] / DAY_MS) * DAY_MS;
         return when !== null && compare(when);
       };
     }
@@ -260,10 +263,11 @@ function parseKey(tokens: ImapToken[], parse: Parse, depth = 0): Key {
       }
       const text = asAtom(tokens.shift());
       if (!/^\d{1,19}$/.test(text)) throw new ImapSyntaxError("MODSEQ takes a number");
-      const floor = BigInt(text);
+      // MODSEQs in the store are numbers far below 2^53; a bigger floor stays bigger as a number.
+      const floor = Number(text);
       parse.session.enableCondstore();
       parse.needsState = true;
-      return (i, c) => c.states[i].modSeq >= floor;
+      return (i, c) => c.states!.modSeqs[c.stateAt[i]] >= floor;
     }
     case "NOT":
       return not(parseKey(tokens, parse, depth + 1));
@@ -293,34 +297,33 @@ export interface ViewItem<T extends Candidate = Candidate> {
   seq: number;
 }
 
-/** A match, with its state when the criteria read states (MODSEQ among them). */
+/** A match, with its MODSEQ when the criteria name MODSEQ. */
 export interface Found<T extends Candidate = Candidate> extends ViewItem<T> {
-  state?: MessageState;
+  modSeq?: bigint;
 }
 
 export interface Criteria {
   /** The criteria name MODSEQ: the result reports the highest MODSEQ of the matches (RFC 7162 §3.1.5). */
   readonly mentionsModSeq: boolean;
-  /**
-   * The messages that match, in the order given (ascending UIDs). states, when the caller has
-   * them, are view[i]'s; otherwise they are listed here if a key reads them.
-   */
-  filter<T extends Candidate>(session: ImapSession, view: readonly ViewItem<T>[], states?: readonly MessageState[]): Promise<Found<T>[]>;
+  /** The messages that match, in the order given (ascending UIDs); messages gone from the store don't. */
+  filter<T extends Candidate>(session: ImapSession, view: readonly ViewItem<T>[]): Promise<Found<T>[]>;
 }
 
-/** The states of the view's messages, in its order; a message gone since its listing is left out of both. */
-async function withStates<T extends Candidate>(session: ImapSession, view: readonly ViewItem<T>[]): Promise<{ view: ViewItem<T>[]; states: MessageState[] }> {
-  const listing = await session.store.messages.list(session.selected!.mailboxId);
-  const out = { view: [] as ViewItem<T>[], states: [] as MessageState[] };
-  let j = 0;
+/** The view's messages that still exist, and where each is in the mailbox's states. */
+async function withStates<T extends Candidate>(session: ImapSession, view: readonly ViewItem<T>[]): Promise<{ view: readonly ViewItem<T>[]; states: MailboxStates | null; stateAt: Int32Array }> {
+  const states = await session.store.states.get(session.selected!.mailboxId);
+  if (!states) return { view: [], states, stateAt: new Int32Array(0) };
+  const kept: ViewItem<T>[] = [];
+  const stateAt = new Int32Array(view.length);
+  let hint = 0;
   for (const item of view) {
-    while (j < listing.length && listing[j].uid < item.message.uid) j++;
-    if (j < listing.length && listing[j].uid === item.message.uid) {
-      out.view.push(item);
-      out.states.push(listing[j]);
-    }
+    const i = states.indexOf(item.message.uid, hint);
+    if (i < 0) continue;
+    hint = i + 1;
+    stateAt[kept.length] = i;
+    kept.push(item);
   }
-  return out;
+  return { view: kept, states, stateAt };
 }
 
 /** search-criteria: one or more search keys, all of which must hold. Consumes every token. */
@@ -331,10 +334,11 @@ export function parseCriteria(tokens: readonly ImapToken[], session: ImapSession
   while (rest.length) keys.push(parseKey(rest, parse));
   if (!keys.length) throw new ImapSyntaxError("Search criteria missing");
   const key = keys.length === 1 ? keys[0] : all(keys);
+  const reportsModSeq = mentionsModSeq(tokens);
   return {
-    mentionsModSeq: mentionsModSeq(tokens),
-    async filter(session, givenView, givenStates) {
-      const { view, states } = !parse.needsState ? { view: givenView, states: [] } : givenStates ? { view: givenView, states: givenStates } : await withStates(session, givenView);
+    mentionsModSeq: reportsModSeq,
+    async filter(session, givenView) {
+      const { view, states, stateAt } = parse.needsState || reportsModSeq ? await withStates(session, givenView) : { view: givenView, states: null, stateAt: new Int32Array(0) };
       const mailboxId = session.selected!.mailboxId;
       for (const query of parse.textQueries) for (const id of await session.store.search(query.needle, query.field, mailboxId)) query.matches.add(id);
       const candidates = view.map((item) => item.message);
@@ -342,6 +346,7 @@ export function parseCriteria(tokens: readonly ImapToken[], session: ImapSession
         session,
         candidates,
         states,
+        stateAt,
         fields: parse.needsFields ? await session.store.messages.searchFields(candidates.map((m) => m.contentId)) : new Map(),
         headers: new Map(),
       };
@@ -349,7 +354,7 @@ export function parseCriteria(tokens: readonly ImapToken[], session: ImapSession
       for (let i = 0; i < view.length; i++) {
         const verdict = key(i, context);
         // The view's own items where there are no states: no object per match.
-        if (verdict === true || (verdict !== false && (await verdict))) found.push(parse.needsState ? { message: view[i].message, seq: view[i].seq, state: states[i] } : view[i]);
+        if (verdict === true || (verdict !== false && (await verdict))) found.push(reportsModSeq ? { ...view[i], modSeq: BigInt(states!.modSeqs[stateAt[i]]) } : view[i]);
       }
       return found;
     },
