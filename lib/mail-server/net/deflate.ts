@@ -22,6 +22,13 @@ export interface DeflateLayerHandlers {
 /** Inflated bytes handed over per 'data' event; the owner pauses input above its own bound. */
 const INFLATE_CHUNK = 16 * 1024;
 
+/**
+ * Compressed bytes given to the inflater per write. zlib inflates a whole write before it
+ * heeds back-pressure, and DEFLATE reaches 1:1032: a 64 KB read off the socket became up to
+ * 64 MB held at once. A slice this size inflates to at most about a megabyte.
+ */
+const INFLATE_SLICE = 1024;
+
 export class DeflateLayer {
   private readonly deflater: zlib.DeflateRaw;
   private readonly inflater: zlib.InflateRaw;
@@ -47,7 +54,9 @@ export class DeflateLayer {
    */
   receive(chunk: Buffer): boolean {
     if (this.inflater.destroyed || this.inflater.writableEnded) return true;
-    return this.inflater.write(chunk);
+    let more = true;
+    for (let at = 0; at < chunk.length; at += INFLATE_SLICE) more = this.inflater.write(chunk.subarray(at, at + INFLATE_SLICE));
+    return more;
   }
 
   onInputDrain(callback: () => void) {
