@@ -7,7 +7,7 @@ import { renderedContents } from "../fetch/content-cache";
 import { asAtom, asList, ImapSyntaxError, type ImapCommand } from "../protocol";
 import type { SelectedMailbox } from "../selected";
 import { ImapError, type ImapSession } from "../session";
-import { resolveMessages } from "./util";
+import { resolveSeqRanges } from "./util";
 import { parseModSeq, vanishedSince } from "./qresync";
 
 /** A list's items, or the one item or macro (ALL, FAST, FULL) given alone. */
@@ -75,7 +75,9 @@ const STATE_ITEMS: ReadonlySet<FetchAttribute["kind"]> = new Set(["UID", "FLAGS"
 
 async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const selected = session.selected!;
-  const messages = resolveMessages(session, asAtom(command.args[0]), byUid);
+  const ranges = resolveSeqRanges(session, asAtom(command.args[0]), byUid);
+  const uidAt = (seq: number) => selected.uids.uidAt(seq);
+  const namedUids = () => ranges.flatMap(([first, last]) => Array.from({ length: last - first + 1 }, (_, i) => uidAt(first + i)));
   const attributes: FetchAttribute[] = parseFetchAttributes(attributeTexts(command));
   const { since, vanished } = modifiers(session, command, byUid);
   if (byUid && !attributes.some((a) => a.kind === "UID")) attributes.unshift({ kind: "UID" });
@@ -90,12 +92,12 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const newlySeen = new Map<number, MessageState>();
   if (!selected.readOnly && attributes.some(setsSeen)) {
     const before = await currentStates(session);
-    const unseen = messages.filter(({ uid }) => {
+    const unseen = namedUids().filter((uid) => {
       const i = before.indexOf(uid);
       return i >= 0 && !before.isSeen(i) && (since === null || BigInt(before.modSeqs[i]) > since);
     });
     if (unseen.length) {
-      const { changed } = await session.store.messages.setFlags(selected.mailboxId, unseen.map((m) => m.uid), "add", ["\\Seen"]);
+      const { changed } = await session.store.messages.setFlags(selected.mailboxId, unseen, "add", ["\\Seen"]);
       for (const state of changed) {
         selected.noteOwnChange(state.uid, state.modSeq);
         newlySeen.set(state.uid, state);
@@ -108,14 +110,15 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     return i < 0 ? -1 : states.contentIds[i];
   };
   const needsContent = attributes.some((a) => !STATE_ITEMS.has(a.kind));
-  const contents = needsContent ? await renderedContents(session.store, messages.map(({ uid }) => contentOf(uid)).filter((id) => id >= 0)) : null;
+  const contents = needsContent ? await renderedContents(session.store, namedUids().map(contentOf).filter((id) => id >= 0)) : null;
   const wantsBytes = needsMessageBytes(attributes);
   const wantsFlags = attributes.some((a) => a.kind === "FLAGS");
   const wantsModSeq = attributes.some((a) => a.kind === "MODSEQ");
 
   const output = new OutputBatch(session);
   let hint = 0;
-  for (const { seq, uid } of messages) {
+  for (const [first, last] of ranges) for (let seq = first; seq <= last; seq++) {
+    const uid = uidAt(seq);
     // Looked up again at each message: the columns may change while a big FETCH waits for the client.
     const i = states.indexOf(uid, hint);
     if (i < 0) continue;
