@@ -31,3 +31,11 @@ describe("verifyPassword", () => {
     expect(await verifyPassword("not-a-hash", "whatever 123456")).toBe(false);
   });
 });
+
+describe("hashPassword", () => {
+  it("hashes with argon2id at 19 MiB, 2 passes, 1 lane, and still verifies hashes made with other parameters", async () => {
+    expect(await hashPassword("correct horse battery 3")).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    const older = await argon2.hash("correct horse battery 4", { type: argon2.argon2id, memoryCost: 65536, timeCost: 3, parallelism: 4 });
+    expect(await verifyPassword(older, "correct horse battery 4")).toBe(true);
+  });
+});
