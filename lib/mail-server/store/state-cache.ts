@@ -166,8 +166,8 @@ interface Entry {
   refresh: Promise<void>;
 }
 
-/** Bounds the memory: about 50 bytes a message, so some tens of MB when full. */
-const MAX_MESSAGES = 1_000_000;
+/** Bounds the memory: about 50 bytes a message, so ~25 MB when full; one larger mailbox is still kept. */
+const MAX_MESSAGES = 500_000;
 
 export class StateCache {
   private readonly entries = new Map<number, Entry>();
