@@ -1,0 +1,64 @@
+// What the composer sends to the compose routes and what they answer. Shared by server and client code,
+// so it holds types and pure checks only (no server-only imports).
+import type { Address, AttachmentInfo } from "@/lib/user-agent/mail/types";
+
+export type ReplyMode = "reply" | "all" | "forward";
+
+/** The message a reply or forward answers: the server reads its threading headers and attachments itself. */
+export interface SourceMessage {
+  folder: string;
+  uid: number;
+  mode: ReplyMode;
+}
+
+/** The JSON part of a send request; new attachments travel beside it as files of the same form. */
+export interface OutgoingMessage {
+  /** The sender's display name; the address is always the signed-in account's. */
+  fromName: string;
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  subject: string;
+  /** The editor's HTML (sanitised again on the server), or null in plain-text mode. */
+  html: string | null;
+  /** The body in plain-text mode; ignored when html is given (the text part is made from the HTML). */
+  text: string;
+  source: SourceMessage | null;
+  /** Parts of the source message to forward with it (its attachments, as listed by the reading pane). */
+  forwardParts: string[];
+}
+
+/** What a reply or forward needs from the original, for the composer to fill itself in. */
+export interface OriginalMessage {
+  folder: string;
+  uid: number;
+  subject: string;
+  from: Address[];
+  to: Address[];
+  cc: Address[];
+  replyTo: Address[];
+  date: string | null;
+  /** The body as plain text, for the quote. */
+  text: string;
+  attachments: AttachmentInfo[];
+}
+
+export type SendResult =
+  | { ok: true; messageId: string; savedToSent: boolean }
+  /** Submission failed: `reason` says why in words; the message was kept in Drafts when `savedToDrafts`. */
+  | { ok: false; reason: string; savedToDrafts: boolean };
+
+// local@domain, where the domain may be a single label (the default mail domain is "localhost").
+const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:".]+(?:\.[^\s@<>()[\]\\,;:".]+)*$/;
+
+export function isValidAddress(address: string): boolean {
+  return address.length <= 254 && ADDRESS.test(address);
+}
+
+/** "Name <local@domain>", "<local@domain>" or "local@domain" as typed into a recipient field. */
+export function parseRecipient(typed: string): Address {
+  const trimmed = typed.trim();
+  const angled = /^(.*?)\s*<([^<>]*)>$/.exec(trimmed);
+  if (!angled) return { name: "", address: trimmed };
+  return { name: angled[1].trim().replace(/^"(.*)"$/, "$1"), address: angled[2].trim() };
+}
