@@ -19,6 +19,7 @@
  *                browsers (each with its list loaded and its live-update stream open), divided
  *
  * Quick run: BENCH_WEBMAIL_MESSAGES=2000 BENCH_RUNS=3 BENCH_WEBMAIL_SESSIONS=5 BENCH=webmail npm run bench
+ * BENCH_KEEP_DATA=1 keeps the mail server's imported DATA_DIR (its path is printed) for a closer look.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -36,6 +37,8 @@ const RUNS = positive("BENCH_RUNS", 7);
 const SESSIONS = positive("BENCH_WEBMAIL_SESSIONS", 20);
 // Messages per mbox file and per mailctl run: the CLI reads its files whole.
 const IMPORT_BATCH = positive("BENCH_IMPORT_BATCH", 10_000);
+// BENCH_KEEP_DATA=1: the mail server's imported DATA_DIR stays (path printed) to look into afterwards.
+const KEEP_DATA = process.env.BENCH_KEEP_DATA === "1";
 const USER = "user@bench.test";
 const PASSWORD = "bench-password-2026";
 const VIEWPORT = { width: 1280, height: 800 };
@@ -239,21 +242,25 @@ async function javascript(browser: Browser, origin: string): Promise<{ initial: 
     const page = await context.newPage();
     await signIn(page);
     // The sign-in page's scripts are cached by now: measure the mail page as a first visit would load it.
+    await page.waitForLoadState("networkidle");
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-    const pending: Promise<Script>[] = [];
+    const pending: Promise<Script | null>[] = [];
     page.on("response", (response) => {
       if (response.request().resourceType() !== "script") return;
       pending.push(
         (async () => {
           const body = await response.body();
           return { url: response.url(), bytes: body.length, gzipBytes: gzipSync(body).length, transferred: 0, encoding: response.headers()["content-encoding"] ?? "none" };
-        })(),
+        })().catch((error: unknown) => {
+          log(`javascript: no body for ${response.url()}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+          return null;
+        }),
       );
     });
     const collect = async () => {
       await page.waitForLoadState("networkidle");
-      const scripts = await Promise.all(pending.splice(0));
+      const scripts = (await Promise.all(pending.splice(0))).filter((script): script is Script => script !== null);
       const encoded = new Map(await page.evaluate(() => (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((entry) => [entry.name, entry.encodedBodySize] as const)));
       return scripts.map((script) => ({ ...script, url: new URL(script.url).pathname, transferred: encoded.get(script.url) ?? 0 }));
     };
@@ -304,7 +311,7 @@ interface Results {
   open: Timed;
   openCold: number;
   openWrong: number;
-  searches: { word: string; planted: number; found: number; timed: Timed }[];
+  searches: { word: string; planted: number; found: number; truncated: boolean; timed: Timed }[];
   middle: Timed;
   middleRow: number;
   js: { initial: Script[]; later: Script[] };
@@ -324,7 +331,7 @@ function report(r: Results): string {
   const largest = [...r.js.initial].sort((a, b) => b.gzipBytes - a.gzipBytes);
   const searchRows = r.searches.map(
     (s) =>
-      row(`body search "${s.word}" (${s.found.toLocaleString("en")} hits, ${s.planted.toLocaleString("en")} planted): submit to the first results shown`, s.timed, TARGETS.search),
+      row(`body search "${s.word}" (${s.found.toLocaleString("en")} hits${s.truncated ? ", the newest kept" : ""}, ${s.planted.toLocaleString("en")} planted): submit to the first results shown`, s.timed, TARGETS.search),
   );
   return [
     `${r.corpus.messages.toLocaleString("en")} messages in INBOX on our server; the webmail's production build (\`next build\`, \`next start\`) reading it over IMAP on loopback, ` +
@@ -363,7 +370,10 @@ async function main(): Promise<void> {
   log(`${MESSAGES} messages, ${RUNS} runs (+ warm-up), ${SESSIONS} sessions for memory`);
 
   const dataDir = mkdtempSync(join(tmpdir(), "bench-webmail-data-"));
-  onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+  onCleanup(() => {
+    if (KEEP_DATA) log(`kept the mail server's DATA_DIR: ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  });
   const mboxDir = mkdtempSync(join(tmpdir(), "bench-webmail-mbox-"));
   const removeMbox = onCleanup(() => rmSync(mboxDir, { recursive: true, force: true }));
 
@@ -389,7 +399,8 @@ async function main(): Promise<void> {
   const importSeconds = (performance.now() - importStart) / 1000;
   await removeMbox();
 
-  await startOurs(env);
+  const ours = await startOurs(env);
+  if (KEEP_DATA) onCleanup(() => ours.stop({ keepData: true }));
   log("web: next build if stale, then next start");
   const web: WebServer = await startWeb(env, log);
   const browser = await chromium.launch({
@@ -427,11 +438,11 @@ async function main(): Promise<void> {
     [RARE_WORD, rare],
     [COMMON_WORD, common],
   ] as const) {
-    const found = ((await (await page.request.get(`/api/mail/search?${new URLSearchParams({ q: word, limit: "1" })}`)).json()) as { total: number }).total;
+    const { total: found, truncated } = (await (await page.request.get(`/api/mail/search?${new URLSearchParams({ q: word, limit: "1" })}`)).json()) as { total: number; truncated: boolean };
     await search(page, word);
     const times = timed();
     for (let run = 0; run < RUNS; run++) add(times, await search(page, word));
-    searches.push({ word, planted, found, timed: times });
+    searches.push({ word, planted, found, truncated, timed: times });
     log(`search "${word}": ${times.ms.map((x) => fmt(x)).join(", ")} ms, ${found} hits`);
   }
 
