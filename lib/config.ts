@@ -247,7 +247,8 @@ export function loadConfig(env: Env = process.env): Config {
       perDomain: positiveInt("QUEUE_MAX_PER_DOMAIN", get("QUEUE_MAX_PER_DOMAIN") ?? "20"),
     },
     dnsServers: dnsServers(get("DNS_SERVERS") ?? ""),
-    pop3ExpireDays: pop3Expire.toUpperCase() === "NEVER" ? null : positiveInt("POP3_EXPIRE", pop3Expire),
+    // RFC 2449 §6.7: EXPIRE 0 means retrieved mail isn't kept.
+    pop3ExpireDays: pop3Expire.toUpperCase() === "NEVER" ? null : pop3Expire === "0" ? 0 : positiveInt("POP3_EXPIRE", pop3Expire),
     signup: oneOf("SIGNUP", get("SIGNUP") ?? "closed", ["closed", "invite", "open"] as const),
     imapUrl: get("IMAP_URL") ?? null,
     smtpUrl: get("SMTP_URL") ?? null,

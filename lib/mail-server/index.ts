@@ -7,18 +7,29 @@ import { loadTlsIdentity } from "./net/tls";
 import type { Listener } from "./net/listener";
 import { smtpListener } from "./smtp/server";
 import { imapListener } from "./imap/server";
+import { pop3Listener } from "./pop3/server";
 import { startAdminServer } from "./admin/http";
 import { OutboundQueue, type QueueOptions } from "./queue";
 import { InboundAuthenticator } from "./smtp/authentication-results";
 
 /** The variable behind each listener, to name it when its port can't be had. */
-const VARIABLES: Record<string, string> = { smtp: "SMTP_PORT", submission: "SUBMISSION_PORT", submissions: "SUBMISSIONS_PORT", imap: "IMAP_PORT", imaps: "IMAPS_PORT" };
+const VARIABLES: Record<string, string> = {
+  smtp: "SMTP_PORT",
+  submission: "SUBMISSION_PORT",
+  submissions: "SUBMISSIONS_PORT",
+  imap: "IMAP_PORT",
+  imaps: "IMAPS_PORT",
+  pop3: "POP3_PORT",
+  pop3s: "POP3S_PORT",
+};
 const PORT_KEYS: Record<string, keyof Config["ports"]> = {
   SMTP_PORT: "smtp",
   SUBMISSION_PORT: "submission",
   SUBMISSIONS_PORT: "submissions",
   IMAP_PORT: "imap",
   IMAPS_PORT: "imaps",
+  POP3_PORT: "pop3",
+  POP3S_PORT: "pop3s",
   ADMIN_PORT: "admin",
 };
 
@@ -55,6 +66,9 @@ export async function startMailServer(config: Config, options: StartOptions = {}
   }
   if (config.ports.imap) listeners.push(imapListener({ config, store, tls, log }, "imap", portFor(config.ports.imap)));
   if (config.ports.imaps) listeners.push(imapListener({ config, store, tls, log }, "imaps", portFor(config.ports.imaps)));
+  for (const name of ["pop3", "pop3s"] as const) {
+    if (config.ports[name]) listeners.push(pop3Listener({ config, store, tls, log }, name, portFor(config.ports[name])));
+  }
   if (!listeners.length && !config.ports.admin) {
     await store.close();
     throw new ConfigError("SMTP_PORT", "every listener is disabled (port 0): there is nothing to serve");

@@ -311,6 +311,30 @@ export class MessageOps {
     return removal.removed;
   }
 
+  /** Removes these messages whatever their flags (POP3's DELE at QUIT); returns the UIDs removed. */
+  async remove(mailboxId: number, uids: number[]): Promise<number[]> {
+    const removal = await this.sql.transaction((tx) => this.removeRows(tx, mailboxId, uids));
+    this.afterRemoval(removal);
+    return removal.removed;
+  }
+
+  /** Notes when POP3 first retrieved these messages (POP3_EXPIRE counts from then); not IMAP-visible state. */
+  async notePop3Retrieval(mailboxId: number, uids: number[], at: Date): Promise<void> {
+    for (const part of chunks(uids)) {
+      await this.sql.query(`UPDATE "MailboxMessage" SET "pop3RetrievedAt" = ? WHERE "mailboxId" = ? AND "pop3RetrievedAt" IS NULL AND "uid" IN (${placeholders(part.length)})`, [
+        at,
+        mailboxId,
+        ...part,
+      ]);
+    }
+  }
+
+  /** Messages POP3 first retrieved before this moment. */
+  async pop3RetrievedBefore(mailboxId: number, before: Date): Promise<number[]> {
+    const rows = await this.sql.query<{ uid: number }>(`SELECT "uid" FROM "MailboxMessage" WHERE "mailboxId" = ? AND "pop3RetrievedAt" < ? ORDER BY "uid"`, [mailboxId, before]);
+    return rows.map((row) => row.uid);
+  }
+
   /** Copies messages (same content, same flags, new UIDs) and returns the UID pairs (COPYUID). */
   async copy(sourceId: number, uids: number[], targetId: number) {
     const result = await this.sql.transaction((tx) => this.copyRows(tx, sourceId, uids, targetId));

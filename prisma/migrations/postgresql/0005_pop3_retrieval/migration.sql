@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "MailboxMessage" ADD COLUMN     "pop3RetrievedAt" TIMESTAMP(3);
