@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 
 # Debian packages the tests need: a browser, PostgreSQL, and the real mail programs we test against.
-PACKAGES=(chromium postgresql postfix swaks python3 curl dovecot-imapd dovecot-pop3d mutt)
+PACKAGES=(chromium postgresql postfix swaks python3 curl dovecot-imapd dovecot-pop3d mutt fetchmail getmail6)
 
 log() { echo "npm test: $*" >&2; }
 
