@@ -12,6 +12,8 @@ const LABELS: Record<string, string> = {
   submissions: "submissions (TLS)",
   imap: "IMAP (STARTTLS)",
   imaps: "IMAPS (TLS)",
+  pop3: "POP3 (STLS)",
+  pop3s: "POP3S (TLS)",
   admin: "management API",
 };
 
