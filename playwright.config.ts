@@ -50,9 +50,9 @@ const env = {
   MAIL_HOSTNAME: "mail.example.test",
   ADMIN_PORT: String(ADMIN_PORT),
   WEB_PORT: String(WEB_PORT),
-  // Port 0 turns a listener off: the tests need SMTP in, IMAP for the webmail and the admin API.
+  // Port 0 turns a listener off: the tests need SMTP in, submission and IMAP for the webmail, and the admin API.
   SMTP_PORT: String(E2E_PORTS.smtp),
-  SUBMISSION_PORT: "0",
+  SUBMISSION_PORT: String(E2E_PORTS.submission),
   SUBMISSIONS_PORT: "0",
   IMAP_PORT: String(E2E_PORTS.imap),
   IMAPS_PORT: "0",

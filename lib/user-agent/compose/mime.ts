@@ -7,6 +7,7 @@ import { convert } from "html-to-text";
 import MailComposer from "nodemailer/lib/mail-composer";
 import { sanitizeMailHtml } from "@/lib/user-agent/html/sanitize";
 import type { Address } from "@/lib/user-agent/mail/types";
+import type { OutgoingMessage } from "./types";
 
 export interface OutgoingAttachment {
   filename: string;
@@ -14,16 +15,9 @@ export interface OutgoingAttachment {
   content: Buffer;
 }
 
-export interface MessageDraft {
+/** The message with everything the server adds: sender, attachments' bytes, threading, identity. */
+export interface MessageDraft extends Pick<OutgoingMessage, "to" | "cc" | "bcc" | "subject" | "html" | "text"> {
   from: Address;
-  to: Address[];
-  cc: Address[];
-  bcc: Address[];
-  subject: string;
-  /** Rich text from the editor, or null for a plain-text message. */
-  html: string | null;
-  /** The plain-text body; only used when html is null. */
-  text: string;
   attachments: OutgoingAttachment[];
   /** Message-ID of the message answered, with its angle brackets. */
   inReplyTo: string | null;

@@ -1,6 +1,6 @@
 // What the composer sends to the compose routes and what they answer. Shared by server and client code,
 // so it holds types and pure checks only (no server-only imports).
-import type { Address, AttachmentInfo } from "@/lib/user-agent/mail/types";
+import type { Address, MessageView } from "@/lib/user-agent/mail/types";
 
 export type ReplyMode = "reply" | "all" | "forward";
 
@@ -28,25 +28,18 @@ export interface OutgoingMessage {
   forwardParts: string[];
 }
 
-/** What a reply or forward needs from the original, for the composer to fill itself in. */
-export interface OriginalMessage {
-  folder: string;
-  uid: number;
-  subject: string;
-  from: Address[];
-  to: Address[];
-  cc: Address[];
-  replyTo: Address[];
-  date: string | null;
-  /** The body as plain text, for the quote. */
-  text: string;
-  attachments: AttachmentInfo[];
-}
+/** What a reply or forward needs from the original, for the composer to fill itself in: as the reading
+ *  pane shows it, with the body as plain text for the quote. */
+export type OriginalMessage = Pick<MessageView, "folder" | "uid" | "subject" | "from" | "to" | "cc" | "replyTo" | "date" | "attachments"> & { text: string };
+
+/** Why submission failed: the server could not be reached, refused the password, or refused the message. */
+export type SendFailure = "unreachable" | "password" | "refused";
 
 export type SendResult =
-  | { ok: true; messageId: string; savedToSent: boolean }
-  /** Submission failed: `reason` says why in words; the message was kept in Drafts when `savedToDrafts`. */
-  | { ok: false; reason: string; savedToDrafts: boolean };
+  /** `rejected`: recipients the server refused while it took the message for the others, with its answer. */
+  | { ok: true; savedToSent: boolean; rejected: { address: string; answer: string }[] }
+  /** `detail` is the server's own answer (or the network error); the message was kept in Drafts when `savedToDrafts`. */
+  | { ok: false; failure: SendFailure; detail: string; savedToDrafts: boolean };
 
 // local@domain, where the domain may be a single label (the default mail domain is "localhost").
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:".]+(?:\.[^\s@<>()[\]\\,;:".]+)*$/;

@@ -94,8 +94,8 @@ export async function deleteFolder(session: ImapSession, path: string): Promise<
   });
 }
 
-/** The path of the folder with a special use (\Trash, \Junk, \Archive), or null when there is none. */
-export async function specialFolder(session: ImapSession, use: "\\Trash" | "\\Junk" | "\\Archive"): Promise<string | null> {
+/** The path of the folder with a special use (\Trash, \Sent, \Drafts…), or null when there is none. */
+export async function specialFolder(session: ImapSession, use: "\\Trash" | "\\Junk" | "\\Archive" | "\\Sent" | "\\Drafts"): Promise<string | null> {
   const entries = await session.withConnection((client) => listAll(client));
   return entries.find((entry) => entry.specialUse === use)?.path ?? null;
 }

@@ -19,7 +19,8 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
 const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
 const MAX_INLINE_TOTAL_BYTES = 15 * 1024 * 1024;
 
-async function readBytes(stream: Readable, limit: number): Promise<Buffer | null> {
+/** A stream's bytes, or null when there are more than `limit`. */
+export async function readBytes(stream: Readable, limit: number): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {

@@ -1,0 +1,71 @@
+// The message a reply or forward answers, read over IMAP: what the composer quotes (sender, recipients,
+// date, text, attachments), its threading headers, and the attachments a forward carries along.
+import "server-only";
+import { convert } from "html-to-text";
+import type { ImapSession } from "@/lib/user-agent/imap/session";
+import { openMessage, readBytes } from "@/lib/user-agent/mail/message";
+import type { OriginalMessage, SourceMessage } from "./types";
+import type { OutgoingAttachment } from "./mime";
+
+/** References kept in a reply: the first (the thread's root) and the latest, as RFC 5322 §3.6.4 allows trimming. */
+const MAX_REFERENCES = 20;
+
+export class SourceGoneError extends Error {
+  constructor() {
+    super("the message answered is no longer in its folder");
+    this.name = "SourceGoneError";
+  }
+}
+
+export class TooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`the message would be larger than ${limit} bytes`);
+    this.name = "TooLargeError";
+  }
+}
+
+/** In-Reply-To and References of an answer to a message with this Message-ID and References header. */
+export function threadingHeaders(messageId: string | null, referencesHeader: string): { inReplyTo: string | null; references: string[] } {
+  const ids = [...referencesHeader.matchAll(/<[^<>\s]+>/g)].map((match) => match[0]);
+  if (messageId) ids.push(messageId);
+  const references = ids.length > MAX_REFERENCES ? [ids[0], ...ids.slice(-(MAX_REFERENCES - 1))] : ids;
+  return { inReplyTo: messageId, references };
+}
+
+/** The original as the composer quotes it; null when it is gone. */
+export async function readOriginal(session: ImapSession, folder: string, uid: number): Promise<OriginalMessage | null> {
+  const view = await openMessage(session, folder, uid, false);
+  if (!view) return null;
+  // The reading pane's sanitised document, as text: the same for HTML and plain-text mail.
+  const text = view.format === "none" ? "" : convert(view.document, { wordwrap: false, selectors: [{ selector: "a", options: { hideLinkHrefIfSameAsText: true } }] });
+  return { folder, uid, subject: view.subject, from: view.from, to: view.to, cc: view.cc, replyTo: view.replyTo, date: view.date, text, attachments: view.attachments };
+}
+
+export interface SourceContent {
+  inReplyTo: string | null;
+  references: string[];
+  attachments: OutgoingAttachment[];
+}
+
+/**
+ * The threading headers of the source message and the parts to forward with the answer, read in one
+ * visit to its folder. Throws SourceGoneError when it is gone, TooLargeError past `limit` bytes.
+ */
+export async function readSource(session: ImapSession, source: SourceMessage, parts: string[], limit: number): Promise<SourceContent> {
+  return session.withMailbox(source.folder, async (client) => {
+    const message = await client.fetchOne(String(source.uid), { uid: true, envelope: true, headers: ["references"] }, { uid: true });
+    if (!message) throw new SourceGoneError();
+    const referencesHeader = (message.headers?.toString("utf8") ?? "").replace(/^references:/i, "");
+    const threading = threadingHeaders(message.envelope?.messageId ?? null, referencesHeader);
+    const attachments: OutgoingAttachment[] = [];
+    let total = 0;
+    for (const part of parts) {
+      const download = await client.download(String(source.uid), part, { uid: true });
+      const content = download.content ? await readBytes(download.content, limit - total) : Buffer.alloc(0);
+      if (content === null) throw new TooLargeError(limit);
+      total += content.length;
+      attachments.push({ filename: download.meta?.filename ?? `attachment-${part}`, contentType: download.meta?.contentType ?? "application/octet-stream", content });
+    }
+    return { ...threading, attachments };
+  });
+}
