@@ -3,7 +3,7 @@
 // message at a time, and written as they are ready so a big FETCH never sits in memory.
 import type { MailboxStates, MessageState } from "../../store";
 import { fetchSection, formatInternalDate, parseFetchAttributes, responseName, rfc822Section, setsSeen, needsMessageBytes, type FetchAttribute } from "../fetch";
-import { renderedContents } from "../fetch/content-cache";
+import { renderedContents, type RenderedContent } from "../fetch/content-cache";
 import { asAtom, asList, ImapSyntaxError, type ImapCommand } from "../protocol";
 import type { SelectedMailbox } from "../selected";
 import { ImapError, type ImapSession } from "../session";
@@ -110,14 +110,19 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     return i < 0 ? -1 : states.contentIds[i];
   };
   const needsContent = attributes.some((a) => !STATE_ITEMS.has(a.kind));
-  const contents = needsContent ? await renderedContents(session.store, namedUids().map(contentOf).filter((id) => id >= 0)) : null;
+  /** What ENVELOPE, BODYSTRUCTURE and sections are rendered from, read a window of messages at a time. */
+  let contents: Map<number, RenderedContent> | null = null;
+  let position = 0;
   const wantsBytes = needsMessageBytes(attributes);
   const wantsFlags = attributes.some((a) => a.kind === "FLAGS");
   const wantsModSeq = attributes.some((a) => a.kind === "MODSEQ");
 
   const output = new OutputBatch(session);
   let hint = 0;
-  for (const [first, last] of ranges) for (let seq = first; seq <= last; seq++) {
+  for (let r = 0; r < ranges.length; r++) for (let seq = ranges[r][0]; seq <= ranges[r][1]; seq++) {
+    if (needsContent && position++ % CONTENT_WINDOW === 0) {
+      contents = await renderedContents(session.store, seqsFrom(ranges, r, seq, CONTENT_WINDOW).map((at) => contentOf(uidAt(at))).filter((id) => id >= 0));
+    }
     const uid = uidAt(seq);
     // Looked up again at each message: the columns may change while a big FETCH waits for the client.
     const i = states.indexOf(uid, hint);
@@ -194,6 +199,21 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   output.flush();
   // Never an EXPUNGE in answer to a FETCH by sequence number (RFC 3501 §7.4.1).
   await session.finish(command.tag, "OK", "FETCH completed", undefined, { allowExpunge: byUid, withUid: byUid });
+}
+
+/**
+ * Messages whose content is read per query: a `FETCH 1:* (ENVELOPE)` of 100,000 messages would
+ * otherwise hold every envelope and structure at once.
+ */
+const CONTENT_WINDOW = 256;
+
+/** Up to n sequence numbers from `seq` in ranges[r] on, across the ranges after it. */
+function seqsFrom(ranges: readonly [number, number][], r: number, seq: number, n: number): number[] {
+  const out: number[] = [];
+  for (let i = r, at = seq; i < ranges.length && out.length < n; i++, at = ranges[i]?.[0] ?? 0) {
+    for (; at <= ranges[i][1] && out.length < n; at++) out.push(at);
+  }
+  return out;
 }
 
 /** The selected mailbox's message states, current as of now. */
