@@ -17,10 +17,11 @@
  * our one process's RSS against the sum over every Dovecot process (master, auth, anvil, log,
  * config, stats, and one imap process per session), read from /proc.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type Dirent } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type Dirent } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { COMMON_WORD, Corpus, RARE_WORD } from "./lib/corpus";
+import { COMMON_WORD, Corpus, RARE_WORD, type CorpusMessage } from "./lib/corpus";
+import { writeMboxFiles } from "./lib/mbox";
 import { fmt, machineFacts, median, onCleanup, positive, ROOT, runMain, sleep, writeResultsSection } from "./lib/common";
 import { dovecotVersion, MaildirWriter, prepareDovecot, startDovecot, type Dovecot } from "./lib/dovecot";
 import { ImapClient, type Response } from "./lib/imap-client";
@@ -104,59 +105,31 @@ interface CorpusFacts {
   mboxFiles: string[];
 }
 
-/** asctime in UTC, as an mbox "From " line carries the arrival time. */
-function asctime(date: Date): string {
-  const [day, month, dd, time, year] = [
-    ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][date.getUTCDay()],
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][date.getUTCMonth()],
-    String(date.getUTCDate()).padStart(2, " "),
-    date.toISOString().slice(11, 19),
-    date.getUTCFullYear(),
-  ];
-  return `${day} ${month} ${dd} ${time} ${year}`;
-}
-
 function writeCorpus(maildir: string, mboxDir: string): CorpusFacts {
   const writer = new MaildirWriter(maildir);
   const sizes: number[] = [];
-  let totalBytes = 0;
   let common = 0;
   let rare = 0;
   let maildirMs = 0;
-  const mboxFiles: string[] = [];
   const start = performance.now();
-  let pending: Buffer[] = [];
-  // Appended in slices so the corpus never sits in memory whole; a new file every IMPORT_BATCH messages.
-  const flush = () => {
-    if (pending.length) appendFileSync(mboxFiles[mboxFiles.length - 1], Buffer.concat(pending));
-    pending = [];
-  };
-  let index = 0;
-  for (const message of new Corpus(MESSAGES).messages()) {
-    const t = performance.now();
-    writer.add(message.raw, message.received);
-    maildirMs += performance.now() - t;
-    if (index % IMPORT_BATCH === 0) {
-      flush();
-      mboxFiles.push(join(mboxDir, `part-${String(mboxFiles.length).padStart(4, "0")}.mbox`));
+  // One pass over the corpus feeds both sides.
+  function* counted(): Generator<CorpusMessage> {
+    for (const message of new Corpus(MESSAGES).messages()) {
+      const t = performance.now();
+      writer.add(message.raw, message.received);
+      maildirMs += performance.now() - t;
+      sizes.push(message.raw.length);
+      if (message.hasCommon) common++;
+      if (message.hasRare) rare++;
+      yield message;
     }
-    // mboxrd: every line that would read as a separator, quoted or not, gets one more ">".
-    const quoted = message.raw.toString("latin1").replace(/^(>*From )/gm, ">$1");
-    pending.push(Buffer.from(`From MAILER-DAEMON ${asctime(message.received)}\r\n${quoted}\r\n`, "latin1"));
-    if (pending.length >= 500) flush();
-    sizes.push(message.raw.length);
-    totalBytes += message.raw.length;
-    if (message.hasCommon) common++;
-    if (message.hasRare) rare++;
-    index++;
-    if (index % 10_000 === 0) log(`corpus: ${index}/${MESSAGES} messages written`);
   }
-  flush();
+  const mbox = writeMboxFiles(counted(), mboxDir, IMPORT_BATCH, (n) => log(`corpus: ${n}/${MESSAGES} messages written`));
   sizes.sort((a, b) => a - b);
   const q = (p: number) => sizes[Math.min(sizes.length - 1, Math.floor(p * sizes.length))];
   return {
     messages: MESSAGES,
-    totalBytes,
+    totalBytes: mbox.bytes,
     medianBytes: median(sizes),
     p90Bytes: q(0.9),
     p99Bytes: q(0.99),
@@ -165,7 +138,7 @@ function writeCorpus(maildir: string, mboxDir: string): CorpusFacts {
     rare,
     generateSeconds: (performance.now() - start - maildirMs) / 1000,
     maildirSeconds: maildirMs / 1000,
-    mboxFiles,
+    mboxFiles: mbox.files,
   };
 }
 
