@@ -3,7 +3,9 @@
 // finish what they are doing.
 import net from "node:net";
 import tls from "node:tls";
+import type { Config } from "@/lib/config";
 import { Connection } from "./connection";
+import type { TlsIdentity } from "./tls";
 
 export interface Session {
   /** Runs the conversation; resolves when the connection is done. */
@@ -91,4 +93,20 @@ export class Listener {
     for (const connection of this.sessions.values()) connection.destroy();
     await closed;
   }
+}
+
+/**
+ * A protocol's listener as the configuration asks for it: on BIND_ADDRESS, with the server's
+ * certificate for implicit TLS (the SMTPS, IMAPS and POP3S ports).
+ */
+export function configuredListener(
+  context: { config: Config; tls: TlsIdentity | null },
+  options: Pick<ListenerOptions, "name" | "port" | "maxConnections" | "busyGreeting" | "createSession"> & { implicitTls: boolean },
+): Listener {
+  const { implicitTls, ...rest } = options;
+  return new Listener({
+    ...rest,
+    host: context.config.bindAddress,
+    tls: implicitTls && context.tls ? { cert: context.tls.cert, key: context.tls.key } : undefined,
+  });
 }

@@ -20,7 +20,8 @@ export interface MessageState {
   contentId: number;
 }
 
-interface MessageRow {
+/** A message's row with its content's size, as COLUMNS selects it. */
+export interface MessageRow {
   uid: number;
   modSeq: number | string;
   seen: number | boolean;
@@ -37,7 +38,7 @@ interface MessageRow {
 /** A run of consecutive UIDs at least this long is read with BETWEEN rather than listed. */
 const MIN_RANGE_QUERY = 64;
 
-const COLUMNS = `m."uid", m."modSeq", m."seen", m."answered", m."flagged", m."deleted", m."draft", m."keywords", m."internalDate", c."size", m."contentId"`;
+export const COLUMNS = `m."uid", m."modSeq", m."seen", m."answered", m."flagged", m."deleted", m."draft", m."keywords", m."internalDate", c."size", m."contentId"`;
 
 function flagsOf(row: Pick<MessageRow, "seen" | "answered" | "flagged" | "deleted" | "draft" | "keywords">): string[] {
   const flags: string[] = [];

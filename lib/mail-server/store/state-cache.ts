@@ -8,7 +8,7 @@
 // store (rows by "modSeq", expunges in "ExpungedMessage", never pruned). So a cache brought up
 // to date this way is right also after changes made by another process (mailctl), which the
 // store's in-process events would miss.
-import type { MessageState } from "./message-ops";
+import { COLUMNS, type MessageRow, type MessageState } from "./message-ops";
 import { readDate, type SqlRunner } from "./sql";
 
 const SEEN = 1;
@@ -30,22 +30,6 @@ const SYSTEM_FLAG_TEXT = Array.from({ length: 32 }, (_, bits) =>
     .map(([, name]) => name)
     .join(" "),
 );
-
-interface StateRow {
-  uid: number;
-  modSeq: number | string;
-  seen: number | boolean;
-  answered: number | boolean;
-  flagged: number | boolean;
-  deleted: number | boolean;
-  draft: number | boolean;
-  keywords: string;
-  internalDate: string | Date;
-  size: number;
-  contentId: number;
-}
-
-const ROW_COLUMNS = `m."uid", m."modSeq", m."seen", m."answered", m."flagged", m."deleted", m."draft", m."keywords", m."internalDate", c."size", m."contentId"`;
 
 /**
  * One mailbox's messages in UID order, column by column: six numbers a message, no object
@@ -121,7 +105,7 @@ export class MailboxStates {
   }
 
   /** Rows changed since the last refresh, ascending by UID: new UIDs go last, known ones are updated. */
-  apply(rows: StateRow[]) {
+  apply(rows: MessageRow[]) {
     let hint = 0;
     for (const row of rows) {
       let i = this.indexOf(row.uid, hint);
@@ -215,14 +199,14 @@ export class StateCache {
 
   private async catchUp(states: MailboxStates, target: bigint) {
     if (states.modSeq < 0n) {
-      states.apply(await this.sql.query<StateRow>(`SELECT ${ROW_COLUMNS} FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? ORDER BY m."uid"`, [states.mailboxId]));
+      states.apply(await this.sql.query<MessageRow>(`SELECT ${COLUMNS} FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? ORDER BY m."uid"`, [states.mailboxId]));
     } else {
       const since = states.modSeq;
       // Expunges first: a UID expunged after this read is still listed, and goes at the next refresh.
       const expunged = await this.sql.query<{ uid: number }>(`SELECT "uid" FROM "ExpungedMessage" WHERE "mailboxId" = ? AND "modSeq" > ?`, [states.mailboxId, since]);
       states.apply(
-        await this.sql.query<StateRow>(
-          `SELECT ${ROW_COLUMNS} FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? AND m."modSeq" > ? ORDER BY m."uid"`,
+        await this.sql.query<MessageRow>(
+          `SELECT ${COLUMNS} FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? AND m."modSeq" > ? ORDER BY m."uid"`,
           [states.mailboxId, since],
         ),
       );
