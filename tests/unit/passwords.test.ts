@@ -39,3 +39,19 @@ describe("hashPassword", () => {
     expect(await verifyPassword(older, "correct horse battery 4")).toBe(true);
   });
 });
+
+describe("verifyPassword at once", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("runs one argon2 verification for the same password asked many times at once", async () => {
+    const hash = await hashPassword("correct horse battery 5");
+    const verify = vi.spyOn(argon2, "verify");
+    const results = await Promise.all(Array.from({ length: 20 }, () => verifyPassword(hash, "correct horse battery 5")));
+    expect(results.every(Boolean)).toBe(true);
+    expect(verify).toHaveBeenCalledTimes(1);
+    // Different wrong passwords at once are each checked.
+    const wrong = await Promise.all([verifyPassword(hash, "wrong one 123456"), verifyPassword(hash, "wrong two 123456")]);
+    expect(wrong).toEqual([false, false]);
+    expect(verify).toHaveBeenCalledTimes(3);
+  });
+});

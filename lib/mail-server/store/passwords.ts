@@ -75,17 +75,25 @@ function fingerprint(hash: string, password: string): string {
   return createHmac("sha256", verifiedKey).update(hash).update("\0").update(password).digest("base64");
 }
 
+/**
+ * Verifications running now, by the same key: a client opening ten connections at once, or a
+ * thousand phones of one account after an outage, wait for one argon2 run instead of each
+ * starting its own (each holds its memory cost, and glibc keeps what worker threads freed).
+ */
+const inFlight = new Map<string, Promise<boolean>>();
+
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   const key = fingerprint(hash, password);
   const until = verified.get(key);
   if (until !== undefined && until > Date.now()) return true;
   verified.delete(key);
-  let ok: boolean;
-  try {
-    ok = await limited(() => argon2.verify(hash, password));
-  } catch {
-    return false;
+  let verification = inFlight.get(key);
+  if (!verification) {
+    verification = limited(() => argon2.verify(hash, password)).catch(() => false);
+    inFlight.set(key, verification);
+    void verification.finally(() => inFlight.delete(key));
   }
+  const ok = await verification;
   if (ok) {
     verified.set(key, Date.now() + VERIFIED_TTL_MS);
     // Oldest first: a Map iterates in insertion order.
