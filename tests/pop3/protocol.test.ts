@@ -1,7 +1,9 @@
 // The POP3 wire format (lib/mail-server/pop3/protocol.ts): command lines, dot-stuffing, TOP.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { dotStuff, parseCommand, parseMessageNumber, Pop3SyntaxError, topOf } from "@/lib/mail-server/pop3/protocol";
+import { dotStuff as stuffPieces, parseCommand, parseMessageNumber, Pop3SyntaxError, topOf } from "@/lib/mail-server/pop3/protocol";
+
+const dotStuff = (message: Buffer) => Buffer.concat(stuffPieces(message));
 
 /** What a client does with a multi-line response (RFC 1939 §3): up to ".CRLF", one leading dot off each line. */
 function unstuff(body: Buffer): string {
@@ -35,6 +37,11 @@ describe("dot-stuffing", () => {
     expect(dotStuff(Buffer.from(".a\r\nb\n..c")).toString()).toBe("..a\r\nb\r\n...c\r\n.\r\n");
     expect(dotStuff(Buffer.alloc(0)).toString()).toBe(".\r\n");
     expect(dotStuff(Buffer.from("x\r\n")).toString()).toBe("x\r\n.\r\n");
+    expect(dotStuff(Buffer.from("\n.\n")).toString()).toBe("\r\n..\r\n.\r\n");
+    // Nothing to add: the message itself is sent, not a copy.
+    const clean = Buffer.from("a\r\nb\r\n");
+    const [body] = stuffPieces(clean);
+    expect([body.buffer, body.byteOffset, body.length]).toEqual([clean.buffer, clean.byteOffset, clean.length]);
   });
 
   it("round-trips any CRLF text through a client's unstuffing", () => {

@@ -58,35 +58,36 @@ const DOT = 0x2e;
 const CR = 0x0d;
 const LF = 0x0a;
 
+const CRLF = Buffer.from("\r\n");
+const DOT_BYTE = Buffer.from(".");
+const CR_BYTE = Buffer.from("\r");
+const TERMINATOR = Buffer.from(".\r\n");
+
 /**
  * A message as the body of a multi-line response (RFC 1939 §3): every line ends in CRLF (a
  * bare LF, as mbox imports carry, gets its CR), a line starting with "." gets another, and
- * ".CRLF" ends it. One pass, one buffer.
+ * ".CRLF" ends it. Returned as pieces of the message itself with the few added bytes between
+ * them, for one gathered write: a message that needs nothing added is not copied at all.
  */
-export function dotStuff(message: Buffer): Buffer {
-  let extra = 3 + 2;
-  for (let i = 0; i < message.length; i++) {
-    const byte = message[i];
-    if (byte === LF && (i === 0 || message[i - 1] !== CR)) extra++;
-    if (byte === DOT && (i === 0 || message[i - 1] === LF)) extra++;
+export function dotStuff(message: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let from = 0;
+  const insert = (at: number, byte: Buffer) => {
+    if (at > from) out.push(message.subarray(from, at));
+    out.push(byte);
+    from = at;
+  };
+  if (message[0] === DOT) insert(0, DOT_BYTE);
+  // Line by line with the native search: most messages are CRLF throughout with no leading dots.
+  for (let lf = message.indexOf(LF); lf !== -1; lf = message.indexOf(LF, lf + 1)) {
+    if (lf === 0 || message[lf - 1] !== CR) insert(lf, CR_BYTE);
+    if (message[lf + 1] === DOT) insert(lf + 1, DOT_BYTE);
   }
-  const out = Buffer.allocUnsafe(message.length + extra);
-  let o = 0;
-  for (let i = 0; i < message.length; i++) {
-    const byte = message[i];
-    if (byte === DOT && (i === 0 || message[i - 1] === LF)) out[o++] = DOT;
-    if (byte === LF && (i === 0 || message[i - 1] !== CR)) out[o++] = CR;
-    out[o++] = byte;
-  }
+  if (message.length > from) out.push(message.subarray(from));
   // The last line ends in CRLF before the terminator, whatever the message ended with.
-  if (o > 0 && out[o - 1] !== LF) {
-    out[o++] = CR;
-    out[o++] = LF;
-  }
-  out[o++] = DOT;
-  out[o++] = CR;
-  out[o++] = LF;
-  return out.subarray(0, o);
+  if (message.length && message[message.length - 1] !== LF) out.push(CRLF);
+  out.push(TERMINATOR);
+  return out;
 }
 
 /**

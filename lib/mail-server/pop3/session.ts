@@ -287,14 +287,14 @@ export class Pop3Session implements Session {
         if (command.name === "TOP" && lines === null) this.write(err("TOP takes a message number and a line count"));
         else if (!message) this.write(err("No such message"));
         else {
-          const bytes = await drop.read(message);
+          const bytes = await drop.read(n!);
           if (!bytes) {
             this.write(err("The message can't be read now", "SYS/TEMP"));
             return true;
           }
           if (command.name === "RETR") message.retrieved = true;
           this.write(ok(command.name === "RETR" ? `${message.size} octets` : "Top of message follows"));
-          this.write(dotStuff(lines === null ? bytes : topOf(bytes, lines)));
+          for (const piece of dotStuff(lines === null ? bytes : topOf(bytes, lines))) this.write(piece);
           // A client that pipelines RETRs and reads nothing must not make us hold them all.
           await this.connection.drained();
         }
