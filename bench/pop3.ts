@@ -1,0 +1,197 @@
+/**
+ * POP3 benchmark: retrieving a whole maildrop (RETR of every message) from our server and from a
+ * private Dovecot POP3 on the same machine, in the same run, with the same messages.
+ *
+ * One seeded corpus (bench/lib/corpus.ts) goes into Dovecot's Maildir (files straight to disk,
+ * then `doveadm index`) and through `mailctl import` into ours. Per side and alternating, after
+ * a warm-up pass that is not counted, RUNS passes each log in on a fresh connection, send RETR
+ * 1..n pipelined (a window of WINDOW commands in flight, as fetchmail and getmail do with
+ * PIPELINING), read every reply to its final ".", and QUIT without deleting. The bytes each side
+ * sends are checked against the corpus, so a fast wrong answer can't pass.
+ */
+import { rmSync, mkdtempSync } from "node:fs";
+import { createConnection, type Socket } from "node:net";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { Corpus, type CorpusMessage } from "./lib/corpus";
+import { fmt, machineFacts, median, onCleanup, positive, runMain, writeResultsSection } from "./lib/common";
+import { dovecotVersion, MaildirWriter } from "./lib/dovecot";
+import { writeMboxFiles } from "./lib/mbox";
+import { mailctl, mailctlAsync, serverEnv, startOurs } from "./lib/ours";
+import { launchDovecot, makeDovecotDir, writeDovecotConfig } from "../tests/support/dovecot";
+import { freePort } from "../tests/support/postfix";
+
+const MESSAGES = positive("BENCH_POP3_MESSAGES", 10_000);
+const RUNS = positive("BENCH_RUNS", 3);
+/** RETR commands in flight at once. */
+const WINDOW = positive("BENCH_POP3_WINDOW", 16);
+const USER = "pop@bench.test";
+const PASSWORD = "bench-password-2026";
+
+const log = (text: string) => console.error(`[pop3 ${new Date().toISOString().slice(11, 19)}] ${text}`);
+
+type Side = "ours" | "dovecot";
+
+interface Pass {
+  side: Side;
+  run: number;
+  ms: number;
+  messages: number;
+  /** Message bytes received, dot-stuffing undone. */
+  bytes: number;
+}
+
+/**
+ * Logs in, retrieves every message with pipelined RETRs, and QUITs; counts the replies by their
+ * terminating ".CRLF" line. Raw socket, no library: the client's cost is the same for both.
+ */
+async function retrieveAll(port: number): Promise<{ ms: number; messages: number; bytes: number }> {
+  const socket: Socket = createConnection({ port, host: "127.0.0.1", noDelay: true });
+  let buffer = "";
+  let waiting: (() => void) | null = null;
+  socket.setEncoding("latin1");
+  socket.on("data", (chunk: string) => {
+    buffer += chunk;
+    waiting?.();
+  });
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  socket.on("error", () => undefined);
+  /** The next CRLF line. */
+  const line = async (): Promise<string> => {
+    for (;;) {
+      const end = buffer.indexOf("\r\n");
+      if (end !== -1) {
+        const text = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        return text;
+      }
+      await new Promise<void>((resolve) => (waiting = resolve));
+      waiting = null;
+    }
+  };
+  const expectOk = async () => {
+    const status = await line();
+    if (!status.startsWith("+OK")) throw new Error(`POP3 answered ${status}`);
+  };
+  await expectOk();
+  socket.write(`USER ${USER}\r\n`);
+  await expectOk();
+  socket.write(`PASS ${PASSWORD}\r\n`);
+  await expectOk();
+  socket.write("STAT\r\n");
+  const count = Number((await line()).split(" ")[1]);
+  const start = performance.now();
+  let sent = 0;
+  let messages = 0;
+  let bytes = 0;
+  const sendMore = () => {
+    let commands = "";
+    while (sent < count && sent - messages < WINDOW) commands += `RETR ${++sent}\r\n`;
+    if (commands) socket.write(commands);
+  };
+  sendMore();
+  while (messages < count) {
+    await expectOk();
+    for (;;) {
+      const text = await line();
+      if (text === ".") break;
+      bytes += text.length + 2 - (text.startsWith(".") ? 1 : 0);
+    }
+    messages++;
+    sendMore();
+  }
+  const ms = performance.now() - start;
+  socket.write("QUIT\r\n");
+  await expectOk();
+  socket.end();
+  await closed;
+  return { ms, messages, bytes };
+}
+
+function report(passes: Pass[], expectedBytes: number, loadAtStart: number): string {
+  const rate = (side: Side) => median(passes.filter((p) => p.side === side && p.run > 0).map((p) => (p.messages / p.ms) * 1000));
+  const ours = rate("ours");
+  const dovecot = rate("dovecot");
+  const rows = [1, ...Array.from({ length: RUNS - 1 }, (_, i) => i + 2)].map((run) => {
+    const of = (side: Side) => passes.find((p) => p.side === side && p.run === run);
+    const cell = (p: Pass | undefined) => (p ? `${fmt((p.messages / p.ms) * 1000)} (${fmt(p.ms)} ms)` : "–");
+    return `| ${run} | ${cell(of("ours"))} | ${cell(of("dovecot"))} |`;
+  });
+  const wrong = passes.filter((p) => p.messages !== MESSAGES || p.bytes !== expectedBytes);
+  return [
+    `${MESSAGES.toLocaleString("en")} messages (${fmt(expectedBytes / 2 ** 20)} MiB, the IMAP benchmark's corpus generator) in each maildrop. Each pass logs in on a fresh connection, sends \`RETR 1\` … \`RETR ${MESSAGES}\` with ${WINDOW} in flight (PIPELINING), reads every message to its final \`.\`, and QUITs without deleting; one warm-up pass per side first, then ${RUNS} passes each, sides alternating. Rate = messages / time from the first RETR to the last message's end.`,
+    "",
+    "| run | ours (msg/s) | Dovecot (msg/s) |",
+    "|---|---|---|",
+    ...rows,
+    `| **median** | **${fmt(ours)}** | **${fmt(dovecot)}** |`,
+    "",
+    `Ours/Dovecot: **${fmt(ours / dovecot, 2)}×** (target ≥ 1.0: ${ours >= dovecot ? "met" : "**missed**"}).`,
+    "",
+    wrong.length
+      ? `**Answers differ from the corpus:** ${wrong.map((p) => `${p.side} run ${p.run}: ${p.messages} messages, ${p.bytes} bytes`).join("; ")} (expected ${MESSAGES} and ${expectedBytes}).`
+      : `Answers checked: every pass received all ${MESSAGES} messages, ${expectedBytes} bytes, on both sides.`,
+    "",
+    "Machine:",
+    "",
+    ...machineFacts(`Dovecot ${dovecotVersion()} (pop3, Maildir, indexes in the Maildir)`, loadAtStart, loadavg()[0]),
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0];
+  log(`${MESSAGES} messages, ${RUNS} runs (+1 warm-up)`);
+  const dovecot = makeDovecotDir("bench-pop3-dovecot-", [{ user: USER, password: PASSWORD, scheme: "PLAIN" }]);
+  const removeDovecotDir = onCleanup(() => rmSync(dovecot.dir, { recursive: true, force: true }));
+  const dataDir = mkdtempSync(join(tmpdir(), "bench-pop3-data-"));
+  const removeDataDir = onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+  const mboxDir = mkdtempSync(join(tmpdir(), "bench-pop3-mbox-"));
+  const removeMboxDir = onCleanup(() => rmSync(mboxDir, { recursive: true, force: true }));
+
+  // One pass over the corpus feeds both sides; bare LFs are CRLF on the wire, as both servers send them.
+  const maildir = new MaildirWriter(dovecot.maildir(USER));
+  let expectedBytes = 0;
+  function* both(): Generator<CorpusMessage> {
+    for (const message of new Corpus(MESSAGES).messages()) {
+      maildir.add(message.raw, message.received);
+      expectedBytes += message.raw.toString("latin1").replace(/\r?\n/g, "\r\n").length + (message.raw.toString("latin1").endsWith("\n") ? 0 : 2);
+      yield message;
+    }
+  }
+  const mbox = writeMboxFiles(both(), mboxDir, MESSAGES, (n) => log(`corpus: ${n}/${MESSAGES} messages written`));
+
+  const env = await serverEnv(dataDir, ["POP3"]);
+  mailctl(env, ["domain", "add", "bench.test"]);
+  mailctl(env, ["user", "add", USER, "--password-stdin"], `${PASSWORD}\n`);
+  for (const file of mbox.files) log(`ours: ${(await mailctlAsync(env, ["import", USER, file])).trim()}`);
+  await removeMboxDir();
+
+  const imapPort = await freePort();
+  const pop3Port = await freePort();
+  const config = writeDovecotConfig(dovecot, imapPort, [
+    "protocols = imap pop3",
+    `service pop3-login {\n  inet_listener pop3 {\n    address = 127.0.0.1\n    port = ${pop3Port}\n  }\n}`,
+  ]);
+  const peer = await launchDovecot(dovecot, config, imapPort);
+  onCleanup(() => peer.stop());
+  const ours = await startOurs(env);
+  const ports: Record<Side, number> = { ours: Number(env.POP3_PORT), dovecot: pop3Port };
+
+  const passes: Pass[] = [];
+  for (let run = 0; run <= RUNS; run++) {
+    for (const side of ["ours", "dovecot"] as const) {
+      const result = await retrieveAll(ports[side]);
+      passes.push({ side, run, ...result });
+      log(`run ${run === 0 ? "warm-up" : run} ${side}: ${result.messages} messages in ${fmt(result.ms)} ms (${fmt((result.messages / result.ms) * 1000)} msg/s)`);
+    }
+  }
+  await ours.stop();
+  await peer.stop();
+  const markdown = report(passes, expectedBytes, loadAtStart);
+  writeResultsSection("POP3 vs Dovecot", markdown);
+  console.log(markdown);
+  await removeDataDir();
+  await removeDovecotDir();
+}
+
+runMain(main);
