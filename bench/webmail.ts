@@ -326,7 +326,8 @@ function report(r: Results): string {
   const jsRaw = r.js.initial.reduce((sum, s) => sum + s.bytes, 0);
   const jsWire = r.js.initial.reduce((sum, s) => sum + s.transferred, 0);
   const laterGzip = r.js.later.reduce((sum, s) => sum + s.gzipBytes, 0);
-  const perSessionMB = (r.memory.afterKiB - r.memory.beforeKiB) / r.memory.sessions / 1024;
+  // MB and KB are decimal here, as in the targets; MiB where a reading is shown as the kernel counts it.
+  const perSessionMB = ((r.memory.afterKiB - r.memory.beforeKiB) * 1024) / r.memory.sessions / 1e6;
   const encodings = [...new Set(r.js.initial.map((s) => s.encoding))].join(", ");
   const largest = [...r.js.initial].sort((a, b) => b.gzipBytes - a.gzipBytes);
   const searchRows = r.searches.map(
@@ -345,7 +346,7 @@ function report(r: Results): string {
     ...searchRows,
     row(`jump to the middle: list scrolled to row ${r.middleRow.toLocaleString("en")} ± a few pages, to its rows painted`, r.middle),
     `| JavaScript of the mail page, gzip (${r.js.initial.length} scripts, empty cache) | ${fmt(kb(jsGzip), 1)} KB | – | – | ≤ ${TARGETS.jsKB} KB | ${verdict(kb(jsGzip), TARGETS.jsKB)} |`,
-    `| server memory per signed-in session (RSS of next-server, ${r.memory.sessions} more sessions) | ${fmt(perSessionMB, 2)} MB | – | – | ≤ ${TARGETS.sessionMB} MB | ${verdict(perSessionMB, TARGETS.sessionMB)} |`,
+    `| server memory per signed-in session (RSS of next-server, ${r.memory.sessions} more sessions) | ${fmt(perSessionMB, 2)} MB (${fmt((perSessionMB * 1e6) / 2 ** 20, 2)} MiB) | – | – | ≤ ${TARGETS.sessionMB} MB | ${verdict(perSessionMB, TARGETS.sessionMB)} |`,
     "",
     `- first rows, where the time goes (medians, ms from navigation start): document's first byte ${med((f) => f.documentMs)}, DOMContentLoaded ${med((f) => f.domContentLoadedMs)}, ` +
       `the list's first page requested at ${med((f) => f.listRequestStartMs)} and answered at ${med((f) => f.listRequestEndMs)}, rows on screen at ${fmt(median(firstMs))}.`,
