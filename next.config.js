@@ -1,4 +1,13 @@
 // CommonJS because package.json has no "type": "module" and Next loads this file with require().
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- this file is CommonJS, as said above
+const createNextIntlPlugin = require("next-intl/plugin");
+
+// The language of each request and its messages (no locale in the URL: the cookie or Accept-Language).
+// The messages' ICU syntax is compiled at build time, so the browser gets no message parser.
+const withNextIntl = createNextIntlPlugin({
+  requestConfig: "./lib/web/i18n/request.ts",
+  experimental: { messages: { path: "./messages", format: "json", locales: "infer", precompile: true } },
+});
 
 /** @type {import("next").NextConfig} */
 const nextConfig = {
@@ -12,4 +21,4 @@ const nextConfig = {
   typescript: { tsconfigPath: "tsconfig.web.json" },
 };
 
-module.exports = nextConfig;
+module.exports = withNextIntl(nextConfig);

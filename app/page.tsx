@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { Suspense } from "react";
@@ -6,9 +5,10 @@ import { MailApp } from "@/components/mail/mail-app";
 import { MailServerProblem } from "@/components/mail-server-problem";
 import { getSetupStatusOrProblem } from "@/lib/user-agent/admin-api";
 import { getSignedInUser } from "@/lib/web/auth/session";
+import { titleMetadata } from "@/lib/web/i18n/metadata";
 import { requestPreferences } from "@/lib/web/request-preferences";
 
-export const metadata: Metadata = { title: "Mail" };
+export const generateMetadata = titleMetadata("mail");
 
 export default async function HomePage() {
   // The answer depends on the mail server and the session at request time, never on the build.

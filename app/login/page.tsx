@@ -1,12 +1,13 @@
-import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
+import { getTranslations } from "next-intl/server";
 import { LoginForm } from "@/components/auth/login-form";
 import { CenteredPage } from "@/components/centered-page";
 import { getSetupStatusOrProblem } from "@/lib/user-agent/admin-api";
 import { getSignedInUser } from "@/lib/web/auth/session";
+import { titleMetadata } from "@/lib/web/i18n/metadata";
 
-export const metadata: Metadata = { title: "Sign in" };
+export const generateMetadata = titleMetadata("signIn");
 
 export default async function LoginPage() {
   await connection();
@@ -15,10 +16,11 @@ export default async function LoginPage() {
   // hide the form: the webmail may be pointed at another server's IMAP.)
   const status = await getSetupStatusOrProblem();
   if ("needed" in status && status.needed) redirect("/setup");
+  const t = await getTranslations("Login");
   return (
     <CenteredPage>
-      <h1 className="text-2xl font-semibold tracking-tight">Sign in</h1>
-      <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">Use your full e-mail address and your mail password.</p>
+      <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
+      <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>
       <LoginForm />
     </CenteredPage>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
@@ -9,6 +10,8 @@ const FIELD_CLASS =
 
 export function LoginForm() {
   const router = useRouter();
+  const t = useTranslations("Login");
+  const common = useTranslations("Common");
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
@@ -32,7 +35,8 @@ export function LoginForm() {
       return;
     }
     setSubmitting(false);
-    setError(!result ? "The webmail did not answer. Check your connection and try again." : result.error === "CredentialsSignin" ? "Wrong e-mail address or password." : (result.error ?? "Sign-in failed."));
+    // The server's own words come translated (lib/web/auth/options.ts); these are for when it gave none.
+    setError(!result ? common("noAnswer") : result.error === "CredentialsSignin" ? t("wrong") : (result.error ?? t("failed")));
     const password = form.elements.namedItem("password");
     if (password instanceof HTMLInputElement) {
       password.select();
@@ -44,13 +48,13 @@ export function LoginForm() {
     <form onSubmit={onSubmit} className="mt-6 space-y-4" noValidate>
       <div className="space-y-1.5">
         <label htmlFor="email" className="block text-sm font-medium">
-          E-mail address
+          {t("email")}
         </label>
         <input id="email" name="email" type="email" autoComplete="username" autoCapitalize="none" spellCheck={false} required autoFocus className={FIELD_CLASS} />
       </div>
       <div className="space-y-1.5">
         <label htmlFor="password" className="block text-sm font-medium">
-          Password
+          {t("password")}
         </label>
         <input
           id="password"
@@ -71,7 +75,7 @@ export function LoginForm() {
         disabled={submitting}
         className="inline-flex min-h-11 w-full items-center justify-center rounded-lg bg-indigo-600 px-4 font-medium text-white hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60"
       >
-        {submitting ? "Signing in…" : "Sign in"}
+        {submitting ? t("submitting") : t("submit")}
       </button>
     </form>
   );

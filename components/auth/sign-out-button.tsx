@@ -2,11 +2,13 @@
 
 import { LogOut } from "lucide-react";
 import { signOut } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 export function SignOutButton({ className = "" }: { className?: string }) {
   const router = useRouter();
+  const t = useTranslations("Login");
   const [busy, setBusy] = useState(false);
   return (
     <button
@@ -23,7 +25,7 @@ export function SignOutButton({ className = "" }: { className?: string }) {
     >
       <LogOut aria-hidden="true" className="size-4" />
       {/* On phones the icon alone, the words still its name. */}
-      <span className="max-sm:sr-only">Sign out</span>
+      <span className="max-sm:sr-only">{t("signOut")}</span>
     </button>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 // Create a folder, or rename it and/or move it under another parent; deleting starts here too.
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import type { FolderSummary } from "@/lib/user-agent/mail/types";
 import { ConfirmDialog, Modal, buttonStyles } from "./modal";
@@ -23,6 +24,8 @@ function possibleParents(folders: FolderSummary[], editing: FolderSummary | null
 }
 
 export function FolderDialog({ mode, folders, onDone, onClose }: { mode: FolderDialogMode; folders: FolderSummary[]; onDone: (path: string | null) => void; onClose: () => void }) {
+  const t = useTranslations("FolderDialog");
+  const common = useTranslations("Common");
   const editing = mode.kind === "edit" ? mode.folder : null;
   const [name, setName] = useState(editing?.name ?? "");
   const [parent, setParent] = useState(editing ? editing.parentPath : mode.kind === "create" ? mode.parent : "");
@@ -53,9 +56,9 @@ export function FolderDialog({ mode, folders, onDone, onClose }: { mode: FolderD
   if (confirmDelete && editing) {
     return (
       <ConfirmDialog
-        title={`Delete “${editing.name}”?`}
-        message={`The folder and the ${editing.messages ?? "any"} message${editing.messages === 1 ? "" : "s"} in it are deleted for good.`}
-        confirmLabel="Delete folder"
+        title={t("deleteTitle", { name: editing.name })}
+        message={editing.messages === null ? t("deleteMessageUncounted") : t("deleteMessage", { count: editing.messages })}
+        confirmLabel={t("delete")}
         onConfirm={remove}
         onCancel={() => setConfirmDelete(false)}
       />
@@ -63,16 +66,16 @@ export function FolderDialog({ mode, folders, onDone, onClose }: { mode: FolderD
   }
 
   return (
-    <Modal title={editing ? `Edit folder “${editing.name}”` : "New folder"} onClose={onClose}>
+    <Modal title={editing ? t("editTitle", { name: editing.name }) : t("newTitle")} onClose={onClose}>
       <form onSubmit={submit} className="flex flex-col gap-4">
         <label className="flex flex-col gap-1 text-sm font-medium">
-          Folder name
+          {t("name")}
           <input className={FIELD} value={name} onChange={(event) => setName(event.target.value)} required maxLength={200} autoFocus />
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">
-          Inside
+          {t("inside")}
           <select className={FIELD} value={parent} onChange={(event) => setParent(event.target.value)}>
-            <option value="">(top level)</option>
+            <option value="">{t("topLevel")}</option>
             {possibleParents(folders, editing).map((folder) => (
               <option key={folder.path} value={folder.path}>
                 {"\u00a0\u00a0".repeat(folder.depth)}
@@ -89,15 +92,15 @@ export function FolderDialog({ mode, folders, onDone, onClose }: { mode: FolderD
         <div className="flex flex-wrap items-center gap-2">
           {editing && (
             <button type="button" className={`${buttonStyles.quiet} text-red-700 dark:text-red-400`} onClick={() => setConfirmDelete(true)} disabled={busy}>
-              Delete folder
+              {t("delete")}
             </button>
           )}
           <span className="flex-1" />
           <button type="button" className={buttonStyles.quiet} onClick={onClose}>
-            Cancel
+            {common("cancel")}
           </button>
           <button type="submit" className={buttonStyles.primary} disabled={busy}>
-            {editing ? "Save" : "Create"}
+            {editing ? t("save") : t("create")}
           </button>
         </div>
       </form>

@@ -1,6 +1,7 @@
 "use client";
 
 import { FolderPlus, Pencil } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useState, type DragEvent } from "react";
 import type { FolderSummary } from "@/lib/user-agent/mail/types";
 import { FolderIcon } from "./folder-icon";
@@ -34,6 +35,7 @@ export function FolderList({
   onEdit: (folder: FolderSummary) => void;
   onCreate: () => void;
 }) {
+  const t = useTranslations("Folders");
   const [dropTarget, setDropTarget] = useState<string | null>(null);
   if (folders === null) {
     return (
@@ -88,7 +90,7 @@ export function FolderList({
                 <FolderIcon specialUse={folder.specialUse} className="size-4 shrink-0" />
                 <span className="min-w-0 flex-1 truncate">{folder.name}</span>
                 {unseen > 0 && (
-                  <span className="text-xs font-semibold tabular-nums" aria-label={`${unseen} unread`}>
+                  <span className="text-xs font-semibold tabular-nums" aria-label={t("unread", { count: unseen })}>
                     {unseen}
                   </span>
                 )}
@@ -96,8 +98,8 @@ export function FolderList({
               {editable && (
                 <button
                   type="button"
-                  aria-label={`Edit folder ${folder.name}`}
-                  title="Rename, move or delete"
+                  aria-label={t("edit", { name: folder.name })}
+                  title={t("editHint")}
                   onClick={() => onEdit(folder)}
                   className="absolute top-0 right-0 inline-flex size-11 items-center justify-center rounded-lg text-slate-500 hover:bg-slate-200 focus-visible:opacity-100 focus-visible:outline-2 focus-visible:outline-indigo-600 md:opacity-0 md:group-hover:opacity-100 dark:hover:bg-slate-800"
                 >
@@ -115,7 +117,7 @@ export function FolderList({
           className="flex min-h-11 w-full items-center gap-3 rounded-lg px-3 text-left text-sm text-slate-700 hover:bg-slate-200/60 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-300 dark:hover:bg-slate-800"
         >
           <FolderPlus aria-hidden="true" className="size-4 shrink-0" />
-          New folder
+          {t("new")}
         </button>
       </div>
     </>

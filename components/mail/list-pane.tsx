@@ -2,6 +2,7 @@
 
 // The middle pane below its title: toolbar, "select all in the folder" banner, and the list itself,
 // either messages (virtualised, sorted on the server) or conversations.
+import { useTranslations } from "next-intl";
 import { useCallback, useState, type DragEvent } from "react";
 import type { FolderSummary, MessageSummary, SortOrder, ThreadSummary } from "@/lib/user-agent/mail/types";
 import { toUidSet } from "@/lib/user-agent/mail/uid-set";
@@ -60,6 +61,7 @@ export function ListPane({
   shortcuts: boolean;
   actions: ReturnType<typeof useMailActions>;
 }) {
+  const t = useTranslations("List");
   const listKey = `${folder}\0${sort}\0${threaded}`;
   const { selection, toggle, setRows, selectFolder, clear } = useSelection(listKey);
   const current = folders?.find((entry) => entry.path === folder) ?? null;
@@ -213,16 +215,16 @@ export function ListPane({
         <p className="flex min-h-11 shrink-0 flex-wrap items-center justify-center gap-x-2 border-b border-slate-100 bg-slate-50 px-3 text-sm dark:border-slate-800 dark:bg-slate-900">
           {selection.all ? (
             <>
-              <span>All {folderTotal} messages in {current?.name ?? folder} are selected.</span>
+              <span>{t("folderSelected", { count: folderTotal, folder: current?.name ?? folder })}</span>
               <button type="button" onClick={clear} className="min-h-11 font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 md:min-h-9 dark:text-indigo-300">
-                Clear selection
+                {t("clearSelection")}
               </button>
             </>
           ) : (
             <>
-              <span>All {loaded.length} loaded are selected.</span>
+              <span>{t("pageSelected", { count: loaded.length })}</span>
               <button type="button" onClick={selectFolder} className="min-h-11 font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 md:min-h-9 dark:text-indigo-300">
-                Select all {folderTotal} in {current?.name ?? folder}
+                {t("selectFolder", { count: folderTotal, folder: current?.name ?? folder })}
               </button>
             </>
           )}

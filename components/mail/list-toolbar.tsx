@@ -3,23 +3,15 @@
 // Above the list: with nothing ticked, the sort order, the conversation switch and "Empty Trash/Junk";
 // with rows ticked, what can be done to them.
 import { Archive, Mail, MailOpen, MessagesSquare, ShieldAlert, ShieldCheck, Star, StarOff, Trash2, X, type LucideIcon } from "lucide-react";
+import { useTranslations } from "next-intl";
 import type { FolderSummary, SortOrder } from "@/lib/user-agent/mail/types";
 import type { BulkKind } from "./use-mail-actions";
 
-export const SORT_LABELS: Record<SortOrder, string> = {
-  "date-desc": "Newest first",
-  "date-asc": "Oldest first",
-  "arrival-desc": "Arrival, newest first",
-  "from-asc": "Sender, A–Z",
-  "from-desc": "Sender, Z–A",
-  "subject-asc": "Subject, A–Z",
-  "subject-desc": "Subject, Z–A",
-  "size-desc": "Largest first",
-  "size-asc": "Smallest first",
-};
+/** The orders the sort menu offers (the server also knows "arrival-desc", which it does not). */
+const MENU_SORTS: SortOrder[] = ["date-desc", "date-asc", "from-asc", "from-desc", "subject-asc", "subject-desc", "size-desc", "size-asc"];
 
 export function isListSort(value: string): value is SortOrder {
-  return value in SORT_LABELS;
+  return value === "arrival-desc" || MENU_SORTS.some((order) => order === value);
 }
 
 const ICON_BUTTON =
@@ -53,14 +45,15 @@ export interface ToolbarProps {
 }
 
 export function ListToolbar(props: ToolbarProps) {
+  const t = useTranslations("List");
   const { folder, selectedCount, pageState } = props;
   const use = folder?.specialUse ?? null;
   return (
-    <div role="toolbar" aria-label="List actions" className="flex min-h-12 shrink-0 flex-wrap items-center gap-1 border-b border-slate-100 px-1 py-1 dark:border-slate-800">
+    <div role="toolbar" aria-label={t("actions")} className="flex min-h-12 shrink-0 flex-wrap items-center gap-1 border-b border-slate-100 px-1 py-1 dark:border-slate-800">
       <label className="flex w-11 shrink-0 cursor-pointer items-center justify-center self-stretch">
         <input
           type="checkbox"
-          aria-label="Select all on this page"
+          aria-label={t("selectPage")}
           checked={pageState === "all"}
           ref={(element) => {
             if (element) element.indeterminate = pageState === "some";
@@ -71,25 +64,25 @@ export function ListToolbar(props: ToolbarProps) {
       </label>
       {selectedCount > 0 ? (
         <>
-          <span className="mr-1 text-sm whitespace-nowrap tabular-nums text-slate-600 dark:text-slate-400">{selectedCount} selected</span>
-          <ActionButton label="Mark as read" icon={MailOpen} onClick={() => props.onAction("read")} />
-          <ActionButton label="Mark as unread" icon={Mail} onClick={() => props.onAction("unread")} />
-          <ActionButton label="Flag" icon={Star} onClick={() => props.onAction("flag")} />
-          <ActionButton label="Unflag" icon={StarOff} onClick={() => props.onAction("unflag")} />
-          {use !== "archive" && <ActionButton label="Archive" icon={Archive} onClick={() => props.onAction("archive")} />}
-          <ActionButton label={use === "trash" ? "Delete for good" : "Delete"} icon={Trash2} onClick={() => props.onAction("delete")} />
+          <span className="mr-1 text-sm whitespace-nowrap tabular-nums text-slate-600 dark:text-slate-400">{t("selected", { count: selectedCount })}</span>
+          <ActionButton label={t("markRead")} icon={MailOpen} onClick={() => props.onAction("read")} />
+          <ActionButton label={t("markUnread")} icon={Mail} onClick={() => props.onAction("unread")} />
+          <ActionButton label={t("flag")} icon={Star} onClick={() => props.onAction("flag")} />
+          <ActionButton label={t("unflag")} icon={StarOff} onClick={() => props.onAction("unflag")} />
+          {use !== "archive" && <ActionButton label={t("archive")} icon={Archive} onClick={() => props.onAction("archive")} />}
+          <ActionButton label={use === "trash" ? t("deleteForGood") : t("delete")} icon={Trash2} onClick={() => props.onAction("delete")} />
           {use === "junk" ? (
-            <ActionButton label="Not spam" icon={ShieldCheck} onClick={() => props.onAction("not-spam")} />
+            <ActionButton label={t("notSpam")} icon={ShieldCheck} onClick={() => props.onAction("not-spam")} />
           ) : (
-            <ActionButton label="Report spam" icon={ShieldAlert} onClick={() => props.onAction("spam")} />
+            <ActionButton label={t("reportSpam")} icon={ShieldAlert} onClick={() => props.onAction("spam")} />
           )}
           <select
-            aria-label="Move to folder"
+            aria-label={t("moveTo")}
             value=""
             onChange={(event) => event.target.value && props.onMove(event.target.value)}
             className={SELECT}
           >
-            <option value="">Move to…</option>
+            <option value="">{t("movePlaceholder")}</option>
             {props.folders
               .filter((target) => target.selectable && target.path !== folder?.path)
               .map((target) => (
@@ -99,35 +92,33 @@ export function ListToolbar(props: ToolbarProps) {
                 </option>
               ))}
           </select>
-          <ActionButton label="Clear selection" icon={X} onClick={props.onClear} />
+          <ActionButton label={t("clearSelection")} icon={X} onClick={props.onClear} />
         </>
       ) : (
         <>
           {!props.threaded && (
-            <select aria-label="Sort by" value={props.sort} onChange={(event) => isListSort(event.target.value) && props.onSort(event.target.value)} className={SELECT}>
-              {Object.entries(SORT_LABELS)
-                .filter(([order]) => order !== "arrival-desc")
-                .map(([order, label]) => (
-                  <option key={order} value={order}>
-                    {label}
-                  </option>
-                ))}
+            <select aria-label={t("sortBy")} value={props.sort} onChange={(event) => isListSort(event.target.value) && props.onSort(event.target.value)} className={SELECT}>
+              {MENU_SORTS.map((order) => (
+                <option key={order} value={order}>
+                  {t(`sort.${order}`)}
+                </option>
+              ))}
             </select>
           )}
           <button
             type="button"
             aria-pressed={props.threaded}
             onClick={() => props.onThreaded(!props.threaded)}
-            title="Conversation view"
+            title={t("conversationView")}
             className={`${ICON_BUTTON} w-auto gap-1.5 px-2 text-sm md:w-auto ${props.threaded ? "bg-indigo-100 text-indigo-900 dark:bg-indigo-950 dark:text-indigo-100" : ""}`}
           >
             <MessagesSquare aria-hidden="true" className="size-4" />
-            <span>Conversations</span>
+            <span>{t("conversations")}</span>
           </button>
           <span className="flex-1" />
           {(use === "trash" || use === "junk") && (folder?.messages ?? 0) > 0 && (
             <button type="button" onClick={props.onEmpty} className="min-h-11 rounded-lg px-3 text-sm font-medium text-red-700 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-indigo-600 md:min-h-9 dark:text-red-400 dark:hover:bg-red-950">
-              Empty {folder?.name}
+              {t("empty", { folder: folder?.name ?? "" })}
             </button>
           )}
         </>

@@ -3,6 +3,7 @@
 // The mail screen: folders, message list and reading pane side by side on wide screens; on phones one
 // of them at a time, each step a history entry so the browser's back button goes back a pane.
 import { Menu, MailOpen, Settings } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Brand } from "@/components/brand";
@@ -70,10 +71,14 @@ const GRID: Record<ReadingPanePosition, string> = {
 };
 
 export function MailApp({ address, initialPreferences }: { address: string; initialPreferences: Preferences }) {
+  const t = useTranslations("Mail");
   const params = useSearchParams();
   const location = useMemo(() => readLocation(new URLSearchParams(params.toString())), [params]);
   const { folder, uid } = location;
-  const [folders, setFolders] = useState<FolderSummary[] | null>(null);
+  const [serverFolders, setFolders] = useState<FolderSummary[] | null>(null);
+  // The system folders (Inbox, Sent, Trash…) go by their names in the UI's language, whatever the server calls them.
+  const folderNames = useTranslations("Folders.special");
+  const folders = useMemo(() => serverFolders?.map((entry) => (entry.specialUse ? { ...entry, name: folderNames(entry.specialUse) } : entry)) ?? null, [serverFolders, folderNames]);
   const [sort, setSort] = useStoredPreference("webmail.sort", "date-desc", isListSort);
   const [threadedValue, setThreadedValue] = useStoredPreference("webmail.conversations", "off", (value): value is "on" | "off" => value === "on" || value === "off");
   const threaded = threadedValue === "on";
@@ -139,7 +144,7 @@ export function MailApp({ address, initialPreferences }: { address: string; init
   );
 
   const current = folders?.find((f) => f.path === folder);
-  const title = current?.name ?? (folder === "INBOX" ? "Inbox" : folder);
+  const title = current?.name ?? (folder === "INBOX" ? folderNames("inbox") : folder);
   const position = preferences.readingPane;
   const readingPaneBeside = () => position !== "off" && window.matchMedia(WIDE).matches;
   const phonePane = location.folders ? "folders" : uid !== null ? "message" : "list";
@@ -165,7 +170,8 @@ export function MailApp({ address, initialPreferences }: { address: string; init
       <header className="flex h-14 shrink-0 items-center gap-1 border-b border-slate-200 bg-white px-2 sm:px-4 dark:border-slate-800 dark:bg-slate-900">
         <button
           type="button"
-          aria-label="Folders"
+          aria-label={t("folders")}
+          title={t("folders")}
           onClick={() => go({ ...location, uid: null, folders: true })}
           className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-100 md:hidden dark:hover:bg-slate-800"
         >
@@ -178,8 +184,8 @@ export function MailApp({ address, initialPreferences }: { address: string; init
         <span className="hidden truncate text-sm text-slate-600 sm:inline dark:text-slate-400">{address}</span>
         <button
           type="button"
-          aria-label="Settings"
-          title="Settings"
+          aria-label={t("settings")}
+          title={t("settings")}
           onClick={() => setSettingsOpen(true)}
           className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-300 dark:hover:bg-slate-800"
         >
@@ -188,7 +194,7 @@ export function MailApp({ address, initialPreferences }: { address: string; init
         <SignOutButton />
       </header>
       <div className={`grid min-h-0 flex-1 grid-cols-1 ${GRID[position]}`}>
-        <nav aria-label="Folders" className={`${paneClass("folders")} min-h-0 flex-col ${position === "bottom" ? "md:row-span-2" : ""} overflow-y-auto border-r border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-950`}>
+        <nav aria-label={t("folders")} className={`${paneClass("folders")} min-h-0 flex-col ${position === "bottom" ? "md:row-span-2" : ""} overflow-y-auto border-r border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-950`}>
           <FolderList
             folders={folders}
             current={folder}
@@ -198,7 +204,7 @@ export function MailApp({ address, initialPreferences }: { address: string; init
             onCreate={() => setFolderDialog({ kind: "create", parent: "" })}
           />
         </nav>
-        <section aria-label="Message list" className={`${paneClass("list")} min-h-0 flex-col ${position === "right" ? "md:border-r" : ""} border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950`}>
+        <section aria-label={t("messageList")} className={`${paneClass("list")} min-h-0 flex-col ${position === "right" ? "md:border-r" : ""} border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950`}>
           {search && (
             <SearchResults
               key={JSON.stringify(search)}
@@ -232,13 +238,13 @@ export function MailApp({ address, initialPreferences }: { address: string; init
             />
           </div>
         </section>
-        <section aria-label="Reading pane" className={`${paneClass("message")} min-h-0 flex-col bg-white dark:bg-slate-950 ${position === "bottom" ? "md:border-t md:border-slate-200 dark:md:border-slate-800" : ""}`}>
+        <section aria-label={t("readingPane")} className={`${paneClass("message")} min-h-0 flex-col bg-white dark:bg-slate-950 ${position === "bottom" ? "md:border-t md:border-slate-200 dark:md:border-slate-800" : ""}`}>
           {uid !== null ? (
             <ReadingPane key={`${location.in ?? folder}\0${uid}`} folder={location.in ?? folder} uid={uid} onOpened={onOpened} onBack={closeMessage} backOnDesktop={position === "off"} />
           ) : (
             <div className="flex h-full flex-col items-center justify-center gap-3 p-6 text-center text-slate-500 dark:text-slate-400">
               <MailOpen aria-hidden="true" className="size-10" />
-              <p className="text-sm">Select a message to read it.</p>
+              <p className="text-sm">{t("selectMessage")}</p>
             </div>
           )}
         </section>

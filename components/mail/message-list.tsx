@@ -2,9 +2,10 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Paperclip, Reply, Star } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, type DragEvent } from "react";
 import type { MessageSummary } from "@/lib/user-agent/mail/types";
-import { displayName, formatListDate, formatSize } from "./format";
+import { useMailFormat } from "./format";
 import { CURSOR_ROW, useFocusCursor, type ListCursor } from "./list-cursor";
 import type { MessageList as MessageListState } from "./use-message-list";
 
@@ -29,8 +30,10 @@ export interface RowSelection {
 }
 
 function Row({ message, selected, cursor, onOpen, selection }: { message: MessageSummary; selected: boolean; cursor: boolean; onOpen: (uid: number) => void; selection: RowSelection }) {
-  const sender = displayName(message.from);
-  const subject = message.subject || "(no subject)";
+  const t = useTranslations("List");
+  const format = useMailFormat();
+  const sender = format.sender(message.from);
+  const subject = format.subject(message.subject);
   return (
     <div
       draggable
@@ -42,7 +45,7 @@ function Row({ message, selected, cursor, onOpen, selection }: { message: Messag
       <label className="flex w-11 shrink-0 cursor-pointer items-center justify-center self-stretch">
         <input
           type="checkbox"
-          aria-label={`Select ${sender}, ${subject}`}
+          aria-label={t("selectRow", { sender, subject })}
           checked={selection.checked}
           onClick={(event) => selection.onToggle(event.shiftKey)}
           onChange={() => undefined}
@@ -54,18 +57,18 @@ function Row({ message, selected, cursor, onOpen, selection }: { message: Messag
         data-uid={message.uid}
         data-row-open
         aria-current={selected ? "true" : undefined}
-        aria-label={`${message.seen ? "" : "Unread, "}${message.flagged ? "flagged, " : ""}${message.answered ? "answered, " : ""}${sender}, ${subject}`}
+        aria-label={t("row", { unread: String(!message.seen), flagged: String(message.flagged), answered: String(message.answered), sender, subject })}
         onClick={() => onOpen(message.uid)}
         className="flex h-full min-w-0 flex-1 flex-col justify-center gap-0.5 pr-4 text-left focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
       >
         <span className="flex w-full items-center gap-2">
           {!message.seen && <span aria-hidden="true" className="size-2 shrink-0 rounded-full bg-indigo-600 dark:bg-indigo-400" />}
           <span className={`min-w-0 flex-1 truncate text-sm ${message.seen ? "text-slate-700 dark:text-slate-300" : "font-semibold"}`}>{sender}</span>
-          {message.answered && <Reply aria-label="Answered" className="size-3.5 shrink-0 text-slate-500" />}
-          {message.hasAttachments && <Paperclip aria-label="Has attachments" className="size-3.5 shrink-0 text-slate-500" />}
-          {message.flagged && <Star aria-label="Flagged" className="size-3.5 shrink-0 fill-amber-400 text-amber-500" />}
+          {message.answered && <Reply aria-label={t("answered")} className="size-3.5 shrink-0 text-slate-500" />}
+          {message.hasAttachments && <Paperclip aria-label={t("hasAttachments")} className="size-3.5 shrink-0 text-slate-500" />}
+          {message.flagged && <Star aria-label={t("flagged")} className="size-3.5 shrink-0 fill-amber-400 text-amber-500" />}
           <time dateTime={message.date ?? undefined} className="shrink-0 text-xs text-slate-500 tabular-nums dark:text-slate-400">
-            {formatListDate(message.date)}
+            {format.listDate(message.date)}
           </time>
         </span>
         <span className="flex w-full items-center gap-2">
@@ -73,7 +76,7 @@ function Row({ message, selected, cursor, onOpen, selection }: { message: Messag
             <span className={message.seen ? "text-slate-600 dark:text-slate-400" : "font-medium"}>{subject}</span>
             {message.snippet && <span className="text-slate-500 dark:text-slate-400"> — {message.snippet}</span>}
           </span>
-          <span className="shrink-0 text-xs text-slate-400 tabular-nums">{formatSize(message.size)}</span>
+          <span className="shrink-0 text-xs text-slate-400 tabular-nums">{format.size(message.size)}</span>
         </span>
       </button>
     </div>
@@ -94,6 +97,7 @@ export function MessageList({
   /** Checkbox and drag behaviour of the row at an index. */
   rowSelection: (index: number, message: MessageSummary) => RowSelection;
 }) {
+  const t = useTranslations("List");
   const scroller = useRef<HTMLDivElement>(null);
   const count = list.total ?? 0;
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer's functions are not memoised, which is fine here
@@ -129,11 +133,11 @@ export function MessageList({
     );
   }
   if (list.total === 0) {
-    return <p className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">No messages here. New mail shows up as it arrives.</p>;
+    return <p className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">{t("noMessages")}</p>;
   }
   return (
     <div ref={scroller} className="h-full overflow-y-auto overscroll-contain" data-testid="message-scroller">
-      <div role="list" aria-label="Messages" style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+      <div role="list" aria-label={t("messages")} style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
         {items.map((item) => {
           const message = list.row(item.index);
           return (

@@ -2,6 +2,7 @@
 
 // A modal dialog on the browser's own <dialog>: focus moves in and is trapped, Escape closes it, and
 // the page behind is inert, with nothing to re-implement.
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, type ReactNode } from "react";
 
 export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
@@ -35,12 +36,13 @@ export const buttonStyles = {
 
 /** "Are you sure?" for what cannot be undone. */
 export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCancel }: { title: string; message: string; confirmLabel: string; onConfirm: () => void; onCancel: () => void }) {
+  const t = useTranslations("Common");
   return (
     <Modal title={title} onClose={onCancel}>
       <p className="text-sm text-slate-600 dark:text-slate-300">{message}</p>
       <div className="flex justify-end gap-2">
         <button type="button" className={buttonStyles.quiet} onClick={onCancel}>
-          Cancel
+          {t("cancel")}
         </button>
         <button type="button" className={buttonStyles.danger} onClick={onConfirm}>
           {confirmLabel}

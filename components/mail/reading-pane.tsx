@@ -1,11 +1,12 @@
 "use client";
 
 import { ArrowLeft, Download, Eye, ImageOff, Paperclip } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import type { Address, AttachmentInfo, MessageView } from "@/lib/user-agent/mail/types";
 import { attachmentUrl, fetchMessage, setSenderTrusted } from "./api";
 import { AttachmentPreview, MessageTools, previewKind, SourceView } from "./message-extras";
-import { formatAddress, formatFullDate, formatSize } from "./format";
+import { formatAddress, useMailFormat } from "./format";
 
 // No allow-scripts and no allow-same-origin: the mail runs nothing and cannot reach the webmail.
 // Popups are allowed so that links open in a new tab, outside the sandbox.
@@ -35,6 +36,8 @@ function Skeleton() {
 /** Shows one message; the parent keys it by folder and UID, so another message starts afresh.
  *  The back button shows on phones, and on wide screens too when the message took the list's place. */
 export function ReadingPane({ folder, uid, onBack, onOpened, backOnDesktop }: { folder: string; uid: number; onBack: () => void; onOpened: (message: MessageView) => void; backOnDesktop: boolean }) {
+  const t = useTranslations("Reading");
+  const format = useMailFormat();
   const [allowRemote, setAllowRemote] = useState(false);
   // Bumped to fetch the message again after the sender's "always show images" setting changed.
   const [reload, setReload] = useState(0);
@@ -69,9 +72,9 @@ export function ReadingPane({ folder, uid, onBack, onOpened, backOnDesktop }: { 
   };
 
   return (
-    <article aria-label="Message" className="flex h-full min-h-0 flex-col">
+    <article aria-label={t("message")} className="flex h-full min-h-0 flex-col">
       <div className={`flex items-center gap-2 border-b border-slate-200 px-2 py-1 dark:border-slate-800 ${backOnDesktop ? "" : "md:hidden"}`}>
-        <button type="button" onClick={onBack} aria-label="Back to the list" title="Back to the list" className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:hover:bg-slate-800">
+        <button type="button" onClick={onBack} aria-label={t("back")} title={t("back")} className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:hover:bg-slate-800">
           <ArrowLeft aria-hidden="true" className="size-5" />
         </button>
       </div>
@@ -85,51 +88,51 @@ export function ReadingPane({ folder, uid, onBack, onOpened, backOnDesktop }: { 
         <>
           <header className="space-y-3 border-b border-slate-200 px-4 py-4 sm:px-6 dark:border-slate-800">
             <div className="flex items-start gap-2">
-              <h2 className="min-w-0 flex-1 text-xl font-semibold tracking-tight break-words">{current.subject || "(no subject)"}</h2>
+              <h2 className="min-w-0 flex-1 text-xl font-semibold tracking-tight break-words">{format.subject(current.subject)}</h2>
               <MessageTools folder={folder} uid={uid} allowRemote={current.remoteContentAllowed} subject={current.subject} onViewSource={() => setShowSource(true)} />
             </div>
             <dl className="space-y-0.5">
-              <Addresses label="From" list={current.from} />
-              <Addresses label="To" list={current.to} />
-              <Addresses label="Cc" list={current.cc} />
+              <Addresses label={t("from")} list={current.from} />
+              <Addresses label={t("to")} list={current.to} />
+              <Addresses label={t("cc")} list={current.cc} />
               <div className="flex gap-2 text-sm">
-                <dt className="shrink-0 text-slate-500 dark:text-slate-400">Date</dt>
+                <dt className="shrink-0 text-slate-500 dark:text-slate-400">{t("date")}</dt>
                 <dd>
-                  <time dateTime={current.date ?? undefined}>{formatFullDate(current.date)}</time>
+                  <time dateTime={current.date ?? undefined}>{format.fullDate(current.date)}</time>
                 </dd>
               </div>
             </dl>
             {current.remoteContentBlocked && !current.remoteContentAllowed && (
               <div className="flex flex-wrap items-center gap-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/50 dark:text-amber-100">
                 <ImageOff aria-hidden="true" className="size-4 shrink-0" />
-                <span className="flex-1">Remote images are hidden to protect your privacy.</span>
+                <span className="flex-1">{t("remoteHidden")}</span>
                 <button type="button" onClick={() => setAllowRemote(true)} className="min-h-11 rounded-lg px-3 font-medium underline-offset-2 hover:underline">
-                  Show images
+                  {t("showImages")}
                 </button>
                 {sender && (
                   <button type="button" onClick={() => trustSender(true)} className="min-h-11 rounded-lg px-3 font-medium underline-offset-2 hover:underline">
-                    Always show images from {sender}
+                    {t("alwaysShow", { sender })}
                   </button>
                 )}
               </div>
             )}
             {current.senderTrusted && (
               <div className="flex flex-wrap items-center gap-3 text-sm text-slate-600 dark:text-slate-400">
-                <span className="flex-1">Images from {sender} are always shown.</span>
+                <span className="flex-1">{t("alwaysShown", { sender })}</span>
                 <button type="button" onClick={() => trustSender(false)} className="min-h-11 rounded-lg px-3 font-medium underline-offset-2 hover:underline">
-                  Stop showing images from this sender
+                  {t("stopShowing")}
                 </button>
               </div>
             )}
             {current.attachments.length > 0 && (
-              <ul aria-label="Attachments" className="flex flex-wrap gap-2">
+              <ul aria-label={t("attachments")} className="flex flex-wrap gap-2">
                 {current.attachments.map((attachment) => (
                   <li key={attachment.part} className="flex items-center gap-1">
                     {previewKind(attachment) && (
                       <button
                         type="button"
                         onClick={() => setPreview(attachment)}
-                        aria-label={`Preview ${attachment.filename}`}
+                        aria-label={t("preview", { name: attachment.filename })}
                         className="inline-flex size-11 items-center justify-center rounded-lg border border-slate-200 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900"
                       >
                         <Eye aria-hidden="true" className="size-4" />
@@ -142,7 +145,7 @@ export function ReadingPane({ folder, uid, onBack, onOpened, backOnDesktop }: { 
                     >
                       <Paperclip aria-hidden="true" className="size-4 shrink-0" />
                       <span className="min-w-0 truncate">{attachment.filename}</span>
-                      <span className="shrink-0 text-xs text-slate-500">{formatSize(attachment.size)}</span>
+                      <span className="shrink-0 text-xs text-slate-500">{format.size(attachment.size)}</span>
                       <Download aria-hidden="true" className="size-4 shrink-0 text-slate-500" />
                     </a>
                   </li>
@@ -155,7 +158,7 @@ export function ReadingPane({ folder, uid, onBack, onOpened, backOnDesktop }: { 
           <iframe
             hidden={showSource}
             key={`${folder}\0${uid}\0${current.remoteContentAllowed}`}
-            title="Message body"
+            title={t("body")}
             sandbox={FRAME_SANDBOX}
             srcDoc={current.document}
             referrerPolicy="no-referrer"

@@ -2,11 +2,12 @@
 
 // The search box (focused with "/"), its advanced form, and the paged results that replace the list.
 import { Search, SlidersHorizontal, X } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import type { FolderSummary } from "@/lib/user-agent/mail/types";
 import type { SearchHit, SearchPage, SearchQuery } from "@/lib/user-agent/mail/search";
 import { ApiError } from "./api";
-import { formatListDate } from "./format";
+import { useMailFormat } from "./format";
 
 export type { SearchQuery };
 
@@ -54,6 +55,8 @@ export function SearchBar({
   currentFolder: string;
   onSearch: (query: SearchQuery | null) => void;
 }) {
+  const t = useTranslations("Search");
+  const common = useTranslations("Common");
   const [text, setText] = useState("");
   const [advanced, setAdvanced] = useState(false);
 
@@ -80,7 +83,7 @@ export function SearchBar({
     <div className="relative min-w-0 flex-1 md:max-w-xl">
       <form
         role="search"
-        aria-label="Search mail"
+        aria-label={t("form")}
         onSubmit={(event) => {
           event.preventDefault();
           onSearch(text.trim() ? { text: text.trim(), folder: null } : null);
@@ -91,19 +94,19 @@ export function SearchBar({
         <input
           ref={input}
           type="search"
-          aria-label="Search"
-          placeholder="Search mail  (/)"
+          aria-label={t("box")}
+          placeholder={t("placeholder")}
           value={text}
           onChange={(event) => setText(event.target.value)}
           className="min-h-11 min-w-0 flex-1 bg-transparent px-2 text-sm outline-none"
         />
-        <button type="button" aria-label="Advanced search" aria-expanded={advanced} onClick={() => setAdvanced((open) => !open)} className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg hover:bg-slate-200 focus-visible:outline-offset-0 dark:hover:bg-slate-700">
+        <button type="button" aria-label={t("advanced")} title={t("advanced")} aria-expanded={advanced} onClick={() => setAdvanced((open) => !open)} className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg hover:bg-slate-200 focus-visible:outline-offset-0 dark:hover:bg-slate-700">
           <SlidersHorizontal aria-hidden="true" className="size-4" />
         </button>
       </form>
       {advanced && (
         <form
-          aria-label="Advanced search"
+          aria-label={t("advanced")}
           onSubmit={(event) => {
             event.preventDefault();
             submitAdvanced(event.currentTarget);
@@ -112,29 +115,29 @@ export function SearchBar({
         >
           {(
             [
-              ["from", "From"],
-              ["to", "To"],
-              ["subject", "Subject"],
-              ["words", "Has the words"],
+              "from",
+              "to",
+              "subject",
+              "words",
             ] as const
-          ).map(([name, label]) => (
+          ).map((name) => (
             <label key={name} className="col-span-2 flex flex-col gap-1 text-sm">
-              {label}
+              {t(name)}
               <input name={name} className={FIELD} />
             </label>
           ))}
           <label className="flex flex-col gap-1 text-sm">
-            Date from
+            {t("since")}
             <input type="date" name="since" className={FIELD} />
           </label>
           <label className="flex flex-col gap-1 text-sm">
-            Date to
+            {t("until")}
             <input type="date" name="until" className={FIELD} />
           </label>
           <label className="col-span-2 flex flex-col gap-1 text-sm">
-            Search in
+            {t("in")}
             <select name="folder" defaultValue="*" className={FIELD}>
-              <option value="*">All folders</option>
+              <option value="*">{t("allFolders")}</option>
               {(folders ?? [{ path: currentFolder, name: currentFolder, selectable: true }])
                 .filter((folder) => folder.selectable)
                 .map((folder) => (
@@ -145,17 +148,17 @@ export function SearchBar({
             </select>
           </label>
           <label className="flex min-h-11 items-center gap-2 text-sm">
-            <input type="checkbox" name="attachment" className="size-4" /> Has attachment
+            <input type="checkbox" name="attachment" className="size-4" /> {t("hasAttachment")}
           </label>
           <label className="flex min-h-11 items-center gap-2 text-sm">
-            <input type="checkbox" name="unread" className="size-4" /> Unread
+            <input type="checkbox" name="unread" className="size-4" /> {t("unread")}
           </label>
           <div className="col-span-2 flex justify-end gap-2">
             <button type="button" onClick={() => setAdvanced(false)} className="min-h-11 rounded-lg px-4 text-sm hover:bg-slate-100 dark:hover:bg-slate-800">
-              Cancel
+              {common("cancel")}
             </button>
             <button type="submit" className="min-h-11 rounded-lg bg-blue-600 px-4 text-sm font-medium text-white hover:bg-blue-700">
-              Search
+              {t("submit")}
             </button>
           </div>
         </form>
@@ -165,6 +168,8 @@ export function SearchBar({
 }
 
 export function SearchResults({ query, selected, onOpen, onClose }: { query: SearchQuery; selected: { folder: string; uid: number } | null; onOpen: (hit: SearchHit) => void; onClose: () => void }) {
+  const t = useTranslations("Search");
+  const format = useMailFormat();
   const [state, setState] = useState<{ hits: SearchHit[]; total: number | null; error: string | null; loading: boolean }>({ hits: [], total: null, error: null, loading: true });
   const abort = useRef<AbortController | null>(null);
 
@@ -191,9 +196,9 @@ export function SearchResults({ query, selected, onOpen, onClose }: { query: Sea
     <div className="flex h-full min-h-0 flex-col">
       <div className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-100 px-4 dark:border-slate-800">
         <h2 className="flex-1 truncate font-semibold">
-          Search results {state.total !== null && <span className="text-sm font-normal text-slate-500 tabular-nums">{state.total}</span>}
+          {t("results")} {state.total !== null && <span className="text-sm font-normal text-slate-500 tabular-nums">{state.total}</span>}
         </h2>
-        <button type="button" onClick={onClose} aria-label="Close search" className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-100 dark:hover:bg-slate-800">
+        <button type="button" onClick={onClose} aria-label={t("close")} title={t("close")} className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-100 dark:hover:bg-slate-800">
           <X aria-hidden="true" className="size-4" />
         </button>
       </div>
@@ -202,8 +207,8 @@ export function SearchResults({ query, selected, onOpen, onClose }: { query: Sea
           {state.error}
         </p>
       )}
-      {!state.error && state.total === 0 && !state.loading && <p className="p-6 text-center text-sm text-slate-500">No messages match. Try fewer words or all folders.</p>}
-      <ul aria-label="Search results" className="min-h-0 flex-1 overflow-y-auto">
+      {!state.error && state.total === 0 && !state.loading && <p className="p-6 text-center text-sm text-slate-500">{t("none")}</p>}
+      <ul aria-label={t("results")} className="min-h-0 flex-1 overflow-y-auto">
         {state.hits.map((hit) => {
           const active = selected?.folder === hit.folder && selected.uid === hit.uid;
           return (
@@ -215,10 +220,10 @@ export function SearchResults({ query, selected, onOpen, onClose }: { query: Sea
                 className={`flex min-h-16 w-full flex-col gap-0.5 border-b border-slate-100 px-4 py-2 text-left text-sm dark:border-slate-800 ${active ? "bg-blue-50 dark:bg-blue-950/40" : "hover:bg-slate-50 dark:hover:bg-slate-900"}`}
               >
                 <span className="flex gap-2">
-                  <span className={`min-w-0 flex-1 truncate ${hit.seen ? "" : "font-semibold"}`}>{hit.from?.name || hit.from?.address || "(unknown sender)"}</span>
-                  <span className="shrink-0 text-xs text-slate-500">{formatListDate(hit.date)}</span>
+                  <span className={`min-w-0 flex-1 truncate ${hit.seen ? "" : "font-semibold"}`}>{format.sender(hit.from)}</span>
+                  <span className="shrink-0 text-xs text-slate-500">{format.listDate(hit.date)}</span>
                 </span>
-                <span className="truncate">{hit.subject || "(no subject)"}</span>
+                <span className="truncate">{format.subject(hit.subject)}</span>
                 <span className="truncate text-xs text-slate-500">
                   {hit.folder} · {hit.snippet}
                 </span>
@@ -235,7 +240,7 @@ export function SearchResults({ query, selected, onOpen, onClose }: { query: Sea
                 setState((current) => ({ ...current, loading: true }));
                 load(state.hits.length);
               }} className="min-h-11 rounded-lg px-4 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800">
-              More results
+              {t("more")}
             </button>
           </li>
         )}

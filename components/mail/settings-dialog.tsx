@@ -1,19 +1,20 @@
 "use client";
 
-// Settings reached from the header: how the webmail looks. Each choice applies at once and is kept.
-import { READING_PANES, THEMES, type Preferences } from "@/lib/web/preferences";
+// Settings reached from the header: how the webmail looks and speaks. Each choice applies at once and is kept.
+import { useLocale, useTranslations } from "next-intl";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { LOCALE_COOKIE, LOCALE_NAMES, LOCALES } from "@/lib/web/i18n/locales";
+import { preferenceCookie, READING_PANES, THEMES, type Preferences } from "@/lib/web/preferences";
 import { Modal, buttonStyles } from "./modal";
 import type { SetPreference } from "./use-preferences";
-
-const THEME_LABELS: Record<Preferences["theme"], string> = { system: "Same as the system", light: "Light", dark: "Dark" };
-const PANE_LABELS: Record<Preferences["readingPane"], string> = { right: "Right of the list", bottom: "Below the list", off: "Off: a message opens in place of the list" };
 
 function Choice<V extends string>({
   legend,
   hint,
   name,
   values,
-  labels,
+  label,
   value,
   onChange,
 }: {
@@ -21,7 +22,7 @@ function Choice<V extends string>({
   hint?: string;
   name: string;
   values: readonly V[];
-  labels: Record<V, string>;
+  label: (value: V) => string;
   value: V;
   onChange: (value: V) => void;
 }) {
@@ -39,7 +40,7 @@ function Choice<V extends string>({
             onChange={() => onChange(option)}
             className="size-4 accent-indigo-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
           />
-          {labels[option]}
+          {label(option)}
         </label>
       ))}
     </fieldset>
@@ -47,24 +48,41 @@ function Choice<V extends string>({
 }
 
 export function SettingsDialog({ preferences, onChange, onClose, onShortcuts }: { preferences: Preferences; onChange: SetPreference; onClose: () => void; onShortcuts: () => void }) {
+  const t = useTranslations("Settings");
+  const router = useRouter();
+  // Shown as chosen at once; the words follow when the server has rendered the page in that language.
+  const [language, setLanguage] = useState(useLocale());
   return (
-    <Modal title="Settings" onClose={onClose}>
-      <Choice legend="Theme" name="theme" values={THEMES} labels={THEME_LABELS} value={preferences.theme} onChange={(theme) => onChange("theme", theme)} />
+    <Modal title={t("title")} onClose={onClose}>
+      <Choice legend={t("theme")} name="theme" values={THEMES} label={(theme) => t(`themes.${theme}`)} value={preferences.theme} onChange={(theme) => onChange("theme", theme)} />
       <Choice
-        legend="Reading pane"
-        hint="On a phone, the list and the message take the screen in turn."
+        legend={t("readingPane")}
+        hint={t("readingPaneHint")}
         name="reading-pane"
         values={READING_PANES}
-        labels={PANE_LABELS}
+        label={(position) => t(`panes.${position}`)}
         value={preferences.readingPane}
         onChange={(position) => onChange("readingPane", position)}
       />
+      <Choice
+        legend={t("language")}
+        name="language"
+        values={LOCALES}
+        label={(option) => LOCALE_NAMES[option]}
+        value={language}
+        onChange={(option) => {
+          setLanguage(option);
+          document.cookie = preferenceCookie(LOCALE_COOKIE, option);
+          // The server renders the page again in the new language; what is open stays open.
+          router.refresh();
+        }}
+      />
       <div className="flex flex-wrap items-center justify-between gap-2">
         <button type="button" className={buttonStyles.quiet} onClick={onShortcuts}>
-          Keyboard shortcuts <kbd className="ml-1 font-mono text-xs text-slate-500">?</kbd>
+          {t("shortcuts")} <kbd className="ml-1 font-mono text-xs text-slate-500">?</kbd>
         </button>
         <button type="button" className={buttonStyles.primary} onClick={onClose}>
-          Done
+          {t("done")}
         </button>
       </div>
     </Modal>

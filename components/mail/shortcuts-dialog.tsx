@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { Modal, buttonStyles } from "./modal";
 import { SHORTCUTS } from "./shortcuts";
 
@@ -7,8 +8,9 @@ const KEY = "inline-flex min-w-6 items-center justify-center rounded border bord
 
 /** The list of keyboard shortcuts ("?"). */
 export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
+  const t = useTranslations("Shortcuts");
   return (
-    <Modal title="Keyboard shortcuts" onClose={onClose}>
+    <Modal title={t("title")} onClose={onClose}>
       <dl className="grid grid-cols-[auto_1fr] items-center gap-x-4 gap-y-2 text-sm">
         {SHORTCUTS.map((shortcut) => (
           <div key={shortcut.action} className="contents">
@@ -20,13 +22,13 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
                 </span>
               ))}
             </dt>
-            <dd>{shortcut.label}</dd>
+            <dd>{t(shortcut.action)}</dd>
           </div>
         ))}
       </dl>
       <div className="flex justify-end">
         <button type="button" className={buttonStyles.primary} onClick={onClose} autoFocus>
-          Close
+          {t("close")}
         </button>
       </div>
     </Modal>

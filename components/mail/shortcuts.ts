@@ -7,20 +7,21 @@ import { useEffect, useRef } from "react";
 
 export type ShortcutAction = "next" | "previous" | "open" | "back" | "archive" | "delete" | "flag" | "read" | "unread" | "search" | "select" | "help";
 
-/** In the order the help dialog lists them; `keys` as they are shown, `match` as KeyboardEvent.key. */
-export const SHORTCUTS: { action: ShortcutAction; keys: string[]; match: string[]; label: string }[] = [
-  { action: "next", keys: ["j"], match: ["j"], label: "Next message or conversation" },
-  { action: "previous", keys: ["k"], match: ["k"], label: "Previous message or conversation" },
-  { action: "open", keys: ["o", "Enter"], match: ["o", "Enter"], label: "Open" },
-  { action: "back", keys: ["u"], match: ["u"], label: "Back to the list" },
-  { action: "select", keys: ["x"], match: ["x"], label: "Select or unselect" },
-  { action: "archive", keys: ["e"], match: ["e"], label: "Archive" },
-  { action: "delete", keys: ["#"], match: ["#"], label: "Delete" },
-  { action: "flag", keys: ["s"], match: ["s"], label: "Flag or unflag" },
-  { action: "read", keys: ["Shift", "i"], match: ["I"], label: "Mark as read" },
-  { action: "unread", keys: ["Shift", "u"], match: ["U"], label: "Mark as unread" },
-  { action: "search", keys: ["/"], match: ["/"], label: "Search" },
-  { action: "help", keys: ["?"], match: ["?"], label: "Show the keyboard shortcuts" },
+/** In the order the help dialog lists them (its words are Shortcuts.<action> in messages/);
+ *  `keys` as they are shown, `match` as KeyboardEvent.key. */
+export const SHORTCUTS: { action: ShortcutAction; keys: string[]; match: string[] }[] = [
+  { action: "next", keys: ["j"], match: ["j"] },
+  { action: "previous", keys: ["k"], match: ["k"] },
+  { action: "open", keys: ["o", "Enter"], match: ["o", "Enter"] },
+  { action: "back", keys: ["u"], match: ["u"] },
+  { action: "select", keys: ["x"], match: ["x"] },
+  { action: "archive", keys: ["e"], match: ["e"] },
+  { action: "delete", keys: ["#"], match: ["#"] },
+  { action: "flag", keys: ["s"], match: ["s"] },
+  { action: "read", keys: ["Shift", "i"], match: ["I"] },
+  { action: "unread", keys: ["Shift", "u"], match: ["U"] },
+  { action: "search", keys: ["/"], match: ["/"] },
+  { action: "help", keys: ["?"], match: ["?"] },
 ];
 
 const TYPING = /^(INPUT|TEXTAREA|SELECT)$/;

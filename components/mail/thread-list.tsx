@@ -3,15 +3,18 @@
 // The conversation view: one row per thread (its newest message, how many, who took part); opening a
 // row lists its messages, the user's own replies from Sent among them, and each opens in the reading pane.
 import { ChevronDown, ChevronRight, Send, Star } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import type { ThreadMessage, ThreadSummary } from "@/lib/user-agent/mail/types";
-import { displayName, formatListDate } from "./format";
+import { useMailFormat } from "./format";
 import { CURSOR_ROW, useFocusCursor, type ListCursor } from "./list-cursor";
 import type { RowSelection } from "./message-list";
 import { fetchThread } from "./organise-api";
 import type { ThreadList as ThreadListState } from "./use-thread-list";
 
 function ThreadMessages({ folder, thread, openUid, onOpen }: { folder: string; thread: ThreadSummary; openUid: number | null; onOpen: (folder: string, uid: number) => void }) {
+  const t = useTranslations("List");
+  const format = useMailFormat();
   const [messages, setMessages] = useState<ThreadMessage[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const uids = thread.uids.join(",");
@@ -27,7 +30,7 @@ function ThreadMessages({ folder, thread, openUid, onOpen }: { folder: string; t
   if (error) return <p className="px-4 py-2 text-sm text-red-700 dark:text-red-400">{error}</p>;
   if (messages === null) return <div aria-hidden="true" className="mx-4 my-2 h-10 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />;
   return (
-    <ul aria-label="Messages in this conversation" className="border-l-2 border-indigo-200 pb-1 ml-6 dark:border-indigo-900">
+    <ul aria-label={t("inConversation")} className="border-l-2 border-indigo-200 pb-1 ml-6 dark:border-indigo-900">
       {messages.map((message) => {
         const sent = message.folder !== folder;
         return (
@@ -38,11 +41,11 @@ function ThreadMessages({ folder, thread, openUid, onOpen }: { folder: string; t
               onClick={() => onOpen(message.folder, message.uid)}
               className="flex min-h-11 w-full items-center gap-2 px-3 text-left text-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600 dark:hover:bg-slate-900"
             >
-              {sent && <Send aria-label="Sent by you" className="size-3.5 shrink-0 text-slate-500" />}
-              <span className={`shrink-0 ${message.seen ? "" : "font-semibold"}`}>{sent ? "You" : displayName(message.from)}</span>
+              {sent && <Send aria-label={t("sentByYou")} className="size-3.5 shrink-0 text-slate-500" />}
+              <span className={`shrink-0 ${message.seen ? "" : "font-semibold"}`}>{sent ? t("you") : format.sender(message.from)}</span>
               <span className="min-w-0 flex-1 truncate text-slate-500 dark:text-slate-400">{message.snippet || message.subject}</span>
               <time dateTime={message.date ?? undefined} className="shrink-0 text-xs text-slate-500 tabular-nums">
-                {formatListDate(message.date)}
+                {format.listDate(message.date)}
               </time>
             </button>
           </li>
@@ -73,9 +76,11 @@ function ThreadRow({
   openUid: number | null;
   onOpen: (folder: string, uid: number) => void;
 }) {
+  const t = useTranslations("List");
+  const format = useMailFormat();
   const head = thread.latest;
-  const subject = head.subject || "(no subject)";
-  const people = thread.participants.join(", ") || displayName(head.from);
+  const subject = format.subject(head.subject);
+  const people = thread.participants.join(", ") || format.sender(head.from);
   const Chevron = expanded ? ChevronDown : ChevronRight;
   return (
     <li data-row-index={index} className="border-b border-slate-100 dark:border-slate-800/60">
@@ -83,7 +88,7 @@ function ThreadRow({
         <label className="flex w-11 shrink-0 cursor-pointer items-center justify-center self-stretch">
           <input
             type="checkbox"
-            aria-label={`Select conversation ${subject}`}
+            aria-label={t("selectConversation", { subject })}
             checked={selection.checked}
             onClick={(event) => selection.onToggle(event.shiftKey)}
             onChange={() => undefined}
@@ -94,7 +99,7 @@ function ThreadRow({
           type="button"
           aria-expanded={expanded}
           data-row-open
-          aria-label={`${thread.unread > 0 ? "Unread, " : ""}${people}, ${subject}, ${thread.count} message${thread.count === 1 ? "" : "s"}`}
+          aria-label={t("conversationRow", { unread: String(thread.unread > 0), people, subject, count: thread.count })}
           onClick={onExpand}
           className="flex min-w-0 flex-1 flex-col justify-center gap-0.5 py-2 pr-4 text-left focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
         >
@@ -102,9 +107,9 @@ function ThreadRow({
             <Chevron aria-hidden="true" className="size-4 shrink-0 text-slate-400" />
             <span className={`min-w-0 flex-1 truncate text-sm ${thread.unread > 0 ? "font-semibold" : "text-slate-700 dark:text-slate-300"}`}>{people}</span>
             {thread.count > 1 && <span className="shrink-0 text-xs text-slate-500 tabular-nums">{thread.count}</span>}
-            {thread.flagged && <Star aria-label="Flagged" className="size-3.5 shrink-0 fill-amber-400 text-amber-500" />}
+            {thread.flagged && <Star aria-label={t("flagged")} className="size-3.5 shrink-0 fill-amber-400 text-amber-500" />}
             <time dateTime={head.date ?? undefined} className="shrink-0 text-xs text-slate-500 tabular-nums dark:text-slate-400">
-              {formatListDate(head.date)}
+              {format.listDate(head.date)}
             </time>
           </span>
           <span className="w-full truncate pl-6 text-sm">
@@ -145,6 +150,7 @@ export function ThreadList({
   onOpen: (folder: string, uid: number) => void;
   rowSelection: (index: number, thread: ThreadSummary) => RowSelection;
 }) {
+  const t = useTranslations("List");
   const scroller = useRef<HTMLDivElement>(null);
   useFocusCursor(scroller, cursor);
   if (list.threads === null) {
@@ -160,10 +166,10 @@ export function ThreadList({
       </div>
     );
   }
-  if (list.threads.length === 0) return <p className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">No conversations here. New mail shows up as it arrives.</p>;
+  if (list.threads.length === 0) return <p className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">{t("noConversations")}</p>;
   return (
     <div ref={scroller} className="h-full overflow-y-auto overscroll-contain">
-      <ul aria-label="Conversations">
+      <ul aria-label={t("conversations")}>
         {list.threads.map((thread, index) => {
           const key = threadKey(thread);
           return (
@@ -193,7 +199,7 @@ export function ThreadList({
             disabled={list.loading}
             className="min-h-11 rounded-lg px-4 text-sm font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-600 md:min-h-9 dark:text-indigo-300 dark:hover:bg-indigo-950"
           >
-            Show more conversations
+            {t("moreConversations")}
           </button>
         </div>
       )}

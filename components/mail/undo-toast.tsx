@@ -1,6 +1,7 @@
 "use client";
 
 import { X } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useEffect } from "react";
 
 export interface Toast {
@@ -14,6 +15,7 @@ const SHOWN_MS = 6000;
 
 /** What an action did, with "Undo" for a few seconds; announced to screen readers. */
 export function UndoToast({ toast, onDismiss }: { toast: Toast | null; onDismiss: () => void }) {
+  const t = useTranslations("Actions");
   useEffect(() => {
     if (!toast) return;
     const timer = setTimeout(onDismiss, SHOWN_MS);
@@ -30,12 +32,12 @@ export function UndoToast({ toast, onDismiss }: { toast: Toast | null; onDismiss
               onClick={toast.onUndo}
               className="min-h-11 rounded-md px-3 font-semibold text-indigo-300 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-indigo-400 md:min-h-9 dark:text-indigo-700 dark:hover:bg-slate-900/10"
             >
-              Undo
+              {t("undo")}
             </button>
           )}
           <button
             type="button"
-            aria-label="Dismiss"
+            aria-label={t("dismiss")} title={t("dismiss")}
             onClick={onDismiss}
             className="inline-flex size-11 items-center justify-center rounded-md hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-indigo-400 md:size-9 dark:hover:bg-slate-900/10"
           >

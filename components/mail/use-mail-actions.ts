@@ -2,6 +2,7 @@
 
 // Runs what the list's toolbar, drag and drop and folder menus ask for, and says what happened in a
 // toast with "Undo" (the inverse action the server answered with). Only deleting for good asks first.
+import { useTranslations } from "next-intl";
 import { useCallback, useRef, useState } from "react";
 import type { FolderSummary, SpecialUse } from "@/lib/user-agent/mail/types";
 import type { BulkAction, FlagChange } from "@/lib/user-agent/mail/uid-set";
@@ -24,9 +25,9 @@ export interface Confirmation {
   onConfirm: () => void;
 }
 
-function describe(target: Target): string {
-  if (target.uids === "all") return "all messages";
-  return target.count === 1 ? "1 message" : `${target.count} messages`;
+/** How many messages an action took, for its sentence: "3 messages", "all messages". */
+function amount(target: Target) {
+  return { all: String(target.uids === "all"), count: target.count };
 }
 
 function reason(failure: unknown): string {
@@ -34,9 +35,12 @@ function reason(failure: unknown): string {
 }
 
 export function useMailActions(folders: FolderSummary[] | null, afterChange: () => void) {
+  const t = useTranslations("Actions");
   const [toast, setToast] = useState<Toast | null>(null);
   const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
   const counter = useRef(0);
+
+  const describe = useCallback((target: Target) => t("what", amount(target)), [t]);
 
   const show = useCallback((text: string, onUndo?: () => void) => {
     counter.current += 1;
@@ -58,8 +62,8 @@ export function useMailActions(folders: FolderSummary[] | null, afterChange: () 
               ? () => {
                   setToast(null);
                   runBulkAction(undo)
-                    .then(() => show("Undone."))
-                    .catch((failure: unknown) => show(`Could not undo: ${reason(failure)}`))
+                    .then(() => show(t("undone")))
+                    .catch((failure: unknown) => show(t("undoFailed", { reason: reason(failure) })))
                     .finally(afterChange);
                 }
               : undefined,
@@ -67,36 +71,36 @@ export function useMailActions(folders: FolderSummary[] | null, afterChange: () 
         })
         .catch((failure: unknown) => {
           afterChange();
-          show(`That did not work: ${reason(failure)}`);
+          show(t("failed", { reason: reason(failure) }));
         });
     },
-    [afterChange, show],
+    [afterChange, show, t],
   );
 
   const destroy = useCallback(
     (target: Target, title: string, confirmLabel: string, done: string) => {
       setConfirmation({
         title,
-        message: `${describe(target)[0].toUpperCase()}${describe(target).slice(1)} will be deleted for good. This cannot be undone.`,
+        message: t("destroyWarning", amount(target)),
         confirmLabel,
         onConfirm: () => {
           setConfirmation(null);
           deleteForGood(target.folder, target.uids)
             .then(() => show(done))
-            .catch((failure: unknown) => show(`That did not work: ${reason(failure)}`))
+            .catch((failure: unknown) => show(t("failed", { reason: reason(failure) })))
             .finally(afterChange);
         },
       });
     },
-    [afterChange, show],
+    [afterChange, show, t],
   );
 
   const moveTo = useCallback(
     (target: Target, to: string, flags: FlagChange[] = [], done?: string) => {
       const name = folders?.find((folder) => folder.path === to)?.name ?? to;
-      execute({ folder: target.folder, uids: target.uids, flags, to }, done ?? `Moved ${describe(target)} to ${name}.`);
+      execute({ folder: target.folder, uids: target.uids, flags, to }, done ?? t("moved", { what: describe(target), folder: name }));
     },
-    [execute, folders],
+    [execute, folders, t, describe],
   );
 
   const perform = useCallback(
@@ -106,42 +110,42 @@ export function useMailActions(folders: FolderSummary[] | null, afterChange: () 
       const current = folders?.find((folder) => folder.path === target.folder)?.specialUse ?? null;
       switch (kind) {
         case "read":
-          return execute({ folder: target.folder, uids: target.uids, flags: [flag("\\Seen", true)] }, `Marked ${what} as read.`);
+          return execute({ folder: target.folder, uids: target.uids, flags: [flag("\\Seen", true)] }, t("markedRead", { what }));
         case "unread":
-          return execute({ folder: target.folder, uids: target.uids, flags: [flag("\\Seen", false)] }, `Marked ${what} as unread.`);
+          return execute({ folder: target.folder, uids: target.uids, flags: [flag("\\Seen", false)] }, t("markedUnread", { what }));
         case "flag":
-          return execute({ folder: target.folder, uids: target.uids, flags: [flag("\\Flagged", true)] }, `Flagged ${what}.`);
+          return execute({ folder: target.folder, uids: target.uids, flags: [flag("\\Flagged", true)] }, t("flagged", { what }));
         case "unflag":
-          return execute({ folder: target.folder, uids: target.uids, flags: [flag("\\Flagged", false)] }, `Unflagged ${what}.`);
+          return execute({ folder: target.folder, uids: target.uids, flags: [flag("\\Flagged", false)] }, t("unflagged", { what }));
         case "archive": {
           const archive = special("archive");
-          if (!archive) return show("There is no Archive folder on this server.");
-          return moveTo(target, archive.path, [], `Archived ${what}.`);
+          if (!archive) return show(t("noArchive"));
+          return moveTo(target, archive.path, [], t("archived", { what }));
         }
         case "delete": {
-          if (current === "trash") return destroy(target, "Delete for good?", "Delete for good", `Deleted ${what} for good.`);
+          if (current === "trash") return destroy(target, t("deleteForGoodTitle"), t("deleteForGood"), t("deletedForGood", { what }));
           const trash = special("trash");
-          if (!trash) return show("There is no Trash folder on this server.");
-          return moveTo(target, trash.path, [], `Moved ${what} to Trash.`);
+          if (!trash) return show(t("noTrash"));
+          return moveTo(target, trash.path, [], t("movedToTrash", { what }));
         }
         case "spam": {
           const junk = special("junk");
-          if (!junk) return show("There is no Junk folder on this server.");
-          return moveTo(target, junk.path, [flag("$Junk", true), flag("$NotJunk", false)], `Reported ${what} as spam.`);
+          if (!junk) return show(t("noJunk"));
+          return moveTo(target, junk.path, [flag("$Junk", true), flag("$NotJunk", false)], t("reportedSpam", { what }));
         }
         case "not-spam":
-          return moveTo(target, "INBOX", [flag("$NotJunk", true), flag("$Junk", false)], `Moved ${what} to Inbox, not spam.`);
+          return moveTo(target, "INBOX", [flag("$NotJunk", true), flag("$Junk", false)], t("notSpam", { what }));
       }
     },
-    [destroy, execute, folders, moveTo, show, special],
+    [destroy, execute, folders, moveTo, show, special, t, describe],
   );
 
   const empty = useCallback(
     (folder: FolderSummary) => {
       const messages = folder.messages ?? 0;
-      destroy({ folder: folder.path, uids: "all", count: messages }, `Empty ${folder.name}?`, `Empty ${folder.name}`, `${folder.name} is empty.`);
+      destroy({ folder: folder.path, uids: "all", count: messages }, t("emptyTitle", { folder: folder.name }), t("empty", { folder: folder.name }), t("emptied", { folder: folder.name }));
     },
-    [destroy],
+    [destroy, t],
   );
 
   return { perform, moveTo, empty, toast, dismiss, confirmation, cancelConfirmation: () => setConfirmation(null) };

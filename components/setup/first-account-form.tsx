@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 
@@ -8,16 +9,17 @@ const MIN_PASSWORD_LENGTH = 10;
 
 type Field = "address" | "displayName" | "password" | "confirm";
 type Problem = { message: string; field?: Field };
+type Translate = ReturnType<typeof useTranslations<"Setup">>;
 
-function checkLocally(values: Record<Field, string>): Problem | null {
+function checkLocally(values: Record<Field, string>, t: Translate): Problem | null {
   if (!/^[^\s@]+@[^\s@]+$/.test(values.address)) {
-    return { field: "address", message: "Enter the address as user@domain, for example admin@example.org." };
+    return { field: "address", message: t("badAddress") };
   }
   if (values.password.length < MIN_PASSWORD_LENGTH) {
-    return { field: "password", message: `The password needs at least ${MIN_PASSWORD_LENGTH} characters.` };
+    return { field: "password", message: t("shortPassword", { min: MIN_PASSWORD_LENGTH }) };
   }
   if (values.password !== values.confirm) {
-    return { field: "confirm", message: "The two passwords are not the same." };
+    return { field: "confirm", message: t("mismatch") };
   }
   return null;
 }
@@ -65,6 +67,8 @@ function TextField(props: {
 
 export function FirstAccountForm() {
   const router = useRouter();
+  const t = useTranslations("Setup");
+  const common = useTranslations("Common");
   const [problem, setProblem] = useState<Problem | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
@@ -90,7 +94,7 @@ export function FirstAccountForm() {
       password: value("password"),
       confirm: value("confirm"),
     };
-    const local = checkLocally(values);
+    const local = checkLocally(values, t);
     if (local) return fail(form, local);
 
     setProblem(null);
@@ -103,7 +107,7 @@ export function FirstAccountForm() {
         body: JSON.stringify({ address: values.address, password: values.password, displayName: values.displayName }),
       });
     } catch {
-      return fail(form, { message: "The webmail did not answer. Check your connection and try again." });
+      return fail(form, { message: common("noAnswer") });
     }
     const body: unknown = await response.json().catch(() => null);
     if (response.status === 201) {
@@ -112,22 +116,15 @@ export function FirstAccountForm() {
       router.push(`/setup/done?address=${encodeURIComponent(created)}`);
       return;
     }
-    fail(form, { message: serverWords(body) ?? `The account could not be created (HTTP ${response.status}).` });
+    fail(form, { message: serverWords(body) ?? t("notCreated", { status: response.status }) });
   }
 
   return (
     <form onSubmit={onSubmit} noValidate className="mt-6 space-y-5">
-      <TextField name="address" label="E-mail address" type="email" autoComplete="username" problem={problem} hint="user@domain, for example admin@example.org" />
-      <TextField name="displayName" label="Display name" type="text" autoComplete="name" problem={problem} hint="Shown to the people you write to. Optional." />
-      <TextField
-        name="password"
-        label="Password"
-        type="password"
-        autoComplete="new-password"
-        problem={problem}
-        hint={`At least ${MIN_PASSWORD_LENGTH} characters. A few random words make a strong password that is easy to remember.`}
-      />
-      <TextField name="confirm" label="Confirm password" type="password" autoComplete="new-password" problem={problem} />
+      <TextField name="address" label={t("address")} type="email" autoComplete="username" problem={problem} hint={t("addressHint")} />
+      <TextField name="displayName" label={t("displayName")} type="text" autoComplete="name" problem={problem} hint={t("displayNameHint")} />
+      <TextField name="password" label={t("password")} type="password" autoComplete="new-password" problem={problem} hint={t("passwordHint", { min: MIN_PASSWORD_LENGTH })} />
+      <TextField name="confirm" label={t("confirm")} type="password" autoComplete="new-password" problem={problem} />
 
       {/* Always in the DOM so screen readers notice when words appear in it. */}
       <div id="setup-error" role="alert" aria-live="assertive" aria-atomic="true">
@@ -139,7 +136,7 @@ export function FirstAccountForm() {
         disabled={submitting}
         className="inline-flex min-h-12 w-full items-center justify-center rounded-lg bg-indigo-600 px-4 text-base font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:opacity-60"
       >
-        {submitting ? "Creating the account…" : "Create account"}
+        {submitting ? t("submitting") : t("submit")}
       </button>
     </form>
   );

@@ -110,9 +110,9 @@ export class LoginThrottle {
   }
 }
 
-export function describeWait(ms: number): string {
+/** "30 seconds", "2 minutes" in the reader's language ("30秒钟", "2分钟"). */
+export function describeWait(ms: number, locale = "en"): string {
   const seconds = Math.ceil(ms / 1000);
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  const [amount, unit] = seconds < 60 ? [seconds, "second"] : [Math.ceil(seconds / 60), "minute"];
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(amount);
 }

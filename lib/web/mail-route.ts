@@ -2,6 +2,7 @@
 // (401 without one), check the parameters, and turn IMAP failures into JSON errors the page can show.
 import "server-only";
 import { NextResponse } from "next/server";
+import { getTranslations } from "next-intl/server";
 import { isAuthenticationFailure } from "@/lib/user-agent/imap/client";
 import { imapSessions } from "@/lib/user-agent/imap/pool";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
@@ -26,16 +27,18 @@ export async function withImapSession(handler: (session: ImapSession) => Promise
   try {
     return await handler(session);
   } catch (error) {
+    // What the page shows the reader, in their language.
+    const t = await getTranslations("Errors");
     if (isAuthenticationFailure(error)) {
       // The password changed since sign-in: this session is over, or every reload would try again.
       revokeSession(session.id, Date.now() + SESSION_MAX_AGE_S * 1000);
       await imapSessions().end(session.id);
-      return jsonError(401, "The mail server no longer accepts your password. Sign in again.");
+      return jsonError(401, t("signInAgain"));
     }
-    if (isServerRefusal(error)) return jsonError(404, `The mail server refused: ${error.responseText ?? "no such folder or message"}.`);
+    if (isServerRefusal(error)) return jsonError(404, t("refused", { reason: error.responseText ?? t("noSuchThing") }));
     const detail = error instanceof Error ? error.message : String(error);
     console.error(`webmail: IMAP operation failed for session ${session.id.slice(0, 8)}: ${detail}`);
-    return jsonError(502, "The mail server did not answer as expected. Try again.");
+    return jsonError(502, t("unexpected"));
   }
 }
 
@@ -76,6 +79,6 @@ export function withMessageForReader(params: URLSearchParams, render: (message: 
   if (!named) return Promise.resolve(jsonError(400, "Give folder=… and uid=…."));
   return withImapSession(async (session) => {
     const message = await openMessageForReader(session, named.folder, named.uid, params.get("remote") === "1");
-    return message ? render(message) : jsonError(404, "This message is no longer in the folder.");
+    return message ? render(message) : jsonError(404, (await getTranslations("Errors"))("messageGone"));
   });
 }

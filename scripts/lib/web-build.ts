@@ -6,7 +6,7 @@ import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
-const SOURCES = ["app", "components", "lib", "public", "next.config.js", "postcss.config.mjs", "tsconfig.json", "tsconfig.web.json", "package.json"];
+const SOURCES = ["app", "components", "lib", "messages", "public", "next.config.js", "postcss.config.mjs", "tsconfig.json", "tsconfig.web.json", "package.json"];
 // The webmail never imports the mail server (a lint rule enforces it), so changing the server needs no web rebuild.
 const NOT_WEB_SOURCES = new Set([path.join(ROOT, "lib", "mail-server")]);
 

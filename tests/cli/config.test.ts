@@ -202,7 +202,7 @@ describe("loadConfig", () => {
     ["QUEUE_LIFETIME", "forever"],
     ["QUEUE_DELAY_NOTICE", "4 hours"],
     ["POP3_EXPIRE", "-1"],
-    ["POP3_EXPIRE", "0"],
+    ["POP3_EXPIRE", "3.5"],
     ["MAIL_DOMAINS", "bad_domain"],
     ["MAIL_DOMAINS", "-leading.test"],
     ["SIGNUP", "maybe"],
@@ -230,6 +230,13 @@ describe("loadConfig", () => {
     expect((thrown as ConfigError).variable).toBe(variable);
     expect((thrown as ConfigError).message.startsWith(`${variable}: `)).toBe(true);
     expect((thrown as ConfigError).message).not.toContain("\n");
+  });
+
+  it("reads POP3_EXPIRE as NEVER, 0 (RFC 2449: retrieved mail isn't kept) or days", () => {
+    expect(loadConfig({}).pop3ExpireDays).toBeNull();
+    expect(loadConfig({ POP3_EXPIRE: "never" }).pop3ExpireDays).toBeNull();
+    expect(loadConfig({ POP3_EXPIRE: "0" }).pop3ExpireDays).toBe(0);
+    expect(loadConfig({ POP3_EXPIRE: "30" }).pop3ExpireDays).toBe(30);
   });
 
   it("requires TLS_CERT and TLS_KEY together and readable", () => {

@@ -57,6 +57,8 @@ export async function startDomainServer(domain: string, options: DomainServerOpt
     SUBMISSIONS_PORT: String(submissionsPort),
     IMAP_PORT: "0",
     IMAPS_PORT: "0",
+    POP3_PORT: "0",
+    POP3S_PORT: "0",
     ADMIN_PORT: "0",
     QUEUE_RETRY_DELAYS: "300ms",
     ...options.env,

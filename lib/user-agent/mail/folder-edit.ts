@@ -4,18 +4,29 @@ import "server-only";
 import type { ImapFlow, ListResponse } from "imapflow";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
 
-export class FolderEditError extends Error {}
+/** What was wrong, for the reader in their language (messages/ Errors.folder.<problem>); the message is for logs. */
+export type FolderProblem = "noName" | "tooLong" | "control" | "delimiter" | "inboxName" | "gone" | "exists" | "systemRename" | "systemDelete" | "insideItself" | "subfolders";
+
+export class FolderEditError extends Error {
+  constructor(
+    readonly problem: FolderProblem,
+    message: string,
+    readonly values: Record<string, string | number> = {},
+  ) {
+    super(message);
+  }
+}
 
 const MAX_NAME = 200;
 
 /** A folder name people type; the hierarchy delimiter and control characters cannot be part of it. */
 export function checkFolderName(name: string, delimiter: string): string {
   const trimmed = name.trim();
-  if (trimmed.length === 0) throw new FolderEditError("Give the folder a name.");
-  if (trimmed.length > MAX_NAME) throw new FolderEditError(`A folder name has at most ${MAX_NAME} characters.`);
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new FolderEditError("A folder name cannot hold control characters.");
-  if (delimiter && trimmed.includes(delimiter)) throw new FolderEditError(`A folder name cannot contain "${delimiter}".`);
-  if (trimmed.toUpperCase() === "INBOX") throw new FolderEditError("That name is taken by the inbox.");
+  if (trimmed.length === 0) throw new FolderEditError("noName", "Give the folder a name.");
+  if (trimmed.length > MAX_NAME) throw new FolderEditError("tooLong", `A folder name has at most ${MAX_NAME} characters.`, { max: MAX_NAME });
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new FolderEditError("control", "A folder name cannot hold control characters.");
+  if (delimiter && trimmed.includes(delimiter)) throw new FolderEditError("delimiter", `A folder name cannot contain "${delimiter}".`, { delimiter });
+  if (trimmed.toUpperCase() === "INBOX") throw new FolderEditError("inboxName", "That name is taken by the inbox.");
   return trimmed;
 }
 
@@ -25,7 +36,7 @@ async function listAll(client: ImapFlow): Promise<ListResponse[]> {
 
 function find(entries: ListResponse[], path: string): ListResponse {
   const entry = entries.find((candidate) => candidate.path === path);
-  if (!entry) throw new FolderEditError("That folder no longer exists.");
+  if (!entry) throw new FolderEditError("gone", "That folder no longer exists.");
   return entry;
 }
 
@@ -46,7 +57,7 @@ export async function createFolder(session: ImapSession, parent: string, name: s
     const entries = await listAll(client);
     if (parent) find(entries, parent);
     const path = joinPath(parent, checkFolderName(name, delimiterOf(client, entries)), delimiterOf(client, entries));
-    if (entries.some((entry) => entry.path === path)) throw new FolderEditError("A folder of that name is already there.");
+    if (entries.some((entry) => entry.path === path)) throw new FolderEditError("exists", "A folder of that name is already there.");
     const created = await client.mailboxCreate(path);
     // Other clients (and our own list) only show subscribed folders on some servers.
     await client.mailboxSubscribe(created.path).catch(() => undefined);
@@ -59,13 +70,13 @@ export async function renameFolder(session: ImapSession, path: string, name: str
   return session.withConnection(async (client) => {
     const entries = await listAll(client);
     const entry = find(entries, path);
-    if (isProtected(entry)) throw new FolderEditError(`${entry.name} is a system folder and keeps its name and place.`);
+    if (isProtected(entry)) throw new FolderEditError("systemRename", `${entry.name} is a system folder and keeps its name and place.`, { name: entry.name });
     if (parent) find(entries, parent);
     const delimiter = delimiterOf(client, entries);
-    if (parent === path || parent.startsWith(`${path}${delimiter}`)) throw new FolderEditError("A folder cannot go inside itself.");
+    if (parent === path || parent.startsWith(`${path}${delimiter}`)) throw new FolderEditError("insideItself", "A folder cannot go inside itself.");
     const newPath = joinPath(parent, checkFolderName(name, delimiter), delimiter);
     if (newPath === path) return path;
-    if (entries.some((candidate) => candidate.path === newPath)) throw new FolderEditError("A folder of that name is already there.");
+    if (entries.some((candidate) => candidate.path === newPath)) throw new FolderEditError("exists", "A folder of that name is already there.");
     // A selected folder cannot be renamed on every server; leave it first.
     if (client.mailbox && (client.mailbox.path === path || client.mailbox.path.startsWith(`${path}${delimiter}`))) {
       const lock = await client.getMailboxLock("INBOX");
@@ -81,10 +92,10 @@ export async function deleteFolder(session: ImapSession, path: string): Promise<
   await session.withConnection(async (client) => {
     const entries = await listAll(client);
     const entry = find(entries, path);
-    if (isProtected(entry)) throw new FolderEditError(`${entry.name} is a system folder and cannot be deleted.`);
+    if (isProtected(entry)) throw new FolderEditError("systemDelete", `${entry.name} is a system folder and cannot be deleted.`, { name: entry.name });
     const delimiter = delimiterOf(client, entries);
     if (entries.some((candidate) => candidate.path.startsWith(`${path}${delimiter}`))) {
-      throw new FolderEditError("Delete or move its subfolders first.");
+      throw new FolderEditError("subfolders", "Delete or move its subfolders first.");
     }
     if (client.mailbox && client.mailbox.path === path) {
       const lock = await client.getMailboxLock("INBOX");

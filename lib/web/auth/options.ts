@@ -4,14 +4,23 @@
 import "server-only";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { getLocale, getTranslations } from "next-intl/server";
 import { imapSessions } from "@/lib/user-agent/imap/pool";
 import { clientAddress } from "@/lib/web/client-address";
+import { describeWait } from "@/lib/web/login-throttle";
 import { sealContext, sealPassword } from "@/lib/web/password-seal";
 import { getServerKeys } from "@/lib/web/server-secret";
 import { revokeSession } from "./revoked-sessions";
-import { verifyLogin } from "./verify-login";
+import { verifyLogin, type LoginFailure } from "./verify-login";
 
 export const SESSION_MAX_AGE_S = 7 * 24 * 3600;
+
+/** What the sign-in form shows for a failure, in the language of the request. */
+async function failureWords(failure: LoginFailure): Promise<string> {
+  const t = await getTranslations("Login");
+  if (failure.reason !== "throttled") return t(failure.reason);
+  return t("throttled", { who: failure.who, wait: describeWait(failure.retryAfterMs, await getLocale()) });
+}
 
 export function authOptions(secure: boolean): AuthOptions {
   const keys = getServerKeys();
@@ -39,7 +48,7 @@ export function authOptions(secure: boolean): AuthOptions {
         async authorize(credentials, request) {
           const result = await verifyLogin(credentials?.email ?? "", credentials?.password ?? "", clientAddress(request.headers ?? {}));
           // next-auth hands a thrown error's message to signIn() in the browser: the words to show.
-          if (!result.ok) throw new Error(result.message);
+          if (!result.ok) throw new Error(await failureWords(result));
           const user = {
             id: result.sessionId,
             email: result.address,

@@ -6,17 +6,15 @@ import { randomUUID } from "node:crypto";
 import { imapEndpoint } from "@/lib/user-agent/imap/endpoint";
 import { createImapClient, isAuthenticationFailure } from "@/lib/user-agent/imap/client";
 import { imapSessions } from "@/lib/user-agent/imap/pool";
-import { describeWait, LoginThrottle } from "@/lib/web/login-throttle";
+import { LoginThrottle } from "@/lib/web/login-throttle";
 
 export const MAX_ADDRESS_LENGTH = 254;
 export const MAX_PASSWORD_LENGTH = 1024;
 
-export const LOGIN_MESSAGES = {
-  wrong: "Wrong e-mail address or password.",
-  unreachable: "The mail server cannot be reached. Try again in a moment.",
-} as const;
+/** Why a sign-in failed; the words for the reader are chosen in their language (auth/options.ts). */
+export type LoginFailure = { reason: "wrong" } | { reason: "unreachable" } | { reason: "throttled"; who: "account" | "address"; retryAfterMs: number };
 
-export type LoginResult = { ok: true; sessionId: string; address: string } | { ok: false; message: string };
+export type LoginResult = { ok: true; sessionId: string; address: string } | ({ ok: false } & LoginFailure);
 
 const globalKey = Symbol.for("webmail.loginThrottle");
 type GlobalWithThrottle = typeof globalThis & { [globalKey]?: LoginThrottle };
@@ -30,12 +28,11 @@ function throttle(): LoginThrottle {
 export async function verifyLogin(rawAddress: string, password: string, clientAddress: string): Promise<LoginResult> {
   const address = rawAddress.trim();
   if (!address || !password || address.length > MAX_ADDRESS_LENGTH || password.length > MAX_PASSWORD_LENGTH || /[\r\n\0]/.test(address + password)) {
-    return { ok: false, message: LOGIN_MESSAGES.wrong };
+    return { ok: false, reason: "wrong" };
   }
   const verdict = throttle().check(address, clientAddress);
   if (!verdict.allowed) {
-    const who = verdict.reason === "account" ? "this account" : "your network address";
-    return { ok: false, message: `Too many failed sign-in attempts for ${who}. Try again in ${describeWait(verdict.retryAfterMs)}.` };
+    return { ok: false, reason: "throttled", who: verdict.reason, retryAfterMs: verdict.retryAfterMs };
   }
 
   const client = createImapClient(imapEndpoint(), { user: address, pass: password });
@@ -45,10 +42,10 @@ export async function verifyLogin(rawAddress: string, password: string, clientAd
     client.close();
     if (isAuthenticationFailure(error)) {
       throttle().recordFailure(address, clientAddress);
-      return { ok: false, message: LOGIN_MESSAGES.wrong };
+      return { ok: false, reason: "wrong" };
     }
     console.error(`webmail: IMAP connection for login failed: ${error instanceof Error ? error.message : String(error)}`);
-    return { ok: false, message: LOGIN_MESSAGES.unreachable };
+    return { ok: false, reason: "unreachable" };
   }
   throttle().recordSuccess(address);
   const sessionId = randomUUID();

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { getTranslations } from "next-intl/server";
 import { createFolder, deleteFolder, FolderEditError, renameFolder } from "@/lib/user-agent/mail/folder-edit";
 import { listFolders } from "@/lib/user-agent/mail/folders";
 import { readJsonBody } from "@/lib/web/json-body";
@@ -34,7 +35,7 @@ async function edit(work: () => Promise<Response>): Promise<Response> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof FolderEditError) return jsonError(409, error.message);
+    if (error instanceof FolderEditError) return jsonError(409, (await getTranslations("Errors.folder"))(error.problem, error.values));
     throw error;
   }
 }
