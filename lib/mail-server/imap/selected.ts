@@ -175,9 +175,12 @@ export class SelectedMailbox {
   private onChange(change: MailboxChange) {
     if (change.kind === "mailboxes" || change.mailboxId !== this.mailboxId) return;
     if (change.modSeq > this.latestModSeq) this.latestModSeq = change.modSeq;
+    // Whether there is now something to tell: a change this session made itself is not news.
+    let news = true;
     if (change.kind === "append") this.newMessages = true;
     else if (change.kind === "expunge") for (const uid of change.uids) this.pendingExpunges.set(uid, change.modSeq);
     else {
+      news = false;
       for (const uid of change.uids) {
         const own = this.ownChanges.get(uid);
         if (own !== undefined && own >= change.modSeq) {
@@ -185,9 +188,10 @@ export class SelectedMailbox {
           continue;
         }
         this.pendingFlags.set(uid, change.modSeq);
+        news = true;
       }
     }
-    if (this.unreportedModSeq === null || change.modSeq < this.unreportedModSeq) this.unreportedModSeq = change.modSeq;
+    if (news && (this.unreportedModSeq === null || change.modSeq < this.unreportedModSeq)) this.unreportedModSeq = change.modSeq;
     this.onWake?.();
   }
 

@@ -108,7 +108,8 @@ export class ImapSession implements Session {
    * it), then the tagged status.
    */
   async finish(tag: string, status: Status, text: string, code?: string, options: { allowExpunge?: boolean; withUid?: boolean } = {}) {
-    if (this.selected) {
+    // Nothing to tell: no await, so the answer and its tagged line leave in one write.
+    if (this.selected?.hasPending()) {
       for (const update of await this.selected.sync({ allowExpunge: options.allowExpunge ?? true, withUid: options.withUid ?? false, withModSeq: this.condstore, vanished: this.qresync })) this.write(update);
     }
     this.write(tagged(tag, status, text, code));
