@@ -73,6 +73,47 @@ class OutputBatch {
 /** Items read from the mailbox's state alone (store.states), with no content row. */
 const STATE_ITEMS: ReadonlySet<FetchAttribute["kind"]> = new Set(["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "MODSEQ"]);
 
+/**
+ * One message's `* n FETCH (…)` as it is built: items as text gathered into the batch, section
+ * bytes written as they are, never copied. One per command, reused for every message.
+ */
+class ResponseLine {
+  private text = "";
+  private first = true;
+
+  constructor(private readonly output: OutputBatch) {}
+
+  start(seq: number) {
+    this.text = `* ${seq} FETCH (`;
+    this.first = true;
+  }
+
+  item = (name: string, value: string) => {
+    this.text += this.first ? `${name} ${value}` : ` ${name} ${value}`;
+    this.first = false;
+  };
+
+  /** An item whose value is already in wire form (ENVELOPE, BODYSTRUCTURE). */
+  piece = (name: string, value: Buffer) => {
+    this.item(name, "");
+    this.output.add(this.text);
+    this.output.add(value);
+    this.text = "";
+  };
+
+  /** An item whose value is a literal of these bytes (a section). */
+  literal = (name: string, bytes: Buffer) => {
+    this.item(name, `{${bytes.length}}\r\n`);
+    this.output.add(this.text);
+    this.output.add(bytes);
+    this.text = "";
+  };
+
+  end() {
+    this.output.add(`${this.text})\r\n`);
+  }
+}
+
 async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const selected = session.selected!;
   const ranges = resolveSeqRanges(session, asAtom(command.args[0]), byUid);
@@ -118,6 +159,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const wantsModSeq = attributes.some((a) => a.kind === "MODSEQ");
 
   const output = new OutputBatch(session);
+  const line = new ResponseLine(output);
   let hint = 0;
   for (let r = 0; r < ranges.length; r++) for (let seq = ranges[r][0]; seq <= ranges[r][1]; seq++) {
     if (needsContent && position++ % CONTENT_WINDOW === 0) {
@@ -135,25 +177,8 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     const content = contents?.get(states.contentIds[i]);
     if (needsContent && !content) continue;
     const raw = wantsBytes && content ? await session.store.readMessage(content.blobHash) : null;
-    // Items as text gathered into the batch, and section bytes written as they are, never copied.
-    let line = `* ${seq} FETCH (`;
-    let first = true;
-    const item = (name: string, value: string) => {
-      line += first ? `${name} ${value}` : ` ${name} ${value}`;
-      first = false;
-    };
-    const piece = (name: string, value: Buffer) => {
-      item(name, "");
-      output.add(line);
-      output.add(value);
-      line = "";
-    };
-    const literal = (name: string, bytes: Buffer) => {
-      item(name, `{${bytes.length}}\r\n`);
-      output.add(line);
-      output.add(bytes);
-      line = "";
-    };
+    line.start(seq);
+    const { item, piece, literal } = line;
     for (const attribute of attributes) {
       switch (attribute.kind) {
         case "UID":
@@ -190,7 +215,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     }
     if (seen && !wantsFlags) item("FLAGS", flags());
     if (seen && session.condstore && !wantsModSeq) item("MODSEQ", `(${modSeq})`);
-    output.add(`${line})\r\n`);
+    line.end();
     if (output.pending >= BATCH_BYTES || raw) {
       output.flush();
       await session.connection.drained();
