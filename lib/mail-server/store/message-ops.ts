@@ -211,6 +211,14 @@ export class MessageOps {
     );
   }
 
+  /** Every message of a mailbox (above sinceUid) in UID order with its decoded subject and stored envelope (SEARCH FROM/TO/CC/BCC/SUBJECT). */
+  async addressKeys(mailboxId: number, sinceUid = 0): Promise<{ uid: number; contentId: number; subject: string; envelope: string }[]> {
+    return this.sql.query(
+      `SELECT m."uid", m."contentId", c."subject", c."envelope" FROM "MailboxMessage" m JOIN "MessageContent" c ON c."id" = m."contentId" WHERE m."mailboxId" = ? AND m."uid" > ? ORDER BY m."uid"`,
+      [mailboxId, sinceUid],
+    );
+  }
+
   /** Every message of a mailbox (above sinceUid) in UID order with what THREAD links and orders by. */
   async threadKeys(mailboxId: number, sinceUid = 0): Promise<ThreadKeys[]> {
     return this.sql.query<ThreadKeys>(

@@ -10,6 +10,7 @@ import { headerText, type Envelope, type EnvelopeAddress } from "@/lib/mime/anal
 import type { MailboxStates } from "../../store";
 import { asAString, asAtom, parseSequenceSet, contains, ImapSyntaxError, type ImapToken } from "../protocol";
 import type { ImapSession } from "../session";
+import { KeyCache } from "./key-cache";
 
 type Fields = { subject: string; sentAt: Date | null; envelope: string; blobHash: string; headerSize: number };
 
@@ -27,6 +28,8 @@ interface Context {
   stateAt: Int32Array;
   /** Loaded before testing when a key needs it (Parse.needsFields). */
   fields: Map<number, Fields>;
+  /** The mailbox's searchable subjects and addresses in UID order (Parse.needsText), kept between commands. */
+  texts: readonly MessageTexts[];
   headers: Map<number, string>;
 }
 
@@ -38,6 +41,7 @@ interface Parse {
   session: ImapSession;
   needsState: boolean;
   needsFields: boolean;
+  needsText: boolean;
   /** Full-text lookups to run before testing, each filling its set. */
   textQueries: { field: "body" | "all"; needle: string; matches: Set<number> }[];
 }
@@ -120,16 +124,57 @@ function addressText(list: EnvelopeAddress[] | null): string {
   return (list ?? []).map(([name, , mailbox, host]) => `${name ? readable(name) : ""} <${mailbox ?? ""}@${host ?? ""}>`).join(", ").toLowerCase();
 }
 
+/**
+ * A message's subject and address fields as FROM, TO, CC, BCC and SUBJECT match them: decoded
+ * and lower-cased once, when the mailbox is first searched, not per message per SEARCH (the
+ * webmail's search box asks for all five over 100,000 messages at each keystroke's search).
+ */
+export interface MessageTexts {
+  uid: number;
+  subject: string;
+  from: string;
+  to: string;
+  cc: string;
+  bcc: string;
+}
+
+const MESSAGE_TEXTS = new KeyCache<MessageTexts>(async (store, mailboxId, sinceUid) =>
+  (await store.messages.addressKeys(mailboxId, sinceUid)).map((row) => {
+    let envelope: Partial<Envelope> = {};
+    try {
+      envelope = JSON.parse(row.envelope) as Envelope;
+    } catch {
+      // A row without a readable envelope matches on its subject only.
+    }
+    return {
+      uid: row.uid,
+      subject: row.subject.toLowerCase(),
+      from: addressText(envelope.from ?? null),
+      to: addressText(envelope.to ?? null),
+      cc: addressText(envelope.cc ?? null),
+      bcc: addressText(envelope.bcc ?? null),
+    };
+  }),
+);
+
+/** The texts of the message with this UID (rows are in UID order), or undefined. */
+function textsOf(rows: readonly MessageTexts[], uid: number): MessageTexts | undefined {
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = rows[mid].uid;
+    if (at === uid) return rows[mid];
+    if (at < uid) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
 function fieldKey(parse: Parse, field: "from" | "to" | "cc" | "bcc" | "subject", needle: string): Key {
-  parse.needsFields = true;
+  parse.needsText = true;
   const lower = needle.toLowerCase();
-  return (i, c) => {
-    const fields = c.fields.get(c.candidates[i].contentId);
-    if (!fields) return false;
-    if (field === "subject") return fields.subject.toLowerCase().includes(lower);
-    const envelope = JSON.parse(fields.envelope) as Envelope;
-    return addressText(envelope[field]).includes(lower);
-  };
+  return (i, c) => textsOf(c.texts, c.candidates[i].uid)?.[field].includes(lower) ?? false;
 }
 
 function textKey(parse: Parse, field: "body" | "all", needle: string): Key {
@@ -328,7 +373,7 @@ async function withStates<T extends Candidate>(session: ImapSession, view: reado
 
 /** search-criteria: one or more search keys, all of which must hold. Consumes every token. */
 export function parseCriteria(tokens: readonly ImapToken[], session: ImapSession): Criteria {
-  const parse: Parse = { session, needsState: false, needsFields: false, textQueries: [] };
+  const parse: Parse = { session, needsState: false, needsFields: false, needsText: false, textQueries: [] };
   const rest = [...tokens];
   const keys: Key[] = [];
   while (rest.length) keys.push(parseKey(rest, parse));
@@ -348,6 +393,7 @@ export function parseCriteria(tokens: readonly ImapToken[], session: ImapSession
         states,
         stateAt,
         fields: parse.needsFields ? await session.store.messages.searchFields(candidates.map((m) => m.contentId)) : new Map(),
+        texts: parse.needsText ? await MESSAGE_TEXTS.rows(session.store, session.selected!) : [],
         headers: new Map(),
       };
       const found: Found<(typeof view)[number]["message"]>[] = [];
