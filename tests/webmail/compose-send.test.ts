@@ -7,8 +7,9 @@ import { multipartMessage, startImapServer, textMessage, waitFor, type ImapTestS
 
 vi.mock("server-only", () => ({}));
 const { ImapSession } = await import("@/lib/user-agent/imap/session");
-const { sendMessage } = await import("@/lib/user-agent/compose/send");
-const { readOriginal, threadingHeaders } = await import("@/lib/user-agent/compose/original");
+const { saveDraft, sendMessage } = await import("@/lib/user-agent/compose/send");
+const { deleteDraft, readDraft } = await import("@/lib/user-agent/compose/drafts");
+const { messageIds, readOriginal, threadingHeaders } = await import("@/lib/user-agent/compose/original");
 type OutgoingMessage = import("@/lib/user-agent/compose/types").OutgoingMessage;
 
 let t: ImapTestServer;
@@ -17,7 +18,7 @@ let bob: TestAccount;
 let session: InstanceType<typeof ImapSession>;
 
 function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
-  return { fromName: "Alice", to: [{ name: "Bob", address: bob.address }], cc: [], bcc: [], subject: "Hello", html: "<p>Hi <b>Bob</b></p>", text: "", source: null, forwardParts: [], ...overrides };
+  return { fromName: "Alice", to: [{ name: "Bob", address: bob.address }], cc: [], bcc: [], subject: "Hello", html: "<p>Hi <b>Bob</b></p>", text: "", source: null, forwardParts: [], draft: null, draftParts: [], ...overrides };
 }
 
 async function mailbox(account: TestAccount, name: string) {
@@ -120,7 +121,7 @@ describe("sending from the webmail", () => {
 
   it("a refused submission keeps the message in Drafts and says why", async () => {
     const result = await sendMessage(session, "not the password", message({ subject: "Never sent" }), []);
-    expect(result).toMatchObject({ ok: false, failure: "password", savedToDrafts: true });
+    expect(result).toMatchObject({ ok: false, failure: "password", draft: { uid: expect.any(Number) } });
     expect(result.ok === false && result.detail).toMatch(/^535\b/);
     const drafts = await mailbox(alice, "Drafts");
     const kept = drafts.at(-1);
@@ -128,9 +129,37 @@ describe("sending from the webmail", () => {
     expect((await simpleParser(kept?.raw ?? Buffer.alloc(0))).subject).toBe("Never sent");
   });
 
+  it("drafts: each save replaces the last version (by its UID), reopens with Bcc and attachments, and goes when sent", async () => {
+    const bcc = [{ name: "", address: "dave@example.test" }];
+    const first = await saveDraft(session, message({ subject: "Draft one", bcc }), [
+      { filename: "plan.txt", contentType: "text/plain", content: Buffer.from("the plan") },
+    ]);
+    expect(first.attachments.map((a) => a.filename)).toEqual(["plan.txt"]);
+    // The next save carries the attachment on from the saved draft, not from a new upload.
+    const second = await saveDraft(session, message({ subject: "Draft two", bcc, html: null, text: "Plain words", draft: first.uid, draftParts: first.attachments.map((a) => a.part) }), []);
+    expect(second.uid).toBeGreaterThan(first.uid);
+    const drafts = (await mailbox(alice, "Drafts")).filter((entry) => entry.raw.includes("Draft "));
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0].flags.has("\\Draft")).toBe(true);
+    const reopened = await readDraft(session, second.uid);
+    expect(reopened).toMatchObject({ uid: second.uid, subject: "Draft two", html: null, bcc });
+    expect(reopened?.text.trim()).toBe("Plain words");
+    expect(reopened?.attachments.map((a) => a.filename)).toEqual(["plan.txt"]);
+
+    const sent = await sendMessage(session, alice.password, message({ subject: "Draft two", draft: second.uid, draftParts: second.attachments.map((a) => a.part) }), []);
+    expect(sent.ok).toBe(true);
+    expect((await arrived(bob, "Draft two")).attachments.map((a) => a.content.toString())).toEqual(["the plan"]);
+    expect((await mailbox(alice, "Drafts")).filter((entry) => entry.raw.includes("Draft "))).toHaveLength(0);
+    expect(await readDraft(session, second.uid)).toBeNull();
+
+    const third = await saveDraft(session, message({ subject: "Draft three" }), []);
+    await deleteDraft(session, third.uid);
+    expect(await readDraft(session, third.uid)).toBeNull();
+  });
+
   it("keeps the thread's root and latest references when trimming a long chain", () => {
     const chain = Array.from({ length: 30 }, (_, i) => `<m${i}@x>`).join(" ");
-    const { inReplyTo, references } = threadingHeaders("<new@x>", `\r\n ${chain}\r\n`);
+    const { inReplyTo, references } = threadingHeaders("<new@x>", messageIds(`References: ${chain}\r\n`));
     expect(inReplyTo).toBe("<new@x>");
     expect(references).toHaveLength(20);
     expect(references[0]).toBe("<m0@x>");

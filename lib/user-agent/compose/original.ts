@@ -1,10 +1,10 @@
 // The message a reply or forward answers, read over IMAP: what the composer quotes (sender, recipients,
 // date, text, attachments), its threading headers, and the attachments a forward carries along.
 import "server-only";
-import { convert } from "html-to-text";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
 import { openMessage, readBytes } from "@/lib/user-agent/mail/message";
-import type { OriginalMessage, SourceMessage } from "./types";
+import type { OriginalMessage } from "./types";
+import { documentText } from "./drafts";
 import type { OutgoingAttachment } from "./mime";
 
 /** References kept in a reply: the first (the thread's root) and the latest, as RFC 5322 §3.6.4 allows trimming. */
@@ -24,12 +24,15 @@ export class TooLargeError extends Error {
   }
 }
 
-/** In-Reply-To and References of an answer to a message with this Message-ID and References header. */
-export function threadingHeaders(messageId: string | null, referencesHeader: string): { inReplyTo: string | null; references: string[] } {
-  const ids = [...referencesHeader.matchAll(/<[^<>\s]+>/g)].map((match) => match[0]);
-  if (messageId) ids.push(messageId);
-  const references = ids.length > MAX_REFERENCES ? [ids[0], ...ids.slice(-(MAX_REFERENCES - 1))] : ids;
-  return { inReplyTo: messageId, references };
+/** Message-IDs as a References or In-Reply-To header lists them. */
+export function messageIds(header: string): string[] {
+  return [...header.matchAll(/<[^<>\s]+>/g)].map((match) => match[0]);
+}
+
+/** In-Reply-To and References of an answer to a message with this Message-ID and References. */
+export function threadingHeaders(messageId: string | null, references: string[]): { inReplyTo: string | null; references: string[] } {
+  const ids = messageId ? [...references, messageId] : [...references];
+  return { inReplyTo: messageId, references: ids.length > MAX_REFERENCES ? [ids[0], ...ids.slice(-(MAX_REFERENCES - 1))] : ids };
 }
 
 /** The original as the composer quotes it; null when it is gone. */
@@ -37,35 +40,41 @@ export async function readOriginal(session: ImapSession, folder: string, uid: nu
   const view = await openMessage(session, folder, uid, false);
   if (!view) return null;
   // The reading pane's sanitised document, as text: the same for HTML and plain-text mail.
-  const text = view.format === "none" ? "" : convert(view.document, { wordwrap: false, selectors: [{ selector: "a", options: { hideLinkHrefIfSameAsText: true } }] });
+  const text = view.format === "none" ? "" : documentText(view.document);
   return { folder, uid, subject: view.subject, from: view.from, to: view.to, cc: view.cc, replyTo: view.replyTo, date: view.date, text, attachments: view.attachments };
 }
 
-export interface SourceContent {
+export interface StoredMessage {
+  messageId: string | null;
   inReplyTo: string | null;
   references: string[];
+  /** The parts asked for, downloaded. */
   attachments: OutgoingAttachment[];
 }
 
 /**
- * The threading headers of the source message and the parts to forward with the answer, read in one
- * visit to its folder. Throws SourceGoneError when it is gone, TooLargeError past `limit` bytes.
+ * A stored message's threading headers and the parts named (attachments a forward or a saved draft
+ * carries), read in one visit to its folder. Throws SourceGoneError when it is gone, TooLargeError when
+ * the parts pass `limit` bytes.
  */
-export async function readSource(session: ImapSession, source: SourceMessage, parts: string[], limit: number): Promise<SourceContent> {
-  return session.withMailbox(source.folder, async (client) => {
-    const message = await client.fetchOne(String(source.uid), { uid: true, envelope: true, headers: ["references"] }, { uid: true });
+export async function readStored(session: ImapSession, folder: string, uid: number, parts: string[], limit: number): Promise<StoredMessage> {
+  return session.withMailbox(folder, async (client) => {
+    const message = await client.fetchOne(String(uid), { uid: true, envelope: true, headers: ["references"] }, { uid: true });
     if (!message) throw new SourceGoneError();
-    const referencesHeader = (message.headers?.toString("utf8") ?? "").replace(/^references:/i, "");
-    const threading = threadingHeaders(message.envelope?.messageId ?? null, referencesHeader);
     const attachments: OutgoingAttachment[] = [];
     let total = 0;
     for (const part of parts) {
-      const download = await client.download(String(source.uid), part, { uid: true });
+      const download = await client.download(String(uid), part, { uid: true });
       const content = download.content ? await readBytes(download.content, limit - total) : Buffer.alloc(0);
       if (content === null) throw new TooLargeError(limit);
       total += content.length;
       attachments.push({ filename: download.meta?.filename ?? `attachment-${part}`, contentType: download.meta?.contentType ?? "application/octet-stream", content });
     }
-    return { ...threading, attachments };
+    return {
+      messageId: message.envelope?.messageId ?? null,
+      inReplyTo: messageIds(message.envelope?.inReplyTo ?? "")[0] ?? null,
+      references: messageIds(message.headers?.toString("utf8") ?? ""),
+      attachments,
+    };
   });
 }

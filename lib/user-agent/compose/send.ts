@@ -1,24 +1,65 @@
-// Sending: the message is composed, submitted by SMTP with the user's credentials, and a copy APPENDed
-// to Sent (\Seen) over the user's IMAP session; a reply marks its original \Answered. When submission
-// fails the copy goes to Drafts instead, so nothing written is lost, and the caller learns why.
+// Sending and saving: the message is composed from what the composer sent, the original it answers and
+// the draft it continues (their threading headers, the attachments they carry); then either submitted by
+// SMTP with the user's credentials, with a copy APPENDed to Sent (\Seen), the original marked \Answered
+// and the draft removed, or saved to Drafts. When submission fails the message is saved to Drafts
+// instead, so nothing written is lost, and the caller learns why.
 import "server-only";
 import { loadConfig } from "@/lib/config";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
 import { specialFolder } from "@/lib/user-agent/mail/folder-edit";
 import { setFlags } from "@/lib/user-agent/mail/message";
+import { deleteDraft, draftsFolder, storeDraft } from "./drafts";
 import { buildMime, envelopeOf, newMessageId, type MessageDraft, type OutgoingAttachment } from "./mime";
-import { readSource, TooLargeError, type SourceContent } from "./original";
+import { readStored, threadingHeaders, TooLargeError } from "./original";
 import { submit, SubmissionError } from "./submission";
-import type { OutgoingMessage, SendResult } from "./types";
+import type { OutgoingMessage, SavedDraft, SendResult } from "./types";
 
-const NO_SOURCE: SourceContent = { inReplyTo: null, references: [], attachments: [] };
+const size = (attachments: OutgoingAttachment[]) => attachments.reduce((sum, attachment) => sum + attachment.content.length, 0);
 
-/** Appends `raw` to the folder with this special use; false when there is no such folder or the server refused. */
-async function keepCopy(session: ImapSession, use: "\\Sent" | "\\Drafts", raw: Buffer, flags: string[], date: Date): Promise<boolean> {
-  const path = await specialFolder(session, use);
+/** The whole message: the composer's fields with the sender, attachments and threading the server knows. */
+async function prepare(session: ImapSession, message: OutgoingMessage, uploads: OutgoingAttachment[], limit: number): Promise<MessageDraft> {
+  const source = message.source ? await readStored(session, message.source.folder, message.source.uid, message.forwardParts, limit) : null;
+  const saved = message.draft !== null ? await readStored(session, await draftsFolder(session), message.draft, message.draftParts, limit - size(source?.attachments ?? [])) : null;
+  // An answer threads under its original; a reopened draft keeps the threading it was saved with. A
+  // forward is a new message, not an answer: References alone keep it in the sender's conversation.
+  const threading = source ? threadingHeaders(source.messageId, source.references) : { inReplyTo: saved?.inReplyTo ?? null, references: saved?.references ?? [] };
+  const draft: MessageDraft = {
+    from: { name: message.fromName, address: session.address },
+    to: message.to,
+    cc: message.cc,
+    bcc: message.bcc,
+    subject: message.subject,
+    html: message.html,
+    text: message.text,
+    attachments: [...(source?.attachments ?? []), ...(saved?.attachments ?? []), ...uploads],
+    inReplyTo: message.source?.mode === "forward" ? null : threading.inReplyTo,
+    references: threading.references,
+    messageId: newMessageId(session.address),
+    date: new Date(),
+  };
+  return draft;
+}
+
+/** The sender's own copy (with Bcc), within the size the server takes. */
+async function ownCopy(draft: MessageDraft, limit: number): Promise<Buffer> {
+  const copy = await buildMime(draft, true);
+  if (copy.length > limit) throw new TooLargeError(limit);
+  return copy;
+}
+
+/** Saves the message to Drafts, replacing the version it continues. */
+export async function saveDraft(session: ImapSession, message: OutgoingMessage, uploads: OutgoingAttachment[]): Promise<SavedDraft> {
+  const limit = loadConfig().maxMessageSize;
+  const draft = await prepare(session, message, uploads, limit);
+  return storeDraft(session, await ownCopy(draft, limit), draft.date, message.draft);
+}
+
+/** Appends the sent copy to Sent; false when there is no Sent folder or the server refused. */
+async function keepSentCopy(session: ImapSession, raw: Buffer, date: Date): Promise<boolean> {
+  const path = await specialFolder(session, "\\Sent");
   if (path === null) return false;
   try {
-    await session.withConnection((client) => client.append(path, raw, flags, date));
+    await session.withConnection((client) => client.append(path, raw, ["\\Seen"], date));
     return true;
   } catch (error) {
     console.error(`webmail: could not keep a copy in ${path}: ${error instanceof Error ? error.message : String(error)}`);
@@ -29,32 +70,20 @@ async function keepCopy(session: ImapSession, use: "\\Sent" | "\\Drafts", raw: B
 /** Composes and sends `message` from the session's account; `uploads` are the attachments added in the composer. */
 export async function sendMessage(session: ImapSession, password: string, message: OutgoingMessage, uploads: OutgoingAttachment[]): Promise<SendResult> {
   const limit = loadConfig().maxMessageSize;
-  const source = message.source ? await readSource(session, message.source, message.forwardParts, limit) : NO_SOURCE;
-  const draft: MessageDraft = {
-    from: { name: message.fromName, address: session.address },
-    to: message.to,
-    cc: message.cc,
-    bcc: message.bcc,
-    subject: message.subject,
-    html: message.html,
-    text: message.text,
-    attachments: [...source.attachments, ...uploads],
-    // A forward is a new message, not an answer; References keep it in the sender's conversation.
-    inReplyTo: message.source?.mode === "forward" ? null : source.inReplyTo,
-    references: source.references,
-    messageId: newMessageId(session.address),
-    date: new Date(),
-  };
-  const copy = await buildMime(draft, true);
-  if (copy.length > limit) throw new TooLargeError(limit);
+  const draft = await prepare(session, message, uploads, limit);
+  const copy = await ownCopy(draft, limit);
   try {
     const { rejected } = await submit(await buildMime(draft, false), envelopeOf(draft), { user: session.address, pass: password });
-    const savedToSent = await keepCopy(session, "\\Sent", copy, ["\\Seen"], draft.date);
+    const savedToSent = await keepSentCopy(session, copy, draft.date);
     if (message.source && message.source.mode !== "forward") await setFlags(session, message.source.folder, [message.source.uid], ["\\Answered"], []);
+    if (message.draft !== null) await deleteDraft(session, message.draft);
     return { ok: true, savedToSent, rejected };
   } catch (error) {
     if (!(error instanceof SubmissionError)) throw error;
-    const savedToDrafts = await keepCopy(session, "\\Drafts", copy, ["\\Seen", "\\Draft"], draft.date);
-    return { ok: false, failure: error.failure, detail: error.detail, savedToDrafts };
+    const saved = await storeDraft(session, copy, draft.date, message.draft).catch((failure: unknown) => {
+      console.error(`webmail: could not keep an unsent message in Drafts: ${failure instanceof Error ? failure.message : String(failure)}`);
+      return null;
+    });
+    return { ok: false, failure: error.failure, detail: error.detail, draft: saved };
   }
 }

@@ -1,6 +1,6 @@
 // What the composer sends to the compose routes and what they answer. Shared by server and client code,
 // so it holds types and pure checks only (no server-only imports).
-import type { Address, MessageView } from "@/lib/user-agent/mail/types";
+import type { Address, AttachmentInfo, MessageView } from "@/lib/user-agent/mail/types";
 
 export type ReplyMode = "reply" | "all" | "forward";
 
@@ -26,7 +26,20 @@ export interface OutgoingMessage {
   source: SourceMessage | null;
   /** Parts of the source message to forward with it (its attachments, as listed by the reading pane). */
   forwardParts: string[];
+  /** UID in Drafts of the saved version this message replaces (removed once it is sent or saved again). */
+  draft: number | null;
+  /** Parts of that saved draft to keep: the attachments it already carries. */
+  draftParts: string[];
 }
+
+/** A version saved in Drafts: where it is, and the attachments it now carries (by part). */
+export interface SavedDraft {
+  uid: number;
+  attachments: AttachmentInfo[];
+}
+
+/** A saved draft as the composer reopens it: `html` is the rich text (sanitised), null for a plain-text draft. */
+export type DraftContent = SavedDraft & Pick<OutgoingMessage, "to" | "cc" | "bcc" | "subject" | "html" | "text">;
 
 /** What a reply or forward needs from the original, for the composer to fill itself in: as the reading
  *  pane shows it, with the body as plain text for the quote. */
@@ -38,8 +51,8 @@ export type SendFailure = "unreachable" | "password" | "refused";
 export type SendResult =
   /** `rejected`: recipients the server refused while it took the message for the others, with its answer. */
   | { ok: true; savedToSent: boolean; rejected: { address: string; answer: string }[] }
-  /** `detail` is the server's own answer (or the network error); the message was kept in Drafts when `savedToDrafts`. */
-  | { ok: false; failure: SendFailure; detail: string; savedToDrafts: boolean };
+  /** `detail` is the server's own answer (or the network error); the message was kept in Drafts as `draft` (null if it could not be). */
+  | { ok: false; failure: SendFailure; detail: string; draft: SavedDraft | null };
 
 // local@domain, where the domain may be a single label (the default mail domain is "localhost").
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:".]+(?:\.[^\s@<>()[\]\\,;:".]+)*$/;
