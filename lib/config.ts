@@ -57,6 +57,8 @@ export interface Config {
   queueConcurrency: { overall: number; perDomain: number };
   dnsServers: string[];
   pop3ExpireDays: number | null;
+  /** POP3_FETCH_INTERVAL: how often the webmail fetches the users' external POP3 accounts. */
+  pop3FetchInterval: number;
   signup: SignupPolicy;
   imapUrl: string | null;
   smtpUrl: string | null;
@@ -249,6 +251,7 @@ export function loadConfig(env: Env = process.env): Config {
     dnsServers: dnsServers(get("DNS_SERVERS") ?? ""),
     // RFC 2449 §6.7: EXPIRE 0 means retrieved mail isn't kept.
     pop3ExpireDays: pop3Expire.toUpperCase() === "NEVER" ? null : pop3Expire === "0" ? 0 : positiveInt("POP3_EXPIRE", pop3Expire),
+    pop3FetchInterval: positiveDuration("POP3_FETCH_INTERVAL", get("POP3_FETCH_INTERVAL") ?? "10m"),
     signup: oneOf("SIGNUP", get("SIGNUP") ?? "closed", ["closed", "invite", "open"] as const),
     imapUrl: get("IMAP_URL") ?? null,
     smtpUrl: get("SMTP_URL") ?? null,

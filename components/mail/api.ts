@@ -10,8 +10,8 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(url, { signal, cache: "no-store" });
+/** A mail route's JSON answer, or an ApiError with the server's words. */
+export async function readJson<T>(response: Response): Promise<T> {
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const words = typeof body === "object" && body !== null && "error" in body && typeof body.error === "string" ? body.error : `HTTP ${response.status}`;
@@ -20,6 +20,10 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
     throw new ApiError(response.status, words);
   }
   return body as T;
+}
+
+export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  return readJson<T>(await fetch(url, { signal, cache: "no-store" }));
 }
 
 export function fetchFolders(signal?: AbortSignal) {

@@ -2,12 +2,13 @@
 
 // The mail screen: folders, message list and reading pane side by side on wide screens; on phones one
 // of them at a time, each step a history entry so the browser's back button goes back a pane.
-import { Menu, MailOpen, Settings } from "lucide-react";
+import { Menu, MailOpen, PenSquare, Settings } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Brand } from "@/components/brand";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { ComposeHost, type AnswerMode, type ComposeRequest } from "@/components/compose/compose-host";
 import type { FolderSummary, MailboxChangeEvent, MessageView } from "@/lib/user-agent/mail/types";
 import type { Preferences, ReadingPanePosition } from "@/lib/web/preferences";
 import { changeFlags, fetchFolders } from "./api";
@@ -72,6 +73,7 @@ const GRID: Record<ReadingPanePosition, string> = {
 
 export function MailApp({ address, initialPreferences }: { address: string; initialPreferences: Preferences }) {
   const t = useTranslations("Mail");
+  const compose = useTranslations("Compose");
   const params = useSearchParams();
   const location = useMemo(() => readLocation(new URLSearchParams(params.toString())), [params]);
   const { folder, uid } = location;
@@ -90,6 +92,7 @@ export function MailApp({ address, initialPreferences }: { address: string; init
   const [preferences, setPreference] = usePreferences(initialPreferences);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [composing, setComposing] = useState<ComposeRequest | null>(null);
   const searchInput = useRef<HTMLInputElement | null>(null);
   const folderTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -157,7 +160,14 @@ export function MailApp({ address, initialPreferences }: { address: string; init
   }, [title, address]);
 
   const closeMessage = () => back({ folder, uid: null, folders: false });
+  const answer = (mode: AnswerMode) => {
+    if (uid !== null) setComposing(mode === "draft" ? { mode, uid } : { mode, folder: location.in ?? folder, uid });
+  };
   useShortcuts({
+    compose: () => setComposing({ mode: "new" }),
+    reply: () => answer("reply"),
+    replyAll: () => answer("all"),
+    forward: () => answer("forward"),
     back: () => {
       if (uid !== null) closeMessage();
     },
@@ -181,6 +191,15 @@ export function MailApp({ address, initialPreferences }: { address: string; init
         <SearchBar input={searchInput} folders={folders} currentFolder={folder} onSearch={setSearch} />
         {/* On phones the search box takes the room; from md up it stops at its width and this fills the rest. */}
         <span className="hidden flex-1 md:block" />
+        <button
+          type="button"
+          onClick={() => setComposing({ mode: "new" })}
+          aria-label={compose("compose")}
+          className="inline-flex size-11 shrink-0 items-center justify-center gap-2 rounded-lg bg-indigo-600 text-sm font-medium text-white hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 lg:w-auto lg:px-4"
+        >
+          <PenSquare aria-hidden="true" className="size-5" />
+          <span className="hidden lg:inline">{compose("compose")}</span>
+        </button>
         <span className="hidden truncate text-sm text-slate-600 sm:inline dark:text-slate-400">{address}</span>
         <button
           type="button"
@@ -240,7 +259,7 @@ export function MailApp({ address, initialPreferences }: { address: string; init
         </section>
         <section aria-label={t("readingPane")} className={`${paneClass("message")} min-h-0 flex-col bg-white dark:bg-slate-950 ${position === "bottom" ? "md:border-t md:border-slate-200 dark:md:border-slate-800" : ""}`}>
           {uid !== null ? (
-            <ReadingPane key={`${location.in ?? folder}\0${uid}`} folder={location.in ?? folder} uid={uid} onOpened={onOpened} onBack={closeMessage} backOnDesktop={position === "off"} />
+            <ReadingPane key={`${location.in ?? folder}\0${uid}`} folder={location.in ?? folder} uid={uid} onOpened={onOpened} onAnswer={answer} onBack={closeMessage} backOnDesktop={position === "off"} />
           ) : (
             <div className="flex h-full flex-col items-center justify-center gap-3 p-6 text-center text-slate-500 dark:text-slate-400">
               <MailOpen aria-hidden="true" className="size-10" />
@@ -250,6 +269,7 @@ export function MailApp({ address, initialPreferences }: { address: string; init
         </section>
       </div>
       <UndoToast toast={actions.toast} onDismiss={actions.dismiss} />
+      <ComposeHost request={composing} address={address} onClose={() => setComposing(null)} />
       {settingsOpen && (
         <SettingsDialog
           preferences={preferences}

@@ -1,8 +1,9 @@
 "use client";
 
-import { ArrowLeft, Download, Eye, ImageOff, Paperclip } from "lucide-react";
+import { ArrowLeft, Download, Eye, Forward, ImageOff, Paperclip, Pencil, Reply, ReplyAll } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
+import type { AnswerMode } from "@/components/compose/compose-host";
 import type { Address, AttachmentInfo, MessageView } from "@/lib/user-agent/mail/types";
 import { attachmentUrl, fetchMessage, setSenderTrusted } from "./api";
 import { AttachmentPreview, MessageTools, previewKind, SourceView } from "./message-extras";
@@ -22,6 +23,13 @@ function Addresses({ label, list }: { label: string; list: Address[] }) {
   );
 }
 
+const ANSWERS = [
+  { mode: "draft", icon: Pencil, label: "editDraft" },
+  { mode: "reply", icon: Reply, label: "reply" },
+  { mode: "all", icon: ReplyAll, label: "replyAll" },
+  { mode: "forward", icon: Forward, label: "forward" },
+] as const;
+
 function Skeleton() {
   return (
     <div aria-hidden="true" className="space-y-3 p-6">
@@ -35,8 +43,9 @@ function Skeleton() {
 
 /** Shows one message; the parent keys it by folder and UID, so another message starts afresh.
  *  The back button shows on phones, and on wide screens too when the message took the list's place. */
-export function ReadingPane({ folder, uid, onBack, onOpened, backOnDesktop }: { folder: string; uid: number; onBack: () => void; onOpened: (message: MessageView) => void; backOnDesktop: boolean }) {
+export function ReadingPane({ folder, uid, onBack, onOpened, onAnswer, backOnDesktop }: { folder: string; uid: number; onBack: () => void; onOpened: (message: MessageView) => void; onAnswer: (mode: AnswerMode) => void; backOnDesktop: boolean }) {
   const t = useTranslations("Reading");
+  const compose = useTranslations("Compose");
   const format = useMailFormat();
   const [allowRemote, setAllowRemote] = useState(false);
   // Bumped to fetch the message again after the sender's "always show images" setting changed.
@@ -90,6 +99,15 @@ export function ReadingPane({ folder, uid, onBack, onOpened, backOnDesktop }: { 
             <div className="flex items-start gap-2">
               <h2 className="min-w-0 flex-1 text-xl font-semibold tracking-tight break-words">{format.subject(current.subject)}</h2>
               <MessageTools folder={folder} uid={uid} allowRemote={current.remoteContentAllowed} subject={current.subject} onViewSource={() => setShowSource(true)} />
+            </div>
+            <div className="flex flex-wrap gap-2">
+              {/* A draft is continued rather than answered. */}
+              {ANSWERS.filter(({ mode }) => (mode === "draft") === current.flags.includes("\\Draft")).map(({ mode, icon: Icon, label }) => (
+                <button key={mode} type="button" onClick={() => onAnswer(mode)} className="inline-flex min-h-11 items-center gap-2 rounded-lg border border-slate-200 px-3 text-sm hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">
+                  <Icon aria-hidden="true" className="size-4" />
+                  {compose(label)}
+                </button>
+              ))}
             </div>
             <dl className="space-y-0.5">
               <Addresses label={t("from")} list={current.from} />

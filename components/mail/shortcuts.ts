@@ -1,11 +1,11 @@
 "use client";
 
-// Gmail's keyboard shortcuts for what this webmail does (reply, reply all, forward and compose come
-// with the composer). A key is a shortcut only when nobody is typing: not in a field, not with Ctrl,
-// Meta or Alt held, not inside a dialog; Enter only where it would not press a focused control anyway.
+// Gmail's keyboard shortcuts for what this webmail does. A key is a shortcut only when nobody is typing:
+// not in a field, not with Ctrl, Meta or Alt held, not inside a dialog; Enter only where it would not
+// press a focused control anyway.
 import { useEffect, useRef } from "react";
 
-export type ShortcutAction = "next" | "previous" | "open" | "back" | "archive" | "delete" | "flag" | "read" | "unread" | "search" | "select" | "help";
+export type ShortcutAction = "next" | "previous" | "open" | "back" | "archive" | "delete" | "flag" | "read" | "unread" | "compose" | "reply" | "replyAll" | "forward" | "search" | "select" | "help";
 
 /** In the order the help dialog lists them (its words are Shortcuts.<action> in messages/);
  *  `keys` as they are shown, `match` as KeyboardEvent.key. */
@@ -20,6 +20,10 @@ export const SHORTCUTS: { action: ShortcutAction; keys: string[]; match: string[
   { action: "flag", keys: ["s"], match: ["s"] },
   { action: "read", keys: ["Shift", "i"], match: ["I"] },
   { action: "unread", keys: ["Shift", "u"], match: ["U"] },
+  { action: "compose", keys: ["c"], match: ["c"] },
+  { action: "reply", keys: ["r"], match: ["r"] },
+  { action: "replyAll", keys: ["a"], match: ["a"] },
+  { action: "forward", keys: ["f"], match: ["f"] },
   { action: "search", keys: ["/"], match: ["/"] },
   { action: "help", keys: ["?"], match: ["?"] },
 ];

@@ -1,0 +1,325 @@
+"use client";
+
+// The composer: a panel at the bottom right on wide screens, the whole screen on phones. From (the
+// account, with a display name remembered in this browser), To/Cc/Bcc as chips, subject, rich text or
+// plain text, attachments; a reply or forward starts from the original (fetched from the server), a
+// reopened draft from its saved version. Drafts save themselves every few seconds after a change and
+// when the composer is closed; Discard removes them.
+import { Paperclip, Send, Trash2, X } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { isValidAddress, type OriginalMessage, type OutgoingMessage } from "@/lib/user-agent/compose/types";
+import type { Address, AttachmentInfo } from "@/lib/user-agent/mail/types";
+import { AttachmentList } from "./attachment-list";
+import { useMailFormat } from "@/components/mail/format";
+import { useStoredPreference } from "@/components/mail/use-stored-preference";
+import { fetchDraft, fetchOriginal, sendMessage } from "./compose-api";
+import type { ComposeRequest, SentNotice } from "./compose-host";
+import { RecipientField } from "./recipient-field";
+import { answerBody, answerRecipients, answerSubject, textToHtml } from "./reply";
+import { EditorContent, plainTextOf, RichToolbar, useRichEditor } from "./rich-editor";
+import { useDraft } from "./use-draft";
+
+/** How often a changed message is saved to Drafts. */
+const AUTOSAVE_MS = 3000;
+
+const isName = (value: string): value is string => value.length <= 200;
+
+const FIELD = "h-11 w-full min-w-0 bg-transparent text-sm outline-none";
+const LINK_BUTTON = "min-h-9 rounded-lg px-2 text-sm text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800";
+// TipTap's content has no styles of its own (Tailwind resets lists and quotes).
+const BODY = "min-h-0 flex-1 overflow-y-auto text-sm [&_a]:text-indigo-700 [&_a]:underline [&_blockquote]:my-2 [&_blockquote]:border-l-4 [&_blockquote]:border-slate-300 [&_blockquote]:pl-3 [&_blockquote]:text-slate-600 [&_ol]:list-decimal [&_ol]:pl-6 [&_p]:my-1 [&_ul]:list-disc [&_ul]:pl-6 dark:[&_a]:text-indigo-300 dark:[&_blockquote]:text-slate-400";
+
+export default function Composer({ request, address, onClose, onSent }: { request: ComposeRequest; address: string; onClose: () => void; onSent: (notice: SentNotice) => void }) {
+  const t = useTranslations("Compose");
+  const format = useMailFormat();
+  const [fromName, setFromName] = useStoredPreference("webmail.fromName", "", isName);
+  const [to, setTo] = useState<Address[]>([]);
+  const [cc, setCc] = useState<Address[]>([]);
+  const [bcc, setBcc] = useState<Address[]>([]);
+  const [showCc, setShowCc] = useState(false);
+  const [showBcc, setShowBcc] = useState(false);
+  const [subject, setSubject] = useState("");
+  const [plain, setPlain] = useState(false);
+  const [plainText, setPlainText] = useState("");
+  // New files, and the original's attachments a forward carries; once saved, both live in the draft.
+  const [files, setFiles] = useState<File[]>([]);
+  const [forwarded, setForwarded] = useState<AttachmentInfo[]>([]);
+  const carried = useRef<{ files: File[]; forwarded: AttachmentInfo[] }>({ files: [], forwarded: [] });
+  const [original, setOriginal] = useState<OriginalMessage | null>(null);
+  const [loading, setLoading] = useState(request.mode !== "new");
+  const [busy, setBusy] = useState<"sending" | "closing" | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const picker = useRef<HTMLInputElement | null>(null);
+  const draft = useDraft();
+  const { changed } = draft;
+  const editor = useRichEditor("", t("body"), changed);
+
+  const updateFiles = (next: File[]) => {
+    carried.current.files = next;
+    setFiles(next);
+  };
+  const updateForwarded = (next: AttachmentInfo[]) => {
+    carried.current.forwarded = next;
+    setForwarded(next);
+  };
+  /** A field's setter that also counts as a change to save. */
+  const edit =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      set(value);
+      changed();
+    };
+
+  // A reply, forward or reopened draft: fill in from the server once the editor is there.
+  useEffect(() => {
+    if (request.mode === "new" || !editor) return;
+    const abort = new AbortController();
+    const fill =
+      request.mode === "draft"
+        ? fetchDraft(request.uid, abort.signal).then((saved) => {
+            setTo(saved.to);
+            setCc(saved.cc);
+            setBcc(saved.bcc);
+            setShowCc(saved.cc.length > 0);
+            setShowBcc(saved.bcc.length > 0);
+            setSubject(saved.subject);
+            setPlain(saved.html === null);
+            setPlainText(saved.text);
+            editor.commands.setContent(saved.html ?? textToHtml(saved.text), { emitUpdate: false });
+            draft.adopt({ uid: saved.uid, attachments: saved.attachments });
+          })
+        : fetchOriginal(request.folder, request.uid, abort.signal).then((message) => {
+            const recipients = answerRecipients(message, request.mode, [address]);
+            const sender = message.from[0];
+            const header =
+              request.mode === "forward"
+                ? t("forwardHeader", { from: sender ? `${sender.name} <${sender.address}>`.trim() : "", date: format.fullDate(message.date), subject: message.subject, to: message.to.map((entry) => entry.address).join(", ") })
+                : t("quoteHeader", { date: format.fullDate(message.date), name: format.sender(sender) });
+            const body = answerBody(message, request.mode, header);
+            setOriginal(message);
+            setTo(recipients.to);
+            setCc(recipients.cc);
+            setShowCc(recipients.cc.length > 0);
+            setSubject(answerSubject(message.subject, request.mode));
+            updateForwarded(request.mode === "forward" ? message.attachments : []);
+            setPlainText(body.text);
+            editor.commands.setContent(body.html, { emitUpdate: false });
+          });
+    fill
+      .then(() => {
+        // What is on screen now is the saved draft, or nothing of the user's yet.
+        draft.markClean();
+        editor.commands.focus("start");
+        setLoading(false);
+      })
+      .catch((failure: unknown) => {
+        if (abort.signal.aborted) return;
+        setError(failure instanceof Error ? failure.message : String(failure));
+        setLoading(false);
+      });
+    return () => abort.abort();
+    // draft, format and t keep their identity while composing; the fill runs once per request.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [request, editor, address]);
+
+  /** The message as the composer holds it now, without the draft's own fields. */
+  const outgoing = (): Omit<OutgoingMessage, "draft" | "draftParts"> => ({
+    fromName: fromName.trim(),
+    to,
+    cc,
+    bcc,
+    subject,
+    html: plain || !editor ? null : editor.getHTML(),
+    text: plain ? plainText : "",
+    source: request.mode === "new" || request.mode === "draft" ? null : { folder: request.folder, uid: request.uid, mode: request.mode },
+    forwardParts: carried.current.forwarded.map((attachment) => attachment.part),
+  });
+
+  const save = () =>
+    draft.save(outgoing(), carried.current.files, (saved) => {
+      updateFiles(carried.current.files.filter((file) => !saved.includes(file)));
+      updateForwarded([]);
+    });
+  // The interval calls the newest save, with the newest fields.
+  const latestSave = useRef(save);
+  useEffect(() => {
+    latestSave.current = save;
+  });
+  useEffect(() => {
+    if (loading || busy) return;
+    const timer = setInterval(() => {
+      if (draft.isDirty() && !draft.isSaving()) void latestSave.current();
+    }, AUTOSAVE_MS);
+    return () => clearInterval(timer);
+  }, [loading, busy, draft]);
+
+  const switchMode = (toPlain: boolean) => {
+    if (!editor) return;
+    if (toPlain) setPlainText(plainTextOf(editor));
+    else editor.commands.setContent(textToHtml(plainText));
+    setPlain(toPlain);
+    changed();
+  };
+
+  /** Closing keeps the message: saved to Drafts first when anything changed. */
+  const close = async () => {
+    if (busy) return;
+    setBusy("closing");
+    if (draft.isDirty()) await save();
+    if (draft.isDirty()) {
+      setBusy(null);
+      setError(t("draftFailed"));
+      return;
+    }
+    onClose();
+  };
+
+  const discard = async () => {
+    if (busy) return;
+    setBusy("closing");
+    try {
+      await draft.discard();
+      onClose();
+    } catch (failure) {
+      setBusy(null);
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+
+  const send = useCallback(async () => {
+    if (!editor || busy) return;
+    const everyone = [...to, ...cc, ...bcc];
+    if (everyone.length === 0) return setError(t("noRecipients"));
+    const invalid = everyone.filter((recipient) => !isValidAddress(recipient.address));
+    if (invalid.length > 0) return setError(t("fixAddresses", { addresses: invalid.map((recipient) => recipient.address).join(", ") }));
+    setBusy("sending");
+    setError(null);
+    try {
+      // A save in flight first: it may have moved files and forwarded parts into the draft.
+      const saved = await draft.settled();
+      const result = await sendMessage({ ...outgoing(), ...saved }, carried.current.files);
+      if (result.ok) return onSent({ rejected: result.rejected });
+      if (result.draft) {
+        draft.adopt(result.draft);
+        updateFiles([]);
+        updateForwarded([]);
+      }
+      setError(`${t(`failure.${result.failure}`, { detail: result.detail })}${result.draft ? ` ${t("keptInDrafts")}` : ""}`);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(null);
+    }
+    // outgoing reads the state listed here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [editor, busy, to, cc, bcc, subject, plain, plainText, fromName, draft, onSent, t]);
+
+  const title = request.mode === "new" ? t("newMessage") : t(`title.${request.mode}`);
+  const attachments = [
+    ...(draft.saved?.attachments ?? []).map((attachment) => ({ key: `draft:${attachment.part}`, name: attachment.filename, size: attachment.size, remove: () => draft.keepAttachments((draft.saved?.attachments ?? []).filter((entry) => entry !== attachment)) })),
+    ...forwarded.map((attachment) => ({ key: `part:${attachment.part}`, name: attachment.filename, size: attachment.size, remove: () => edit(updateForwarded)(forwarded.filter((entry) => entry !== attachment)) })),
+    ...files.map((file, index) => ({ key: `file:${index}:${file.name}`, name: file.name, size: file.size, remove: () => edit(updateFiles)(files.filter((entry) => entry !== file)) })),
+  ];
+  return (
+    <section
+      aria-label={title}
+      onKeyDown={(event) => {
+        if (event.key === "Escape") void close();
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) void send();
+      }}
+      className="fixed inset-0 z-40 flex flex-col bg-white md:inset-auto md:right-4 md:bottom-0 md:h-[min(42rem,calc(100dvh-4rem))] md:w-[38rem] md:rounded-t-xl md:border md:border-slate-300 md:shadow-2xl dark:bg-slate-900 dark:md:border-slate-700"
+    >
+      <header className="flex h-12 shrink-0 items-center gap-2 border-b border-slate-200 pr-1 pl-4 md:rounded-t-xl md:bg-slate-100 dark:border-slate-800 dark:md:bg-slate-800">
+        <h2 className="min-w-0 flex-1 truncate text-sm font-semibold">{subject || title}</h2>
+        <button type="button" onClick={() => void close()} aria-label={t("close")} title={t("close")} className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-200 dark:hover:bg-slate-700">
+          <X aria-hidden="true" className="size-5" />
+        </button>
+      </header>
+      <div className="flex min-h-11 items-center gap-2 border-b border-slate-200 px-3 text-sm dark:border-slate-800">
+        <span className="w-10 shrink-0 text-slate-500 dark:text-slate-400">{t("from")}</span>
+        <input value={fromName} onChange={(event) => edit(setFromName)(event.target.value)} placeholder={t("yourName")} aria-label={t("yourName")} className={`${FIELD} max-w-48`} />
+        <span className="truncate text-slate-600 dark:text-slate-400">&lt;{address}&gt;</span>
+      </div>
+      <div className="flex items-start">
+        <div className="min-w-0 flex-1">
+          <RecipientField label={t("to")} value={to} onChange={edit(setTo)} autoFocus={request.mode === "new" || request.mode === "forward"} />
+        </div>
+        <div className="flex h-11 shrink-0 items-center border-b border-slate-200 pr-2 dark:border-slate-800">
+          {!showCc && (
+            <button type="button" onClick={() => setShowCc(true)} className={LINK_BUTTON}>
+              {t("cc")}
+            </button>
+          )}
+          {!showBcc && (
+            <button type="button" onClick={() => setShowBcc(true)} className={LINK_BUTTON}>
+              {t("bcc")}
+            </button>
+          )}
+        </div>
+      </div>
+      {showCc && <RecipientField label={t("cc")} value={cc} onChange={edit(setCc)} />}
+      {showBcc && <RecipientField label={t("bcc")} value={bcc} onChange={edit(setBcc)} />}
+      <div className="border-b border-slate-200 px-3 dark:border-slate-800">
+        <input value={subject} onChange={(event) => edit(setSubject)(event.target.value)} placeholder={t("subject")} aria-label={t("subject")} maxLength={998} className={FIELD} />
+      </div>
+      <div className="flex items-center gap-2 border-b border-slate-200 px-2 py-1 dark:border-slate-800">
+        {!plain && editor && <RichToolbar editor={editor} />}
+        <span className="flex-1" />
+        <label className="flex min-h-9 items-center gap-2 px-2 text-sm text-slate-600 dark:text-slate-300">
+          <input type="checkbox" checked={plain} onChange={(event) => switchMode(event.target.checked)} />
+          {t("plainText")}
+        </label>
+      </div>
+      {loading && <div aria-hidden="true" className="m-3 h-32 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />}
+      <div hidden={loading || plain} className={BODY}>
+        <EditorContent editor={editor} />
+      </div>
+      {plain && !loading && (
+        <textarea
+          value={plainText}
+          onChange={(event) => edit(setPlainText)(event.target.value)}
+          aria-label={t("body")}
+          className="min-h-0 flex-1 resize-none bg-transparent px-3 py-2 font-mono text-sm outline-none"
+        />
+      )}
+      <AttachmentList attachments={attachments} />
+      {error && (
+        <p role="alert" className="shrink-0 border-t border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+          {error}
+        </p>
+      )}
+      <footer className="flex shrink-0 items-center gap-2 border-t border-slate-200 p-2 dark:border-slate-800">
+        <button
+          type="button"
+          onClick={() => void send()}
+          disabled={busy !== null || loading}
+          className="inline-flex min-h-11 items-center gap-2 rounded-lg bg-indigo-600 px-5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60"
+        >
+          <Send aria-hidden="true" className="size-4" />
+          {busy === "sending" ? t("sending") : t("send")}
+        </button>
+        <button type="button" onClick={() => picker.current?.click()} aria-label={t("attach")} title={t("attach")} className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-100 dark:hover:bg-slate-800">
+          <Paperclip aria-hidden="true" className="size-5" />
+        </button>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          onChange={(event) => {
+            const picked = [...(event.target.files ?? [])];
+            if (picked.length > 0) edit(updateFiles)([...carried.current.files, ...picked]);
+            event.target.value = "";
+          }}
+        />
+        <span aria-live="polite" className="min-w-0 flex-1 truncate text-xs text-slate-500">
+          {draft.status === "saving" ? t("draftSaving") : draft.status === "saved" ? t("draftSaved") : draft.status === "failed" ? t("draftFailed") : original ? t("answering", { subject: format.subject(original.subject) }) : ""}
+        </span>
+        <button type="button" onClick={() => void discard()} aria-label={t("discard")} title={t("discard")} className="inline-flex size-11 items-center justify-center rounded-lg text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+          <Trash2 aria-hidden="true" className="size-5" />
+        </button>
+      </footer>
+    </section>
+  );
+}

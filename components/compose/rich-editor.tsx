@@ -1,0 +1,83 @@
+"use client";
+
+// The composer's rich text: TipTap with bold, italic, lists, links and quotes (StarterKit brings Link),
+// a toolbar for them, and the same content as plain text for the plain-text mode.
+import { EditorContent, getText, useEditor, useEditorState, type Editor, type TextSerializer } from "@tiptap/react";
+import StarterKit from "@tiptap/starter-kit";
+import { Bold, Italic, Link as LinkIcon, List, ListOrdered, Quote } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { quoteText } from "./reply";
+
+const SERIALIZERS: Record<string, TextSerializer> = {
+  blockquote: ({ node }) => quoteText(getText(node, { blockSeparator: "\n", textSerializers: SERIALIZERS })),
+  listItem: ({ node, parent, index }) => `${parent.type.name === "orderedList" ? `${index + 1}.` : "-"} ${getText(node, { blockSeparator: "\n", textSerializers: SERIALIZERS })}`,
+  hardBreak: () => "\n",
+};
+
+/** The editor's content as plain text: quotes behind "> ", list items with "-" or their number. */
+export function plainTextOf(editor: Editor): string {
+  return editor.getText({ blockSeparator: "\n", textSerializers: SERIALIZERS });
+}
+
+export function useRichEditor(initialHtml: string, label: string, onUpdate: () => void): Editor | null {
+  return useEditor({
+    extensions: [
+      StarterKit.configure({
+        heading: false,
+        code: false,
+        codeBlock: false,
+        horizontalRule: false,
+        link: { openOnClick: false, autolink: true, defaultProtocol: "https", protocols: ["mailto"] },
+      }),
+    ],
+    content: initialHtml,
+    // The composer renders in the browser only; nothing to hydrate.
+    immediatelyRender: false,
+    editorProps: { attributes: { "aria-label": label, "aria-multiline": "true", role: "textbox", class: "compose-body min-h-40 px-3 py-2 outline-none" } },
+    onUpdate,
+  });
+}
+
+const TOOL = "inline-flex size-9 items-center justify-center rounded-lg hover:bg-slate-100 aria-pressed:bg-indigo-100 aria-pressed:text-indigo-800 dark:hover:bg-slate-800 dark:aria-pressed:bg-indigo-950 dark:aria-pressed:text-indigo-200";
+
+export function RichToolbar({ editor }: { editor: Editor }) {
+  const t = useTranslations("Compose");
+  const active = useEditorState({
+    editor,
+    selector: ({ editor: current }) => ({
+      bold: current.isActive("bold"),
+      italic: current.isActive("italic"),
+      bulletList: current.isActive("bulletList"),
+      orderedList: current.isActive("orderedList"),
+      blockquote: current.isActive("blockquote"),
+      link: current.isActive("link"),
+    }),
+  });
+  const chain = () => editor.chain().focus();
+  const editLink = () => {
+    const current = editor.getAttributes("link").href as string | undefined;
+    const href = window.prompt(t("linkPrompt"), current ?? "https://");
+    if (href === null) return;
+    if (href.trim() === "") chain().extendMarkRange("link").unsetLink().run();
+    else chain().extendMarkRange("link").setLink({ href: href.trim() }).run();
+  };
+  const tools = [
+    { key: "bold", icon: Bold, pressed: active.bold, run: () => chain().toggleBold().run() },
+    { key: "italic", icon: Italic, pressed: active.italic, run: () => chain().toggleItalic().run() },
+    { key: "bulletList", icon: List, pressed: active.bulletList, run: () => chain().toggleBulletList().run() },
+    { key: "orderedList", icon: ListOrdered, pressed: active.orderedList, run: () => chain().toggleOrderedList().run() },
+    { key: "blockquote", icon: Quote, pressed: active.blockquote, run: () => chain().toggleBlockquote().run() },
+    { key: "link", icon: LinkIcon, pressed: active.link, run: editLink },
+  ] as const;
+  return (
+    <div role="toolbar" aria-label={t("formatting")} className="flex flex-wrap gap-0.5">
+      {tools.map(({ key, icon: Icon, pressed, run }) => (
+        <button key={key} type="button" aria-pressed={pressed} aria-label={t(`format.${key}`)} title={t(`format.${key}`)} onClick={run} className={TOOL}>
+          <Icon aria-hidden="true" className="size-4" />
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export { EditorContent };

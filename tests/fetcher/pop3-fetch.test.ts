@@ -1,0 +1,326 @@
+// The webmail's POP3 fetcher (lib/user-agent/pop3) with real servers on loopback: the external account
+// on our own POP3 server (STLS, implicit TLS) and on a private Dovecot POP3; the target mailbox on our
+// server, checked over IMAP. Retention (keep, delete, after N days), nothing fetched twice across runs,
+// a failure between RETR and the record (the next run fetches it), and failures in words.
+import { randomBytes } from "node:crypto";
+import { chownSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.mock("server-only", () => ({}));
+
+import { openDatabase, type Database, type Prisma } from "@/lib/db";
+import type { ImapEndpoint } from "@/lib/user-agent/imap/endpoint";
+import { addAccount, type AccountSettings, type ExternalPop3Account } from "@/lib/user-agent/pop3/accounts";
+import type { TlsMode } from "@/lib/user-agent/pop3/connection";
+import { fetchAccount, imapTarget, type FetchOptions, type OpenTarget } from "@/lib/user-agent/pop3/fetch";
+import { crlf, startImapServer, textMessage, type ImapTestServer, type TestAccount } from "../helpers/imap";
+import { Pop3Client } from "../helpers/pop3";
+import { dovecotAvailable, launchDovecot, makeDovecotDir, NOBODY, writeDovecotConfig, type DovecotDir, type RunningDovecot } from "../support/dovecot";
+import { freePort } from "../support/postfix";
+
+const KEY = randomBytes(32);
+const DAY_MS = 86_400_000;
+const DOVECOT_USERS = Array.from({ length: 8 }, (_, i) => ({ user: `ext${i}`, password: `secret ${i}`, scheme: "PLAIN" }));
+
+/** An external POP3 mailbox: where it is, and how a test fills and counts it. */
+interface External {
+  host: string;
+  port: number;
+  tls: TlsMode;
+  user: string;
+  password: string;
+  put(raw: Buffer): Promise<void>;
+  /** STAT's message count, by a separate POP3 session. */
+  count(): Promise<number>;
+}
+
+interface Side {
+  name: string;
+  external(): Promise<External>;
+}
+
+let t: ImapTestServer;
+let database: Database;
+let prisma: Prisma;
+let dovecotDir: DovecotDir | null = null;
+let dovecot: RunningDovecot | null = null;
+let dovecotPop3Port = 0;
+let dovecotUsers = 0;
+let dovecotFiles = 0;
+
+beforeAll(async () => {
+  t = await startImapServer();
+  database = openDatabase(t.config);
+  prisma = await database.prisma();
+  if (!dovecotAvailable()) throw new Error("Dovecot is needed here, as root: apt-get install -y dovecot-imapd dovecot-pop3d (npm test does it)");
+  dovecotDir = makeDovecotDir("fetcher-dovecot-", DOVECOT_USERS);
+  const imapPort = await freePort();
+  dovecotPop3Port = await freePort();
+  const config = writeDovecotConfig(dovecotDir, imapPort, [
+    "protocols = imap pop3",
+    `service pop3-login {\n  inet_listener pop3 {\n    address = 127.0.0.1\n    port = ${dovecotPop3Port}\n  }\n}`,
+  ]);
+  dovecot = await launchDovecot(dovecotDir, config, imapPort);
+});
+
+afterAll(async () => {
+  await database?.close();
+  await t?.cleanup();
+  await dovecot?.stop();
+  if (dovecotDir) rmSync(dovecotDir.dir, { recursive: true, force: true });
+});
+
+async function stat(port: number, user: string, password: string, tls: boolean): Promise<number> {
+  const client = await Pop3Client.connect(port, { tls });
+  try {
+    await client.command(`USER ${user}`);
+    const pass = await client.command(`PASS ${password}`);
+    if (!pass.status.startsWith("+OK")) throw new Error(pass.status);
+    const reply = await client.command("STAT");
+    await client.command("QUIT");
+    return Number(reply.status.split(" ")[1]);
+  } finally {
+    client.destroy();
+  }
+}
+
+const OURS_STLS: Side = {
+  name: "our POP3 server (STLS)",
+  async external() {
+    const account = await t.account("ext");
+    return {
+      host: "127.0.0.1",
+      port: t.server.port("pop3"),
+      tls: "starttls",
+      user: account.address,
+      password: account.password,
+      put: async (raw) => void (await t.put(account, raw)),
+      count: () => stat(t.server.port("pop3s"), account.address, account.password, true),
+    };
+  },
+};
+
+const DOVECOT: Side = {
+  name: "Dovecot POP3",
+  async external() {
+    const { user, password } = DOVECOT_USERS[dovecotUsers++];
+    const dir = dovecotDir!;
+    const port = dovecotPop3Port;
+    return {
+      host: "127.0.0.1",
+      port,
+      tls: "none",
+      user,
+      password,
+      async put(raw) {
+        const file = join(dir.maildir(user), "new", `${Date.now()}.M${++dovecotFiles}P${process.pid}.fetcher`);
+        writeFileSync(file, raw);
+        chownSync(file, NOBODY, NOBODY);
+      },
+      count: () => stat(port, user, password, false),
+    };
+  },
+};
+
+function ownEndpoint(): ImapEndpoint {
+  return { host: "127.0.0.1", port: t.imapPort, secure: false, requireStartTls: false, loopback: true, acceptSelfSigned: false };
+}
+
+async function addExternal(owner: TestAccount, external: External, settings: Partial<AccountSettings> = {}, password = external.password): Promise<ExternalPop3Account> {
+  return addAccount(
+    prisma,
+    { owner: owner.address, ownerPassword: owner.password, key: KEY },
+    { host: external.host, port: external.port, tls: external.tls, user: external.user, folder: "INBOX", retention: "keep", retentionDays: 0, ...settings },
+    password,
+  );
+}
+
+async function fetchOnce(id: number, options: Partial<FetchOptions> = {}) {
+  const account = await prisma.externalPop3Account.findUniqueOrThrow({ where: { id } });
+  return fetchAccount(prisma, account, {
+    key: KEY,
+    maxMessageSize: t.config.maxMessageSize,
+    idleTimeoutMs: 5_000,
+    deadline: Date.now() + 60_000,
+    openTarget: imapTarget(ownEndpoint()),
+    ...options,
+  });
+}
+
+/** The owner's messages in a folder over IMAP: subject → raw bytes. */
+async function mailbox(owner: TestAccount, folder = "INBOX"): Promise<Map<string, Buffer>> {
+  const client = await t.imapflow(owner);
+  try {
+    const lock = await client.getMailboxLock(folder);
+    const out = new Map<string, Buffer>();
+    try {
+      if (client.mailbox && client.mailbox.exists > 0) {
+        for await (const message of client.fetch("1:*", { envelope: true, source: true })) {
+          const subject = message.envelope?.subject ?? "";
+          if (out.has(subject)) throw new Error(`"${subject}" is in ${folder} twice`);
+          out.set(subject, message.source ?? Buffer.alloc(0));
+        }
+      }
+    } finally {
+      lock.release();
+    }
+    return out;
+  } finally {
+    await client.logout();
+  }
+}
+
+const sorted = (map: Map<string, Buffer>) => [...map.keys()].sort();
+
+describe.each([OURS_STLS, DOVECOT])("fetching from $name", (side) => {
+  it("keeps the messages on the server, byte for byte in the mailbox, and never fetches one twice", async () => {
+    const owner = await t.account("owner");
+    const external = await side.external();
+    // A line that starts with a dot (stuffed on the wire) and 8-bit text that is not UTF-8.
+    const tricky = Buffer.concat([crlf("Subject: tricky\nMessage-ID: <tricky@remote.test>\n\n.leading dot\n..two dots\n"), Buffer.from("caf\xe9\r\n", "latin1")]);
+    await external.put(textMessage("one"));
+    await external.put(textMessage("two"));
+    await external.put(tricky);
+    const account = await addExternal(owner, external);
+
+    const first = await fetchOnce(account.id);
+    expect(first).toMatchObject({ fetched: 3, deleted: 0, error: "" });
+    const inbox = await mailbox(owner);
+    expect(sorted(inbox)).toEqual(["one", "tricky", "two"]);
+    expect(inbox.get("tricky")!.equals(tricky)).toBe(true);
+    expect(await external.count()).toBe(3);
+
+    expect(await fetchOnce(account.id)).toMatchObject({ fetched: 0, error: "" });
+    await external.put(textMessage("three"));
+    expect(await fetchOnce(account.id)).toMatchObject({ fetched: 1, error: "" });
+    expect(sorted(await mailbox(owner))).toEqual(["one", "three", "tricky", "two"]);
+    const row = await prisma.externalPop3Account.findUniqueOrThrow({ where: { id: account.id } });
+    expect(row).toMatchObject({ lastCount: 1, lastError: "" });
+    expect(row.lastRunAt).not.toBeNull();
+  });
+
+  it("deletes each message after appending it, into the folder chosen", async () => {
+    const owner = await t.account("owner");
+    const external = await side.external();
+    await external.put(textMessage("gone one"));
+    await external.put(textMessage("gone two"));
+    const account = await addExternal(owner, external, { retention: "delete", folder: "Archive" });
+    expect(await fetchOnce(account.id)).toMatchObject({ fetched: 2, deleted: 2, error: "" });
+    expect(await external.count()).toBe(0);
+    expect(sorted(await mailbox(owner, "Archive"))).toEqual(["gone one", "gone two"]);
+    expect(await mailbox(owner)).toEqual(new Map());
+    expect(await prisma.fetchedUidl.count({ where: { accountId: account.id } })).toBe(2);
+    // The next run finds them gone from the server: their records go too.
+    expect(await fetchOnce(account.id)).toMatchObject({ fetched: 0, deleted: 0, error: "" });
+    expect(await prisma.fetchedUidl.count({ where: { accountId: account.id } })).toBe(0);
+  });
+
+  it("deletes a message N days after it was first fetched", async () => {
+    const owner = await t.account("owner");
+    const external = await side.external();
+    await external.put(textMessage("aging"));
+    const account = await addExternal(owner, external, { retention: "days", retentionDays: 3 });
+    const start = Date.now();
+    const at = (days: number) => () => new Date(start + days * DAY_MS);
+    expect(await fetchOnce(account.id, { now: at(0) })).toMatchObject({ fetched: 1, deleted: 0, error: "" });
+    await external.put(textMessage("younger"));
+    expect(await fetchOnce(account.id, { now: at(2) })).toMatchObject({ fetched: 1, deleted: 0, error: "" });
+    expect(await external.count()).toBe(2);
+    // Day 4: the first is 4 days old, the second 2.
+    expect(await fetchOnce(account.id, { now: at(4) })).toMatchObject({ fetched: 0, deleted: 1, error: "" });
+    expect(await external.count()).toBe(1);
+    expect(await fetchOnce(account.id, { now: at(5) })).toMatchObject({ fetched: 0, deleted: 1, error: "" });
+    expect(await external.count()).toBe(0);
+    expect(sorted(await mailbox(owner))).toEqual(["aging", "younger"]);
+  });
+
+  it("records a message only after its APPEND: a failure after RETR loses nothing, and the next run fetches it", async () => {
+    const owner = await t.account("owner");
+    const external = await side.external();
+    for (const subject of ["c1", "c2", "c3"]) await external.put(textMessage(subject));
+    const account = await addExternal(owner, external, { retention: "delete" });
+    const real = imapTarget(ownEndpoint());
+    let appends = 0;
+    // The second APPEND dies as a crash would: after the message was retrieved, before it was stored.
+    const crashing: OpenTarget = async (user, password) => {
+      const target = await real(user, password);
+      return {
+        append: async (folder, raw) => {
+          if (++appends === 2) throw new Error("simulated crash during APPEND");
+          await target.append(folder, raw);
+        },
+        close: () => target.close(),
+      };
+    };
+    const broken = await fetchOnce(account.id, { openTarget: crashing });
+    expect(broken).toMatchObject({ fetched: 1, deleted: 0, error: "protocol" });
+    expect(broken.errorDetail).toContain("simulated crash");
+    expect(await prisma.fetchedUidl.count({ where: { accountId: account.id } })).toBe(1);
+    // No QUIT after a failure: nothing was deleted.
+    expect(await external.count()).toBe(3);
+    expect(sorted(await mailbox(owner))).toHaveLength(1);
+
+    expect(await fetchOnce(account.id)).toMatchObject({ fetched: 2, deleted: 3, error: "" });
+    expect(sorted(await mailbox(owner))).toEqual(["c1", "c2", "c3"]);
+    expect(await external.count()).toBe(0);
+  });
+
+  it("says a wrong password in words, and records it", async () => {
+    const owner = await t.account("owner");
+    const external = await side.external();
+    const account = await addExternal(owner, external, {}, "not the password");
+    const result = await fetchOnce(account.id);
+    expect(result).toMatchObject({ fetched: 0, error: "auth" });
+    expect(result.errorDetail.length).toBeGreaterThan(0);
+    expect(await prisma.externalPop3Account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ lastError: "auth" });
+  });
+});
+
+describe("fetching, other cases", () => {
+  it("uses implicit TLS, and leaves a message over the size limit on the server", async () => {
+    const owner = await t.account("owner");
+    const external = await OURS_STLS.external();
+    await external.put(textMessage("small"));
+    await external.put(textMessage("big", { body: "x".repeat(5000) + "\n" }));
+    const account = await addExternal(owner, { ...external, port: t.server.port("pop3s"), tls: "implicit" });
+    expect(await fetchOnce(account.id, { maxMessageSize: 4000 })).toMatchObject({ fetched: 1, skipped: 1, error: "" });
+    expect(sorted(await mailbox(owner))).toEqual(["small"]);
+  });
+
+  it("names an unreachable host, a TLS failure and a silent server", async () => {
+    const owner = await t.account("owner");
+    const base = await OURS_STLS.external();
+    const closed = await addExternal(owner, { ...base, port: await freePort() });
+    expect(await fetchOnce(closed.id)).toMatchObject({ error: "unreachable" });
+    // Implicit TLS to the plain port: the server's "+OK" greeting is no TLS handshake.
+    const plain = await addExternal(owner, { ...base, tls: "implicit" });
+    expect(await fetchOnce(plain.id)).toMatchObject({ error: "tls" });
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const address = silent.address();
+      const quiet = await addExternal(owner, { ...base, tls: "none", port: typeof address === "object" && address ? address.port : 0 });
+      const started = Date.now();
+      expect(await fetchOnce(quiet.id, { idleTimeoutMs: 500 })).toMatchObject({ error: "timeout" });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("reports the owner's own password refused by their mail server", async () => {
+    const owner = await t.account("owner");
+    const external = await OURS_STLS.external();
+    await external.put(textMessage("waits"));
+    const account = await addAccount(
+      prisma,
+      { owner: owner.address, ownerPassword: "an old password", key: KEY },
+      { host: external.host, port: external.port, tls: external.tls, user: external.user, folder: "INBOX", retention: "keep", retentionDays: 0 },
+      external.password,
+    );
+    expect(await fetchOnce(account.id)).toMatchObject({ fetched: 0, error: "owner-auth" });
+    expect(await prisma.fetchedUidl.count({ where: { accountId: account.id } })).toBe(0);
+  });
+});
