@@ -15,6 +15,7 @@ import type { ImapEndpoint } from "@/lib/user-agent/imap/endpoint";
 import { addAccount, type AccountSettings, type ExternalPop3Account } from "@/lib/user-agent/pop3/accounts";
 import type { TlsMode } from "@/lib/user-agent/pop3/connection";
 import { fetchAccount, imapTarget, type FetchOptions, type OpenTarget } from "@/lib/user-agent/pop3/fetch";
+import { FetchService } from "@/lib/user-agent/pop3/service";
 import { crlf, startImapServer, textMessage, type ImapTestServer, type TestAccount } from "../helpers/imap";
 import { Pop3Client } from "../helpers/pop3";
 import { dovecotAvailable, launchDovecot, makeDovecotDir, NOBODY, writeDovecotConfig, type DovecotDir, type RunningDovecot } from "../support/dovecot";
@@ -322,5 +323,23 @@ describe("fetching, other cases", () => {
     );
     expect(await fetchOnce(account.id)).toMatchObject({ fetched: 0, error: "owner-auth" });
     expect(await prisma.fetchedUidl.count({ where: { accountId: account.id } })).toBe(0);
+  });
+});
+
+describe("the fetch service", () => {
+  it("runs one fetch per account at a time: a second check joins it, and another process's lease keeps it out", async () => {
+    const owner = await t.account("owner");
+    const external = await OURS_STLS.external();
+    await external.put(textMessage("once"));
+    const account = await addExternal(owner, external);
+    const service = new FetchService({ database: async () => prisma, key: KEY, config: t.config, openTarget: imapTarget(ownEndpoint()) });
+    const [first, second] = await Promise.all([service.check(account.id), service.check(account.id)]);
+    expect(first).toBe(second);
+    expect(first).toMatchObject({ fetched: 1, error: "" });
+    expect(service.progressOf(account.id)).toBeNull();
+
+    await prisma.externalPop3Account.update({ where: { id: account.id }, data: { lockedUntil: new Date(Date.now() + 60_000) } });
+    expect(await service.check(account.id)).toBeNull();
+    expect(sorted(await mailbox(owner))).toEqual(["once"]);
   });
 });

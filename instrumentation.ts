@@ -1,0 +1,8 @@
+// Next.js calls register() once when the web server starts: the background POP3 fetching of the
+// users' external accounts (lib/user-agent/pop3) runs in this process. Not during `next build`, and
+// not in the edge runtime, which has no sockets.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  const { fetchService } = await import("@/lib/user-agent/pop3/service");
+  fetchService().start();
+}
