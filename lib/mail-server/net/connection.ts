@@ -292,8 +292,10 @@ export class Connection {
     if (!this.corked) {
       this.socket.cork();
       this.corked = true;
-      // Whatever a handler writes in this turn goes out in one segment.
-      queueMicrotask(() => this.flush());
+      // Whatever the session writes until it next waits for I/O goes out in one segment: the
+      // answers to a whole burst of pipelined commands (POP3 RETRs, SMTP PIPELINING) share one
+      // writev(2). Waiting for input flushes at once (more()); MAX_UNSENT bounds a long burst.
+      setImmediate(() => this.flush());
     }
     this.socket.write(data);
   }
