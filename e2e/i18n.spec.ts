@@ -7,7 +7,7 @@ import { ADMIN } from "./support/accounts";
 import { deliver } from "./support/deliver";
 import { seed } from "./support/imap";
 import { signIn } from "./support/session";
-import { openSettings } from "./support/settings";
+import { openSettings, screenshot } from "./support/settings";
 
 const RUN = Date.now().toString(36);
 const FOLDER = `I18n ${RUN}`;
@@ -55,7 +55,7 @@ async function signInChinese(page: Page) {
 test.describe("a browser set to Chinese", () => {
   test.use({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
 
-  test("sign-in, folders, list, dates, the message and the toasts are in Chinese", async ({ page }) => {
+  test("sign-in, folders, list, dates, the message and the toasts are in Chinese", async ({ page }, testInfo) => {
     await page.goto("/login");
     await page.getByLabel("电子邮件地址").fill(ADMIN.address);
     await page.getByLabel("密码").fill("not the password");
@@ -82,6 +82,7 @@ test.describe("a browser set to Chinese", () => {
     const message = page.getByRole("article", { name: "邮件" });
     await expect(message.getByText("发件人", { exact: true })).toBeVisible();
     await expect(message.locator("time")).toContainText("2025年3月5日星期三");
+    await screenshot(page, testInfo, "message-zh-desktop");
 
     await expect(async () => {
       await page.keyboard.press("s");
@@ -91,7 +92,7 @@ test.describe("a browser set to Chinese", () => {
     await expect(page.getByRole("dialog", { name: "键盘快捷键" }).getByText("下一封邮件或下一个会话")).toBeVisible();
   });
 
-  test("the phone layout too", async ({ browser }) => {
+  test("the phone layout too", async ({ browser }, testInfo) => {
     const { viewport, userAgent, deviceScaleFactor, isMobile, hasTouch } = devices["Pixel 5"];
     const context = await browser.newContext({ locale: "zh-CN", viewport, userAgent, deviceScaleFactor, isMobile, hasTouch });
     const page = await context.newPage();
@@ -103,6 +104,7 @@ test.describe("a browser set to Chinese", () => {
     await expect(page.getByRole("navigation", { name: "文件夹" }).getByRole("button", { name: "新建文件夹" })).toBeVisible();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, "horizontal scroll").toBeLessThanOrEqual(0);
+    await screenshot(page, testInfo, "folders-zh-phone");
     await context.close();
   });
 });
