@@ -1,6 +1,7 @@
 import { devices, expect, test, type Page, type TestInfo } from "@playwright/test";
 import { ADMIN } from "./support/accounts";
 import { deliver } from "./support/deliver";
+import { seed, withImap } from "./support/imap";
 import { startRemoteHost, type RemoteHost } from "./support/remote-host";
 import { signIn } from "./support/session";
 
@@ -151,6 +152,20 @@ test.describe("desktop", { tag: "@dovecot" }, () => {
     await deliver({ to: ADMIN.address, subject, text: "Hot off the wire." });
     await expect(row(page, subject)).toBeVisible({ timeout: 2000 });
     testInfo.annotations.push({ type: "arrival", description: `${Date.now() - started} ms from SMTP to row` });
+  });
+
+  test("new mail shows up in an open folder that was empty, without a reload", async ({ page }) => {
+    const folder = `Empty ${RUN}`;
+    await withImap((client) => client.mailboxCreate(folder));
+    const listening = page.waitForResponse((response) => response.url().includes("/api/mail/events"));
+    await signIn(page);
+    await page.goto(`/?${new URLSearchParams({ folder })}`);
+    await listening;
+    await expect(page.getByText("No messages here.", { exact: false }).first()).toBeVisible();
+    await page.waitForTimeout(600);
+    const subject = `First in an empty folder ${RUN}`;
+    await seed(folder, [{ subject }]);
+    await expect(row(page, subject)).toBeVisible({ timeout: 2000 });
   });
 
   test("mail API refuses the signed-out and cross-site", async ({ request }) => {

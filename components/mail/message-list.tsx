@@ -110,9 +110,10 @@ export function MessageList({
   useFocusCursor(scroller, cursor, reveal);
 
   useEffect(() => {
-    // Until the first page tells the total, ask for it.
-    if (total === null) ensureRows(0, 0);
-    else if (total > 0) ensureRows(first, last);
+    // Until the first page tells the total, ask for it; an empty folder asks again at each
+    // refresh (new mail), or a message arriving in it would show only after a reload.
+    if (total === null || total === 0) ensureRows(0, 0);
+    else ensureRows(first, last);
   }, [ensureRows, total, first, last, generation]);
 
   if (list.total === null) {
