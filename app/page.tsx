@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { MailApp } from "@/components/mail/mail-app";
+import { loadConfig } from "@/lib/config";
 import { MailServerProblem } from "@/components/mail-server-problem";
 import { getSetupStatusOrProblem } from "@/lib/user-agent/admin-api";
 import { getSignedInUser } from "@/lib/web/auth/session";
@@ -16,8 +17,9 @@ export default async function HomePage() {
   const user = await getSignedInUser();
   if (!user) {
     const status = await getSetupStatusOrProblem();
-    if ("problem" in status) return <MailServerProblem message={status.problem} />;
-    redirect(status.needed ? "/setup" : "/login");
+    // Pointed at another server's IMAP (IMAP_URL), the webmail has no admin API to ask: sign in there.
+    if ("problem" in status && !loadConfig().imapUrl) return <MailServerProblem message={status.problem} />;
+    redirect("needed" in status && status.needed ? "/setup" : "/login");
   }
   return (
     <Suspense>
