@@ -50,14 +50,17 @@ const env = {
   MAIL_HOSTNAME: "mail.example.test",
   ADMIN_PORT: String(ADMIN_PORT),
   WEB_PORT: String(WEB_PORT),
-  // Port 0 turns a listener off: the tests need SMTP in, submission and IMAP for the webmail, and the admin API.
+  // Port 0 turns a listener off: the tests need SMTP in, submission and IMAP for the webmail, POP3, and the admin API.
   SMTP_PORT: String(E2E_PORTS.smtp),
   SUBMISSION_PORT: String(E2E_PORTS.submission),
   SUBMISSIONS_PORT: "0",
   IMAP_PORT: String(E2E_PORTS.imap),
   IMAPS_PORT: "0",
-  POP3_PORT: "0",
+  // POP3 for the "other accounts" spec: a second account on this server plays the external mailbox.
+  POP3_PORT: String(E2E_PORTS.pop3),
   POP3S_PORT: "0",
+  // Fetching only when the spec presses "check now".
+  POP3_FETCH_INTERVAL: "1h",
 };
 
 export default defineConfig({

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { LOCALE_COOKIE, LOCALE_NAMES, LOCALES } from "@/lib/web/i18n/locales";
 import { preferenceCookie, READING_PANES, THEMES, type Preferences } from "@/lib/web/preferences";
+import { ExternalAccounts } from "@/components/settings/external-accounts";
 import { Modal, buttonStyles } from "./modal";
 import type { SetPreference } from "./use-preferences";
 
@@ -77,6 +78,7 @@ export function SettingsDialog({ preferences, onChange, onClose, onShortcuts }: 
           router.refresh();
         }}
       />
+      <ExternalAccounts />
       <div className="flex flex-wrap items-center justify-between gap-2">
         <button type="button" className={buttonStyles.quiet} onClick={onShortcuts}>
           {t("shortcuts")} <kbd className="ml-1 font-mono text-xs text-slate-500">?</kbd>

@@ -1,6 +1,6 @@
 // Uncommon fixed ports, so a developer's `npm start` on the defaults can keep running during the tests.
 // playwright.config.ts starts the servers on these; the tests talk to them directly too.
-export const E2E_PORTS = { web: 38000, admin: 38080, smtp: 38025, submission: 38587, imap: 38143 } as const;
+export const E2E_PORTS = { web: 38000, admin: 38080, smtp: 38025, submission: 38587, imap: 38143, pop3: 38110 } as const;
 
 // playwright.dovecot.config.ts: the webmail alone, pointed at a private Dovecot by IMAP_URL. Nothing listens
 // on `admin`: there is no bundled mail server, hence no management API, as in a deployment against Dovecot.

@@ -83,12 +83,15 @@ export class FetchService {
     }
   }
 
-  /** The accounts whose last run is an interval ago or more (or that never ran), oldest first. */
+  /**
+   * The accounts whose last run (or, never run, whose creation) is an interval ago or more, oldest first.
+   * A new account waits like any other: its first fetch is the user's "check now" or an interval later.
+   */
   private async due(): Promise<ExternalPop3Account[]> {
     const prisma = await this.database();
     const before = new Date(Date.now() - this.options.config.pop3FetchInterval);
     return prisma.externalPop3Account.findMany({
-      where: { OR: [{ lastRunAt: null }, { lastRunAt: { lte: before } }] },
+      where: { OR: [{ lastRunAt: null, createdAt: { lte: before } }, { lastRunAt: { lte: before } }] },
       orderBy: { lastRunAt: { sort: "asc", nulls: "first" } },
     });
   }
