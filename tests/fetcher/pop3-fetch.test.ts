@@ -16,8 +16,9 @@ import { addAccount, type AccountSettings, type ExternalPop3Account } from "@/li
 import type { TlsMode } from "@/lib/user-agent/pop3/connection";
 import { fetchAccount, imapTarget, type FetchOptions, type OpenTarget } from "@/lib/user-agent/pop3/fetch";
 import { FetchService } from "@/lib/user-agent/pop3/service";
-import { crlf, startImapServer, textMessage, type ImapTestServer, type TestAccount } from "../helpers/imap";
+import { crlf, startImapServer, textMessage, waitFor, type ImapTestServer, type TestAccount } from "../helpers/imap";
 import { Pop3Client } from "../helpers/pop3";
+import { PROVIDERS } from "../helpers/store";
 import { dovecotAvailable, launchDovecot, makeDovecotDir, NOBODY, writeDovecotConfig, type DovecotDir, type RunningDovecot } from "../support/dovecot";
 import { freePort } from "../support/postfix";
 
@@ -326,20 +327,67 @@ describe("fetching, other cases", () => {
   });
 });
 
-describe("the fetch service", () => {
+describe.each(PROVIDERS)("the fetch service on %s", (provider) => {
+  let server: ImapTestServer;
+  let serverDatabase: Database;
+  let db: Prisma;
+  let service: FetchService;
+
+  beforeAll(async () => {
+    server = await startImapServer({ provider, env: { POP3_FETCH_INTERVAL: "1s" } });
+    serverDatabase = openDatabase(server.config);
+    db = await serverDatabase.prisma();
+    const endpoint: ImapEndpoint = { host: "127.0.0.1", port: server.imapPort, secure: false, requireStartTls: false, loopback: true, acceptSelfSigned: false };
+    service = new FetchService({ database: async () => db, key: KEY, config: server.config, openTarget: imapTarget(endpoint) });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await serverDatabase?.close();
+    await server?.cleanup();
+  });
+
+  /** An owner, and an account of theirs on this server's POP3 holding one message. */
+  async function fetching(subject: string) {
+    const owner = await server.account("owner");
+    const external = await server.account("ext");
+    await server.put(external, textMessage(subject));
+    const account = await addAccount(
+      db,
+      { owner: owner.address, ownerPassword: owner.password, key: KEY },
+      { host: "127.0.0.1", port: server.server.port("pop3"), tls: "starttls", user: external.address, folder: "INBOX", retention: "keep", retentionDays: 0 },
+      external.password,
+    );
+    return { owner, account };
+  }
+
+  /** When the account was last fetched; undefined (what waitFor waits through) before that. */
+  const lastRun = async (id: number) => (await db.externalPop3Account.findUniqueOrThrow({ where: { id } })).lastRunAt ?? undefined;
+
   it("runs one fetch per account at a time: a second check joins it, and another process's lease keeps it out", async () => {
-    const owner = await t.account("owner");
-    const external = await OURS_STLS.external();
-    await external.put(textMessage("once"));
-    const account = await addExternal(owner, external);
-    const service = new FetchService({ database: async () => prisma, key: KEY, config: t.config, openTarget: imapTarget(ownEndpoint()) });
+    const { owner, account } = await fetching("once");
     const [first, second] = await Promise.all([service.check(account.id), service.check(account.id)]);
     expect(first).toBe(second);
     expect(first).toMatchObject({ fetched: 1, error: "" });
     expect(service.progressOf(account.id)).toBeNull();
 
-    await prisma.externalPop3Account.update({ where: { id: account.id }, data: { lockedUntil: new Date(Date.now() + 60_000) } });
+    await db.externalPop3Account.update({ where: { id: account.id }, data: { lockedUntil: new Date(Date.now() + 60_000) } });
     expect(await service.check(account.id)).toBeNull();
-    expect(sorted(await mailbox(owner))).toEqual(["once"]);
+    const client = await server.imapflow(owner);
+    expect(await client.status("INBOX", { messages: true })).toMatchObject({ messages: 1 });
+    await client.logout();
+  });
+
+  it("fetches in the background every POP3_FETCH_INTERVAL the accounts that are due", async () => {
+    const { account } = await fetching("scheduled");
+    expect(await lastRun(account.id)).toBeUndefined();
+    service.start();
+    try {
+      const first = await waitFor(() => lastRun(account.id), 10_000, "the first scheduled fetch");
+      expect(await db.externalPop3Account.findUniqueOrThrow({ where: { id: account.id } })).toMatchObject({ lastCount: 1, lastError: "" });
+      // And again an interval later.
+      await waitFor(async () => ((await lastRun(account.id)) ?? first) > first, 10_000, "the next scheduled fetch");
+    } finally {
+      await service.stop();
+    }
   });
 });

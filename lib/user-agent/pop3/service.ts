@@ -29,7 +29,7 @@ export class FetchService {
   private readonly running = new Map<number, Promise<FetchResult | null>>();
   private readonly progress = new Map<number, FetchProgress>();
   private timer: NodeJS.Timeout | null = null;
-  private ticking = false;
+  private ticking: Promise<void> | null = null;
 
   constructor(private readonly options: FetchServiceOptions) {}
 
@@ -97,28 +97,33 @@ export class FetchService {
   }
 
   /** One account after the other: a web process fetches at most one account at a time in the background. */
-  private async tick() {
-    if (this.ticking) return;
-    this.ticking = true;
-    try {
-      for (const account of await this.due()) await this.check(account.id);
-    } catch (error) {
-      console.error(`webmail: POP3 fetching failed: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.ticking = false;
-    }
+  private tick() {
+    this.ticking ??= (async () => {
+      try {
+        for (const account of await this.due()) {
+          if (!this.timer) break;
+          await this.check(account.id);
+        }
+      } catch (error) {
+        console.error(`webmail: POP3 fetching failed: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        this.ticking = null;
+      }
+    })();
   }
 
   start() {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), Math.min(TICK_MS, this.options.config.pop3FetchInterval));
+    this.timer = setInterval(() => this.tick(), Math.min(TICK_MS, this.options.config.pop3FetchInterval));
     this.timer.unref();
-    void this.tick();
+    this.tick();
   }
 
-  stop() {
+  /** Stops the schedule; resolves when the account being fetched (if any) is done. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.ticking;
   }
 }
 
