@@ -12,7 +12,7 @@ vi.mock("server-only", () => ({}));
 
 import { openDatabase, type Database, type Prisma } from "@/lib/db";
 import type { ImapEndpoint } from "@/lib/user-agent/imap/endpoint";
-import { addAccount, type AccountSettings, type ExternalPop3Account } from "@/lib/user-agent/pop3/accounts";
+import { addAccount, editAccount, listAccounts, parseSettings, unsealAccountPasswords, type AccountSettings, type ExternalPop3Account } from "@/lib/user-agent/pop3/accounts";
 import type { TlsMode } from "@/lib/user-agent/pop3/connection";
 import { fetchAccount, imapTarget, type FetchOptions, type OpenTarget } from "@/lib/user-agent/pop3/fetch";
 import { FetchService } from "@/lib/user-agent/pop3/service";
@@ -324,6 +324,43 @@ describe("fetching, other cases", () => {
     );
     expect(await fetchOnce(account.id)).toMatchObject({ fetched: 0, error: "owner-auth" });
     expect(await prisma.fetchedUidl.count({ where: { accountId: account.id } })).toBe(0);
+  });
+});
+
+describe("the account settings", () => {
+  const form = { host: "pop.example.org", port: 995, tls: "implicit", user: "me", folder: "", retention: "keep" };
+
+  it("takes a form's settings, and refuses plain text to anything but this machine", () => {
+    expect(parseSettings(form)).toEqual({ host: "pop.example.org", port: 995, tls: "implicit", user: "me", folder: "INBOX", retention: "keep", retentionDays: 0 });
+    expect(parseSettings({ ...form, retention: "days", retentionDays: "7" })).toMatchObject({ retention: "days", retentionDays: 7 });
+    expect(parseSettings({ ...form, tls: "none" })).toMatch(/only to this machine/);
+    expect(parseSettings({ ...form, tls: "none", host: "127.0.0.1" })).toMatchObject({ tls: "none" });
+    for (const bad of [{ host: "a b" }, { port: 0 }, { port: 70000 }, { tls: "ssl" }, { user: "me\r\nDELE 1" }, { retention: "days", retentionDays: 0 }, { folder: "a\nb" }]) {
+      expect(parseSettings({ ...form, ...bad })).toEqual(expect.any(String));
+    }
+  });
+
+  it("edits an account: the password stays unless given, another server forgets what was fetched, and only the owner's", async () => {
+    const owner = await t.account("owner");
+    const sealer = { owner: owner.address, ownerPassword: owner.password, key: KEY };
+    const settings: AccountSettings = { host: "127.0.0.1", port: 110, tls: "none", user: "me", folder: "INBOX", retention: "keep", retentionDays: 0 };
+    const account = await addAccount(prisma, sealer, settings, "first");
+    await prisma.fetchedUidl.create({ data: { accountId: account.id, uidl: "u1" } });
+
+    const renamed = await editAccount(prisma, sealer, account.id, { ...settings, folder: "Archive" }, null);
+    expect(renamed).toMatchObject({ folder: "Archive" });
+    expect(unsealAccountPasswords(renamed!, KEY)).toEqual({ password: "first", ownerPassword: owner.password });
+    expect(await prisma.fetchedUidl.count({ where: { accountId: account.id } })).toBe(1);
+
+    const moved = await editAccount(prisma, sealer, account.id, { ...settings, host: "localhost" }, "second");
+    expect(unsealAccountPasswords(moved!, KEY)?.password).toBe("second");
+    expect(await prisma.fetchedUidl.count({ where: { accountId: account.id } })).toBe(0);
+
+    // Another user can neither edit it nor open its passwords as theirs.
+    const stranger = await t.account("stranger");
+    expect(await editAccount(prisma, { owner: stranger.address, ownerPassword: stranger.password, key: KEY }, account.id, settings, null)).toBeNull();
+    expect(await listAccounts(prisma, stranger.address)).toEqual([]);
+    expect(unsealAccountPasswords({ ...moved!, owner: stranger.address }, KEY)).toBeNull();
   });
 });
 
