@@ -159,6 +159,11 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const wantsModSeq = attributes.some((a) => a.kind === "MODSEQ");
 
   const output = new OutputBatch(session);
+  if (!needsContent && !newlySeen.size) {
+    await writeStateItems(session, output, states, ranges, attributes, since);
+    // Never an EXPUNGE in answer to a FETCH by sequence number (RFC 3501 §7.4.1).
+    return session.finish(command.tag, "OK", "FETCH completed", undefined, { allowExpunge: byUid, withUid: byUid });
+  }
   const line = new ResponseLine(output);
   let hint = 0;
   for (let r = 0; r < ranges.length; r++) for (let seq = ranges[r][0]; seq <= ranges[r][1]; seq++) {
@@ -239,6 +244,54 @@ function seqsFrom(ranges: readonly [number, number][], r: number, seq: number, n
     for (; at <= ranges[i][1] && out.length < n; at++) out.push(at);
   }
   return out;
+}
+
+/**
+ * FETCH of items the state cache holds (UID, FLAGS, INTERNALDATE, RFC822.SIZE, MODSEQ): what
+ * clients send to resynchronise, often over the whole mailbox. Its own loop, so that the
+ * general one, which also serves ENVELOPE and sections, doesn't make it polymorphic.
+ */
+async function writeStateItems(session: ImapSession, output: OutputBatch, states: MailboxStates, ranges: readonly [number, number][], attributes: readonly FetchAttribute[], since: bigint | null) {
+  const selected = session.selected!;
+  const kinds = attributes.map((a) => a.kind);
+  let hint = 0;
+  for (const [first, last] of ranges) {
+    for (let seq = first; seq <= last; seq++) {
+      const uid = selected.uids.uidAt(seq);
+      const i = states.indexOf(uid, hint);
+      if (i < 0) continue;
+      hint = i + 1;
+      const modSeq = states.modSeqs[i];
+      if (since !== null && BigInt(modSeq) <= since) continue;
+      let text = `* ${seq} FETCH (`;
+      for (let k = 0; k < kinds.length; k++) {
+        if (k) text += " ";
+        switch (kinds[k]) {
+          case "UID":
+            text += `UID ${uid}`;
+            break;
+          case "FLAGS":
+            text += `FLAGS ${flagList(selected, uid, states.flagsText(i))}`;
+            break;
+          case "INTERNALDATE":
+            text += `INTERNALDATE ${formatInternalDate(new Date(states.internalDates[i]))}`;
+            break;
+          case "RFC822.SIZE":
+            text += `RFC822.SIZE ${states.sizes[i]}`;
+            break;
+          case "MODSEQ":
+            text += `MODSEQ (${modSeq})`;
+            break;
+        }
+      }
+      output.add(`${text})\r\n`);
+      if (output.pending >= BATCH_BYTES) {
+        output.flush();
+        await session.connection.drained();
+      }
+    }
+  }
+  output.flush();
 }
 
 /** The selected mailbox's message states, current as of now. */
