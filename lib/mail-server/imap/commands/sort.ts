@@ -82,6 +82,17 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   checkCharset(asAString(tokens.shift()));
   const criteria = parseCriteria(tokens, session);
   const rows = await SORT_KEYS.rows(session.store, selected);
+  // SORT … ALL, what a client listing a folder sends: the kept order, minus what the session doesn't number.
+  if (criteria.matchesAll && !options && !program.some((criterion) => criterion.key === "DISPLAYTO")) {
+    const numbers: number[] = [];
+    for (const index of orderOf(rows, program)) {
+      const uid = rows[index].uid;
+      const seq = selected.seqOf(uid);
+      if (seq) numbers.push(byUid ? uid : seq);
+    }
+    session.write(untagged("SORT", ...(numbers.length ? [numbers.join(" ")] : [])));
+    return session.finish(command.tag, "OK", "SORT completed", undefined, { allowExpunge: byUid, withUid: byUid });
+  }
   const view = inSessionView(session, rows);
   const found = await criteria.filter(session, view);
   const sorted = program.some((criterion) => criterion.key === "DISPLAYTO") ? sortItems(await withDisplayTo(session, found), program) : sortFound(rows, found, program);

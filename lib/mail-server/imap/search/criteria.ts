@@ -350,6 +350,8 @@ export interface Found<T extends Candidate = Candidate> extends ViewItem<T> {
 export interface Criteria {
   /** The criteria name MODSEQ: the result reports the highest MODSEQ of the matches (RFC 7162 §3.1.5). */
   readonly mentionsModSeq: boolean;
+  /** The criteria are ALL alone: every message the session numbers matches. */
+  readonly matchesAll: boolean;
   /** The messages that match, in the order given (ascending UIDs); messages gone from the store don't. */
   filter<T extends Candidate>(session: ImapSession, view: readonly ViewItem<T>[]): Promise<Found<T>[]>;
 }
@@ -382,6 +384,7 @@ export function parseCriteria(tokens: readonly ImapToken[], session: ImapSession
   const reportsModSeq = mentionsModSeq(tokens);
   return {
     mentionsModSeq: reportsModSeq,
+    matchesAll: tokens.length === 1 && tokens[0].type === "atom" && tokens[0].value.toUpperCase() === "ALL",
     async filter(session, givenView) {
       const { view, states, stateAt } = parse.needsState || reportsModSeq ? await withStates(session, givenView) : { view: givenView, states: null, stateAt: new Int32Array(0) };
       const mailboxId = session.selected!.mailboxId;
