@@ -4,5 +4,6 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { fetchService } = await import("@/lib/user-agent/pop3/service");
-  fetchService().start();
+  const interval = fetchService().start();
+  console.log(`Fetching users' other accounts by POP3 every ${Math.round(interval / 1000)} s`);
 }

@@ -327,6 +327,86 @@ describe("fetching, other cases", () => {
   });
 });
 
+/**
+ * A POP3 server that says what a test wants: one maildrop of raw messages (already CRLF), LIST sizes that
+ * may lie, and each multi-line answer's lines written in pieces of `chunk` bytes. The status line goes out
+ * whole (node-pop3 reads it from the start of one socket read); the terminator whole, or split in two
+ * writes a moment apart (so that they arrive in two reads).
+ */
+async function scriptedPop3(messages: { raw: Buffer; listSize?: number }[], chunk: number, splitTerminator = false): Promise<{ port: number; close: () => void }> {
+  const server: Server = createServer((socket) => {
+    socket.on("error", () => undefined);
+    const multi = (lines: Buffer) => {
+      socket.write("+OK\r\n");
+      const body = lines.subarray(0, -2);
+      for (let at = 0; at < body.length; at += chunk) socket.write(body.subarray(at, at + chunk));
+      if (!splitTerminator) socket.write("\r\n.\r\n");
+      else {
+        socket.write("\r\n.");
+        setTimeout(() => socket.write("\r\n"), 30);
+      }
+    };
+    socket.write("+OK ready\r\n");
+    let buffered = "";
+    socket.on("data", (data: Buffer) => {
+      buffered += data.toString("latin1");
+      for (let end = buffered.indexOf("\r\n"); end !== -1; end = buffered.indexOf("\r\n")) {
+        const [verb, argument] = buffered.slice(0, end).split(" ");
+        buffered = buffered.slice(end + 2);
+        const listing = (value: (n: number) => string) => messages.map((_, i) => `${i + 1} ${value(i)}\r\n`).join("");
+        if (verb === "UIDL") multi(Buffer.from(listing((i) => `scripted-${i}`)));
+        else if (verb === "LIST") multi(Buffer.from(listing((i) => String(messages[i].listSize ?? messages[i].raw.length))));
+        else if (verb === "RETR") {
+          const raw = messages[Number(argument) - 1].raw;
+          const stuffed = Buffer.from(raw.toString("latin1").replace(/^\./gm, ".."), "latin1");
+          multi(stuffed);
+        } else if (verb === "QUIT") socket.end("+OK bye\r\n");
+        else socket.write("+OK\r\n");
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  return { port: typeof address === "object" && address ? address.port : 0, close: () => server.close() };
+}
+
+describe("fetching from a scripted server", () => {
+  it("reads messages that arrive in small pieces, and leaves one that is over the limit though LIST said it was not", async () => {
+    const owner = await t.account("owner");
+    const dotted = crlf("Subject: dotted\n\n.\n..\n.x\nend\n");
+    const big = textMessage("big", { body: "y".repeat(3000) + "\n" });
+    const server = await scriptedPop3([{ raw: big, listSize: 100 }, { raw: dotted }, { raw: textMessage("after") }], 7);
+    try {
+      const external: External = { host: "127.0.0.1", port: server.port, tls: "none", user: "u", password: "p", put: async () => undefined, count: async () => 0 };
+      const account = await addExternal(owner, external);
+      expect(await fetchOnce(account.id, { maxMessageSize: 2000 })).toMatchObject({ fetched: 2, skipped: 1, error: "" });
+      const inbox = await mailbox(owner);
+      expect(sorted(inbox)).toEqual(["after", "dotted"]);
+      expect(inbox.get("dotted")!.equals(dotted)).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("finds the end of an answer whose terminator comes in two reads", async () => {
+    const owner = await t.account("owner");
+    const dotted = crlf("Subject: split\n\n.\nlast line\n");
+    const server = await scriptedPop3([{ raw: dotted }, { raw: textMessage("second") }], 64, true);
+    try {
+      const external: External = { host: "127.0.0.1", port: server.port, tls: "none", user: "u", password: "p", put: async () => undefined, count: async () => 0 };
+      const account = await addExternal(owner, external);
+      const started = Date.now();
+      expect(await fetchOnce(account.id, { idleTimeoutMs: 3_000 })).toMatchObject({ fetched: 2, error: "" });
+      expect(Date.now() - started).toBeLessThan(2_500);
+      const inbox = await mailbox(owner);
+      expect(sorted(inbox)).toEqual(["second", "split"]);
+      expect(inbox.get("split")!.equals(dotted)).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe("the account settings", () => {
   const form = { host: "pop.example.org", port: 995, tls: "implicit", user: "me", folder: "", retention: "keep" };
 

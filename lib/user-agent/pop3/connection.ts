@@ -63,8 +63,14 @@ function classify(error: unknown): FetchError {
   return new FetchError("protocol", failure.message);
 }
 
-/** Removes the dot-stuffing of a multi-line answer (RFC 1939 §3) and makes it end with CRLF. */
-export function unstuff(body: Buffer): Buffer {
+const TERMINATOR = Buffer.from("\r\n.\r\n");
+
+/**
+ * Removes the dot-stuffing of a multi-line answer (RFC 1939 §3) and makes it end with CRLF. A whole
+ * terminator at the end (left there when it came split across reads) goes too: a stuffed body has none.
+ */
+export function unstuff(answer: Buffer): Buffer {
+  const body = answer.subarray(-5).equals(TERMINATOR) ? answer.subarray(0, -3) : answer;
   const parts: Buffer[] = [];
   let start = body[0] === 0x2e ? 1 : 0;
   for (let dot = body.indexOf("\r\n.", start); dot !== -1; dot = body.indexOf("\r\n.", start)) {
@@ -134,7 +140,16 @@ export class Pop3Connection {
 
   private watch() {
     const socket = this.socket();
-    socket.on("data", () => this.touch());
+    // After the package's own handler (added before this one): it finds a multi-line answer's end only
+    // within one read, so a terminator split across two reads ("…\r\n." then "\r\n") would leave the
+    // command waiting forever. Its bytes went into the answer; retrieve() and the listings drop them.
+    let tail = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => {
+      this.touch();
+      const seen = Buffer.concat([tail, chunk]);
+      if (this.client._stream && seen.subarray(-5).equals(TERMINATOR)) this.client._endStream();
+      tail = Buffer.from(seen.subarray(-4));
+    });
     socket.on("error", () => undefined);
     socket.once("close", () => this.fail(new FetchError("unreachable", "the server closed the connection")));
   }
@@ -201,8 +216,11 @@ export class Pop3Connection {
     return new Map(rows.filter((row) => row.length >= 2 && /^\d+$/.test(row[0])).map((row) => [Number(row[0]), Number(row[1])]));
   }
 
-  /** RETR: the message as stored, byte for byte; a message over maxBytes fails the connection. */
-  async retrieve(number: number, maxBytes: number): Promise<Buffer> {
+  /**
+   * RETR: the message as stored, byte for byte; null when it is over maxBytes after all (its LIST size
+   * said otherwise): then the rest is read and dropped, so the session can go on to the next message.
+   */
+  async retrieve(number: number, maxBytes: number): Promise<Buffer | null> {
     const [, stream] = await this.run(this.client.command("RETR", number));
     const chunks: Buffer[] = [];
     let size = 0;
@@ -210,17 +228,14 @@ export class Pop3Connection {
       new Promise<void>((resolve, reject) => {
         stream.on("data", (chunk: Buffer) => {
           size += chunk.length;
-          chunks.push(chunk);
-          if (size > maxBytes) {
-            this.destroy();
-            reject(new FetchError("protocol", `message ${number} is larger than its LIST size said, and over the limit`));
-          }
+          if (size <= maxBytes) chunks.push(chunk);
+          else chunks.length = 0;
         });
         stream.once("end", resolve);
         stream.once("error", reject);
       }),
     );
-    return unstuff(Buffer.concat(chunks));
+    return size > maxBytes ? null : unstuff(Buffer.concat(chunks));
   }
 
   async delete(number: number): Promise<void> {

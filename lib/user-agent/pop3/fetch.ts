@@ -109,10 +109,11 @@ async function run(prisma: Prisma, account: ExternalPop3Account, options: FetchO
     options.onProgress?.({ done: 0, total: fresh.length });
     for (const [index, message] of fresh.entries()) {
       if (Date.now() > options.deadline) throw new FetchError("timeout", `stopped after ${result.fetched} messages; the rest come next time`);
-      if ((sizes.get(message.number) ?? 0) > options.maxMessageSize) {
+      // Dot-stuffing may add a little to the LIST size; a message still over the limit is left there.
+      const raw = (sizes.get(message.number) ?? 0) > options.maxMessageSize ? null : await pop3.retrieve(message.number, options.maxMessageSize + 1024);
+      if (!raw || raw.length > options.maxMessageSize) {
         result.skipped++;
       } else {
-        const raw = await pop3.retrieve(message.number, options.maxMessageSize);
         target ??= await options.openTarget(account.owner, passwords.ownerPassword);
         await target.append(account.folder, raw);
         const firstSeenAt = now();

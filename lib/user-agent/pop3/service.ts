@@ -112,11 +112,14 @@ export class FetchService {
     })();
   }
 
-  start() {
-    if (this.timer) return;
-    this.timer = setInterval(() => this.tick(), Math.min(TICK_MS, this.options.config.pop3FetchInterval));
-    this.timer.unref();
-    this.tick();
+  /** Starts the schedule (once); returns POP3_FETCH_INTERVAL in milliseconds. */
+  start(): number {
+    if (!this.timer) {
+      this.timer = setInterval(() => this.tick(), Math.min(TICK_MS, this.options.config.pop3FetchInterval));
+      this.timer.unref();
+      this.tick();
+    }
+    return this.options.config.pop3FetchInterval;
   }
 
   /** Stops the schedule; resolves when the account being fetched (if any) is done. */
