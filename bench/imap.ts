@@ -303,7 +303,7 @@ function report(facts: CorpusFacts, imports: Record<string, number>, samples: Sa
     "",
     `**${IDLE_CONNECTIONS} IDLE sessions** (each LOGIN, SELECT INBOX, IDLE; opened ${IDLE_PARALLEL} at a time, both servers freshly restarted). ` +
       "Ours: the mail-server process's VmRSS with all sessions idling, and its VmHWM (peak since start). Dovecot: the sum of VmRSS over all its processes " +
-      "(shared pages count once per process; PSS splits them), and the highest sum sampled every 250 ms. Both verify ARGON2ID passwords (64 MiB each).",
+      "(shared pages count once per process; PSS splits them), and the highest sum sampled every 250 ms. Both verify ARGON2ID passwords: Dovecot's (libsodium) at 64 MiB, ours at 19 MiB (t=2, p=1). Ours remembers a verified password for 15 minutes (an HMAC of stored hash and password), so the logins after the first skip the hash; Dovecot's auth cache is off by default (auth_cache_size = 0).",
     "",
     "| server | sessions | seconds to open all | RSS before (MiB) | RSS idling (MiB) | KiB per session | peak RSS (MiB) |",
     "|---|---|---|---|---|---|---|",
