@@ -1,10 +1,22 @@
 "use client";
 
 import { LogOut } from "lucide-react";
-import { signOut } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+
+/** next-auth's own sign-out, without its client library (next-auth/react) in the mail page's JavaScript:
+ *  the CSRF token from /api/auth/csrf, then the form POST its signOut() sends. */
+async function signOut(): Promise<void> {
+  const response = await fetch("/api/auth/csrf", { cache: "no-store" });
+  const body: unknown = await response.json();
+  const csrfToken = typeof body === "object" && body !== null && "csrfToken" in body && typeof body.csrfToken === "string" ? body.csrfToken : "";
+  await fetch("/api/auth/signout", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrfToken, callbackUrl: "/login", json: "true" }),
+  });
+}
 
 export function SignOutButton({ className = "" }: { className?: string }) {
   const router = useRouter();
@@ -17,7 +29,7 @@ export function SignOutButton({ className = "" }: { className?: string }) {
       onClick={async () => {
         setBusy(true);
         // Through next-auth's POST (CSRF-checked); its signOut event closes the IMAP session.
-        await signOut({ redirect: false }).catch(() => undefined);
+        await signOut().catch(() => undefined);
         router.replace("/login");
         router.refresh();
       }}

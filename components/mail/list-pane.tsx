@@ -2,19 +2,22 @@
 
 // The middle pane below its title: toolbar, "select all in the folder" banner, and the list itself,
 // either messages (virtualised, sorted on the server) or conversations.
+import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { useCallback, useState, type DragEvent } from "react";
 import type { FolderSummary, MessageSummary, SortOrder, ThreadSummary } from "@/lib/user-agent/mail/types";
 import { toUidSet } from "@/lib/user-agent/mail/uid-set";
 import type { ListCursor } from "./list-cursor";
 import { ListToolbar } from "./list-toolbar";
-import { DRAG_TYPE, MessageList, type RowSelection } from "./message-list";
+import { DRAG_TYPE, MessageList, ThreadsSkeleton, type RowSelection } from "./message-list";
 import { useShortcuts } from "./shortcuts";
-import { ThreadList, threadKey } from "./thread-list";
 import type { BulkKind, Target, useMailActions } from "./use-mail-actions";
 import type { MessageList as MessageListState } from "./use-message-list";
 import { useSelection } from "./use-selection";
-import type { ThreadList as ThreadListState } from "./use-thread-list";
+import { threadKey, type ThreadList as ThreadListState } from "./use-thread-list";
+
+// The conversation view loads when switched on: most lists are plain.
+const ThreadList = dynamic(() => import("./thread-list"), { ssr: false, loading: () => <ThreadsSkeleton /> });
 
 const OPTIMISTIC: Partial<Record<BulkKind, Partial<MessageSummary>>> = {
   read: { seen: true },

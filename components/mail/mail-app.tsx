@@ -3,6 +3,7 @@
 // The mail screen: folders, message list and reading pane side by side on wide screens; on phones one
 // of them at a time, each step a history entry so the browser's back button goes back a pane.
 import { Menu, MailOpen, PenSquare, Settings } from "lucide-react";
+import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -12,16 +13,13 @@ import { ComposeHost, type AnswerMode, type ComposeRequest } from "@/components/
 import type { FolderSummary, MailboxChangeEvent, MessageView } from "@/lib/user-agent/mail/types";
 import type { Preferences, ReadingPanePosition } from "@/lib/web/preferences";
 import { changeFlags, fetchFolders } from "./api";
-import { FolderDialog, type FolderDialogMode } from "./folder-dialog";
+import type { FolderDialogMode } from "./folder-dialog";
 import { FolderList } from "./folder-list";
 import { ListPane } from "./list-pane";
 import { isListSort } from "./list-toolbar";
-import { ConfirmDialog } from "./modal";
 import { ReadingPane } from "./reading-pane";
-import { SearchBar, SearchResults, type SearchQuery } from "./search";
-import { SettingsDialog } from "./settings-dialog";
+import { SearchBar, type SearchQuery } from "./search";
 import { useShortcuts } from "./shortcuts";
-import { ShortcutsDialog } from "./shortcuts-dialog";
 import { UndoToast } from "./undo-toast";
 import { useMailActions } from "./use-mail-actions";
 import { useMailEvents } from "./use-mail-events";
@@ -29,6 +27,17 @@ import { useMessageList } from "./use-message-list";
 import { usePreferences } from "./use-preferences";
 import { useStoredPreference } from "./use-stored-preference";
 import { useThreadList } from "./use-thread-list";
+
+// Not needed to show the mail: each loads when first opened, keeping the mail page's own JavaScript small.
+// (Not the reading pane: a first open that waits for its script as well as the message feels slow.)
+const SearchResults = dynamic(() => import("./search-results"), {
+  ssr: false,
+  loading: () => <div aria-hidden="true" className="m-4 h-12 animate-pulse rounded bg-slate-100 dark:bg-slate-900" />,
+});
+const SettingsDialog = dynamic(() => import("./settings-dialog").then((module) => module.SettingsDialog), { ssr: false });
+const ShortcutsDialog = dynamic(() => import("./shortcuts-dialog").then((module) => module.ShortcutsDialog), { ssr: false });
+const ConfirmDialog = dynamic(() => import("./modal").then((module) => module.ConfirmDialog), { ssr: false });
+const FolderDialog = dynamic(() => import("./folder-dialog").then((module) => module.FolderDialog), { ssr: false });
 
 interface Location {
   folder: string;

@@ -20,6 +20,17 @@ function SkeletonRow() {
   );
 }
 
+/** The conversation list while it loads (thread-list.tsx, and list-pane while that file loads). */
+export function ThreadsSkeleton() {
+  return (
+    <div aria-busy="true" className="space-y-3 p-4">
+      {Array.from({ length: 6 }, (_, i) => (
+        <div key={i} className="h-12 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />
+      ))}
+    </div>
+  );
+}
+
 /** What a dragged row carries to a folder: the messages of one folder, as a UID set or "all". */
 export const DRAG_TYPE = "application/x-webmail-messages";
 

@@ -1,13 +1,21 @@
 "use client";
 
 import { ArrowLeft, Download, Eye, Forward, ImageOff, Paperclip, Pencil, Reply, ReplyAll } from "lucide-react";
+import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import type { AnswerMode } from "@/components/compose/compose-host";
 import type { Address, AttachmentInfo, MessageView } from "@/lib/user-agent/mail/types";
 import { attachmentUrl, fetchMessage, setSenderTrusted } from "./api";
-import { AttachmentPreview, MessageTools, previewKind, SourceView } from "./message-extras";
+import { MessageTools, previewKind } from "./message-extras";
 import { formatAddress, useMailFormat } from "./format";
+
+// Loaded when first opened: most messages are read without either.
+const AttachmentPreview = dynamic(() => import("./attachment-preview"), { ssr: false });
+const SourceView = dynamic(() => import("./message-source"), {
+  ssr: false,
+  loading: () => <div aria-hidden="true" className="m-4 h-40 animate-pulse rounded bg-slate-100 dark:bg-slate-900" />,
+});
 
 // No allow-scripts and no allow-same-origin: the mail runs nothing and cannot reach the webmail.
 // Popups are allowed so that links open in a new tab, outside the sandbox.

@@ -8,9 +8,9 @@ import { useEffect, useRef, useState } from "react";
 import type { ThreadMessage, ThreadSummary } from "@/lib/user-agent/mail/types";
 import { useMailFormat } from "./format";
 import { CURSOR_ROW, useFocusCursor, type ListCursor } from "./list-cursor";
-import type { RowSelection } from "./message-list";
+import { ThreadsSkeleton, type RowSelection } from "./message-list";
 import { fetchThread } from "./organise-api";
-import type { ThreadList as ThreadListState } from "./use-thread-list";
+import { threadKey, type ThreadList as ThreadListState } from "./use-thread-list";
 
 function ThreadMessages({ folder, thread, openUid, onOpen }: { folder: string; thread: ThreadSummary; openUid: number | null; onOpen: (folder: string, uid: number) => void }) {
   const t = useTranslations("List");
@@ -123,12 +123,7 @@ function ThreadRow({
   );
 }
 
-/** What names a thread in the list: its UIDs (a new message in it changes them, which re-collapses it). */
-export function threadKey(thread: ThreadSummary): string {
-  return thread.uids.join(",");
-}
-
-export function ThreadList({
+export default function ThreadList({
   folder,
   list,
   openUid,
@@ -159,11 +154,7 @@ export function ThreadList({
         {list.error}
       </p>
     ) : (
-      <div aria-busy="true" className="space-y-3 p-4">
-        {Array.from({ length: 6 }, (_, i) => (
-          <div key={i} className="h-12 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />
-        ))}
-      </div>
+      <ThreadsSkeleton />
     );
   }
   if (list.threads.length === 0) return <p className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">{t("noConversations")}</p>;

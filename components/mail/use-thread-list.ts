@@ -8,6 +8,11 @@ import { fetchThreads } from "./organise-api";
 
 export const THREAD_PAGE = 50;
 
+/** What names a thread in the list: its UIDs (a new message in it changes them, which re-collapses it). */
+export function threadKey(thread: ThreadSummary): string {
+  return thread.uids.join(",");
+}
+
 export interface ThreadList {
   threads: ThreadSummary[] | null;
   total: number | null;
