@@ -1,13 +1,17 @@
 // The settings dialog from the header, and what the page looks like, for the appearance specs.
 import { expect, type Locator, type Page, type TestInfo } from "@playwright/test";
 
-/** Opens Settings; clicked again until the page has hydrated and the dialog shows. */
+/**
+ * Opens Settings; clicked again until the page has hydrated and the dialog shows. The dialog's code
+ * loads on first use, so it may appear after the next try began: then the button is behind it and
+ * that click gives up rather than wait for a button it can't reach.
+ */
 export async function openSettings(page: Page, name = "Settings"): Promise<Locator> {
   const dialog = page.getByRole("dialog", { name });
   await expect(async () => {
-    await page.getByRole("button", { name }).click();
-    await expect(dialog).toBeVisible({ timeout: 1000 });
-  }).toPass();
+    if (!(await dialog.isVisible())) await page.getByRole("button", { name }).click({ timeout: 2000 });
+    await expect(dialog).toBeVisible({ timeout: 3000 });
+  }).toPass({ timeout: 20_000 });
   return dialog;
 }
 
