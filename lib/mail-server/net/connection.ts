@@ -36,7 +36,14 @@ export class Connection {
   secure: boolean;
   closed = false;
 
-  private buffer: Buffer = Buffer.alloc(0);
+  private held: Buffer = Buffer.alloc(0);
+  /**
+   * Chunks received since the protocol last looked, joined once when it does: joined at every
+   * chunk, a long line arriving in 16 KB pieces was copied again with each (a 1 MB line, 32 MB
+   * of copies; an inflating deflate bomb, far more).
+   */
+  private arrived: Buffer[] = [];
+  private arrivedBytes = 0;
   private ended = false;
   private wake: (() => void) | null = null;
   private corked = false;
@@ -100,10 +107,27 @@ export class Connection {
     }
   };
 
+  /** Input received and not yet taken by the protocol. */
+  private get buffer(): Buffer {
+    if (this.arrived.length) {
+      this.held = this.held.length || this.arrived.length > 1 ? Buffer.concat([this.held, ...this.arrived]) : this.arrived[0];
+      this.arrived = [];
+      this.arrivedBytes = 0;
+    }
+    return this.held;
+  }
+
+  private set buffer(value: Buffer) {
+    this.held = value;
+    this.arrived = [];
+    this.arrivedBytes = 0;
+  }
+
   /** Input for the protocol. Past PAUSE_ABOVE nothing more is read until the protocol takes some. */
   private receive = (chunk: Buffer) => {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-    if (this.buffer.length > PAUSE_ABOVE) this.pauseInput();
+    this.arrived.push(chunk);
+    this.arrivedBytes += chunk.length;
+    if (this.held.length + this.arrivedBytes > PAUSE_ABOVE) this.pauseInput();
     this.notify();
   };
 
