@@ -6,7 +6,7 @@ import { signIn } from "./support/session";
 import { openSettings } from "./support/settings";
 
 // "Other accounts" in Settings: a user adds a mailbox elsewhere (here a second account on the bundled
-// server, reached by POP3 as any external server would be), presses "Check now", and its messages appear
+// server, reached by POP3 just like an external server), presses "Check now", and its messages appear
 // in their INBOX.
 const RUN = Date.now().toString(36);
 const PASSWORD = "correct horse battery staple";

@@ -65,7 +65,7 @@ function lineText(value: unknown, max: number): string | null {
   return typeof value === "string" && value.length > 0 && value.length <= max && !/[\r\n\0]/.test(value) ? value : null;
 }
 
-/** The password from a form: any printable text a POP3 PASS line can carry. */
+/** The password from a form: printable text of the kind a POP3 PASS line can carry. */
 export function passwordField(value: unknown): string | null {
   return lineText(value, 1000);
 }
