@@ -39,8 +39,37 @@ export type SetupResult =
   | { ok: true; status: number; body: CreatedAccount }
   | { ok: false; status: number; body: { error: string } };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whose credentials to present (HTTP Basic): the signed-in user's own address and password. */
+export interface AdminCredentials {
+  address: string;
+  password: string;
+}
+
+export interface AdminRequest {
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Sent as JSON. */
+  body?: unknown;
+  credentials?: AdminCredentials;
+}
+
+/**
+ * One call to the management API: its HTTP status and parsed JSON body (null when not JSON). The routes
+ * are listed in lib/mail-server/admin/routes/index.ts; errors come as `{ error: "words for a person" }`.
+ */
+export async function adminRequest(path: string, { method = "GET", body, credentials }: AdminRequest = {}): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (credentials) headers.authorization = `Basic ${Buffer.from(`${credentials.address}:${credentials.password}`, "utf8").toString("base64")}`;
+  return request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+/** The `error` words of an API answer, or a sentence naming the status when the answer has none. */
+export function adminErrorText(status: number, body: unknown): string {
+  return isRecord(body) && typeof body.error === "string" ? body.error : `The mail server gave an unexpected answer (HTTP ${status}).`;
 }
 
 async function request(path: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
@@ -84,16 +113,12 @@ export async function getSetupStatusOrProblem(): Promise<{ needed: boolean } | {
 }
 
 export async function createFirstAccount(input: SetupInput): Promise<SetupResult> {
-  const { status, body } = await request("/api/v1/setup", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(input),
-  });
+  const { status, body } = await adminRequest("/api/v1/setup", { method: "POST", body: input });
   if (status === 201 && isRecord(body) && typeof body.address === "string" && typeof body.domain === "string") {
     return { ok: true, status, body: { address: body.address, domain: body.domain } };
   }
   if (status >= 400 && isRecord(body) && typeof body.error === "string") {
     return { ok: false, status, body: { error: body.error } };
   }
-  return { ok: false, status: 502, body: { error: `The mail server gave an unexpected answer (HTTP ${status}).` } };
+  return { ok: false, status: 502, body: { error: adminErrorText(status, body) } };
 }

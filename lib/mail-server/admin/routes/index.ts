@@ -1,0 +1,20 @@
+// Every route of the management API, in one table: method, path pattern (`:name` matches one segment),
+// who may call it, and the handler. Add a route here and its handler in a file of this folder.
+import type { Access } from "../auth";
+import type { Reply, RouteContext } from "../request";
+import { getOwnAccount } from "./account";
+import { createFirstAccount, getSetup } from "./setup";
+
+export interface Route {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  pattern: string;
+  access: Access;
+  handle: (context: RouteContext) => Promise<Reply>;
+}
+
+export const ROUTES: Route[] = [
+  { method: "GET", pattern: "/api/v1/health", access: "public", handle: async () => ({ status: 200, body: { ok: true } }) },
+  { method: "GET", pattern: "/api/v1/setup", access: "public", handle: getSetup },
+  { method: "POST", pattern: "/api/v1/setup", access: "public", handle: createFirstAccount },
+  { method: "GET", pattern: "/api/v1/account", access: "account", handle: getOwnAccount },
+];
