@@ -1,6 +1,9 @@
-// UID sets and the inverse of a bulk action (undo): pure logic, no server.
-import { describe, expect, it } from "vitest";
+// UID sets, ESORT's ordered ones, and the inverse of a bulk action (undo): pure logic, no server.
+import { describe, expect, it, vi } from "vitest";
 import { inverseAction, parseUidSet, toUidSet, type BulkAction } from "@/lib/user-agent/mail/uid-set";
+
+vi.mock("server-only", () => ({}));
+const { parseOrderedUidSet } = await import("@/lib/user-agent/imap/sort");
 
 describe("UID sets", () => {
   it("writes runs as ranges, sorted and without duplicates", () => {
@@ -78,5 +81,19 @@ describe("undo", () => {
     const undo = inverseAction(move, [], [[5, 40]]);
     expect(undo).toEqual({ folder: "Archive", uids: "40", flags: [], to: "INBOX" });
     expect(inverseAction(undo as BulkAction, [], [[40, 6]])).toEqual({ folder: "INBOX", uids: "6", flags: [], to: "Archive" });
+  });
+});
+
+describe("ESORT's ordered UID sets", () => {
+  it("keeps the order written, runs included, in either direction", () => {
+    expect(Array.from(parseOrderedUidSet("1:3,7,5,10:8", 100) ?? [])).toEqual([1, 2, 3, 7, 5, 10, 9, 8]);
+  });
+
+  it("refuses what is malformed or larger than the folder", () => {
+    expect(parseOrderedUidSet("1:*", 100)).toBeNull();
+    expect(parseOrderedUidSet("0,1", 100)).toBeNull();
+    expect(parseOrderedUidSet("", 100)).toBeNull();
+    expect(parseOrderedUidSet("1:4294967295", 100_000)).toBeNull();
+    expect(parseOrderedUidSet("1:50,60:110", 100)).toBeNull();
   });
 });
