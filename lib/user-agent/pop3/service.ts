@@ -3,9 +3,9 @@
 // the running fetch; across web processes a lease on the row (lockedUntil) keeps a second one out.
 import "server-only";
 import { loadConfig, type Config } from "@/lib/config";
-import { openDatabase, type Database, type Prisma } from "@/lib/db";
+import type { Prisma } from "@/lib/db";
 import { imapEndpoint } from "@/lib/user-agent/imap/endpoint";
-import { applyMigrations } from "@/lib/migrate";
+import { webmailDatabase } from "@/lib/user-agent/webmail-database";
 import { getServerKeys } from "@/lib/web/server-secret";
 import type { ExternalPop3Account } from "./accounts";
 import { fetchAccount, imapTarget, type FetchProgress, type FetchResult, type OpenTarget } from "./fetch";
@@ -128,21 +128,6 @@ export class FetchService {
     this.timer = null;
     await this.ticking;
   }
-}
-
-let database: Database | null = null;
-let migrated: Promise<unknown> | null = null;
-
-/** The webmail's database: the same as the mail server's by default, migrated before first use. */
-async function webmailDatabase(config: Config): Promise<Prisma> {
-  database ??= openDatabase(config);
-  // npm run web may run without the mail server (or before it): it applies its own models' migrations.
-  migrated ??= applyMigrations(config).catch((error: unknown) => {
-    migrated = null;
-    throw error;
-  });
-  await migrated;
-  return database.prisma();
 }
 
 // One service per process: Next.js may load this module more than once (route handlers and the
