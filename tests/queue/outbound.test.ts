@@ -21,9 +21,11 @@ describe.each(PROVIDERS)("outbound queue on %s", (provider) => {
 
   beforeAll(async () => {
     deadPort = await freePort();
-    b = await startDomainServer("b.test", { provider });
+    // b.test reports deliveries asked for with NOTIFY=SUCCESS back to a.test itself.
+    const aPort = await freePort();
+    b = await startDomainServer("b.test", { provider, env: { OUTBOUND_ROUTES: `a.test=127.0.0.1:${aPort}` } });
     // dead.test routes to a port where nothing listens: every attempt is a refused connection.
-    a = await startDomainServer("a.test", { provider, env: { OUTBOUND_ROUTES: `b.test=127.0.0.1:${b.smtpPort},dead.test=127.0.0.1:${deadPort}`, QUEUE_LIFETIME: "3s", QUEUE_DELAY_NOTICE: "1s" } });
+    a = await startDomainServer("a.test", { provider, env: { SMTP_PORT: String(aPort), OUTBOUND_ROUTES: `b.test=127.0.0.1:${b.smtpPort},dead.test=127.0.0.1:${deadPort}`, QUEUE_LIFETIME: "3s", QUEUE_DELAY_NOTICE: "1s" } });
     alice = await a.user("alice");
     await a.user("carol");
     await b.user("bob");
@@ -105,19 +107,22 @@ describe.each(PROVIDERS)("outbound queue on %s", (provider) => {
     expect(raw).toContain("Subject: half");
   });
 
-  it("sends a success report when NOTIFY=SUCCESS asked for one, with ENVID and ORCPT", async () => {
+  it("passes NOTIFY=SUCCESS, ENVID and ORCPT on to a DSN server, whose success report comes back (none from a.test)", async () => {
     const before = (await a.messages(alice.address)).length;
     await submit({ from: alice.address, to: ["bob@b.test"] }, text("notify", alice.address, "bob@b.test"), {
       dsn: { id: "envelope-42", return: "headers", notify: ["success"], recipient: "bob@b.test" },
     });
     const report = await waitFor(async () => (await a.messages(alice.address)).slice(before).find((m) => m.raw.toString().includes("Action: delivered")), 10_000, "the success report");
     const raw = report.raw.toString();
+    expect(raw).toContain("Reporting-MTA: dns; mx.b.test");
     expect(raw).toContain("Original-Envelope-Id: envelope-42");
     expect(raw).toContain("Original-Recipient: rfc822; bob@b.test");
     expect(raw).toContain("Status: 2.0.0");
     // RET=HDRS: the header only.
     expect(raw).toContain("Content-Type: text/rfc822-headers");
     expect(raw).not.toContain("Hello from alice");
+    await waitFor(async () => (await a.server.queue.store.list()).length === 0, 5000, "a.test's queue to empty");
+    expect((await a.messages(alice.address)).slice(before).filter((m) => m.raw.toString().includes("Action: delivered") || m.raw.toString().includes("Action: relayed"))).toHaveLength(1);
   });
 
   it("retries a refused connection on the schedule, sends one delay notice, and bounces when the lifetime is over", async () => {

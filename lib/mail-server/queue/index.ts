@@ -2,7 +2,10 @@
 // to each recipient domain's server (routing.ts, smtp-client.ts), retries temporary
 // failures on the QUEUE_RETRY_DELAYS schedule until QUEUE_LIFETIME, and reports to the
 // sender (reports.ts): failures and expiry always (unless NOTIFY says otherwise), a delay
-// notice once after QUEUE_DELAY_NOTICE, success when NOTIFY=SUCCESS asked for it.
+// notice once after QUEUE_DELAY_NOTICE, and on success when NOTIFY=SUCCESS asked for it a
+// "relayed" report if the next server lacks DSN; one that has it was handed NOTIFY and ENVID
+// and reports the delivery itself (RFC 3461 §5.2.2), so a second report from us would be a
+// duplicate. Local deliveries report "delivered" (reportDelivered, from smtp/delivery.ts).
 // Recipients of one message and one domain go in one transaction; attempts run in parallel
 // up to a limit overall and per destination domain.
 import type { Config } from "@/lib/config";
@@ -12,7 +15,7 @@ import { localCopies } from "../smtp/delivery";
 import { rfc5322Date } from "../smtp/rfc5322-date";
 import { Router, type Hop } from "./routing";
 import { ConnectionCache, RFC5321_TIMEOUTS, SmtpTransactionError, formatReply, sendTransaction, type RecipientOutcome, type SmtpTimeouts } from "./smtp-client";
-import { buildReport, statusOf, type ReportAction, type ReportedRecipient } from "./reports";
+import { buildReport, statusOf, type ReportAction, type ReportedMessage, type ReportedRecipient } from "./reports";
 import { QueueStore, type AttemptResult, type EnqueueRequest, type QueuedMessage, type QueuedRecipient } from "./store";
 
 export type { EnqueueRequest } from "./store";
@@ -313,7 +316,7 @@ export class OutboundQueue {
       });
       if (outcome.outcome === "delivered") {
         results.push({ recipientId: recipient.id, state: "delivered", response, remoteHost: outcome.remoteHost, nextAttemptAt: now });
-        if (wants(recipient, "SUCCESS")) reports[outcome.relayed ? "relayed" : "delivered"].push(reported(outcome.relayed ? "relayed" : "delivered", "2.0.0"));
+        if (outcome.relayed && wants(recipient, "SUCCESS")) reports.relayed.push(reported("relayed", "2.0.0"));
       } else if (outcome.outcome === "permanent" || expired) {
         results.push({ recipientId: recipient.id, state: "failed", response, remoteHost: outcome.remoteHost, nextAttemptAt: now });
         const gaveUpAfter = outcome.outcome === "temporary" ? recipient.attempts + 1 : undefined;
@@ -340,6 +343,18 @@ export class OutboundQueue {
   /** Sends a delivery report to the message's sender: into their INBOX when local, else through the queue. */
   private async report(message: QueuedMessage, original: Buffer, recipients: ReportedRecipient[], retryUntil: Date) {
     const { raw } = buildReport({ hostname: this.config.hostname, message, original, recipients, retryUntil });
+    await this.deliverFromNullSender(message.sender, raw);
+  }
+
+  /**
+   * Tells the sender of a message just stored here which recipients got it, for those whose
+   * NOTIFY asked (RFC 3461 §6.2: the final delivery is where "delivered" is said).
+   */
+  async reportDelivered(message: ReportedMessage, original: Buffer, recipients: { address: string; orcpt: string }[]) {
+    if (!message.sender || !recipients.length) return;
+    const now = message.createdAt;
+    const reported = recipients.map((r): ReportedRecipient => ({ address: r.address, orcpt: r.orcpt, action: "delivered", status: "2.0.0", remoteHost: "", diagnostic: "", lastAttemptAt: now }));
+    const { raw } = buildReport({ hostname: this.config.hostname, message, original, recipients: reported, retryUntil: null });
     await this.deliverFromNullSender(message.sender, raw);
   }
 

@@ -61,9 +61,12 @@ function explanation(recipient: ReportedRecipient, hostname: string, retryUntil:
 /** Header fields as in the report: unfolded, and no line an 8-bit-unsafe reader would choke on. */
 const field = (value: string) => value.replace(/[\r\n]+/g, " ");
 
+/** What a report needs to know of the message it is about: a queued one, or one delivered here at once. */
+export type ReportedMessage = Pick<QueuedMessage, "sender" | "envid" | "ret" | "createdAt">;
+
 export function buildReport(options: {
   hostname: string;
-  message: QueuedMessage;
+  message: ReportedMessage;
   original: Buffer;
   recipients: ReportedRecipient[];
   retryUntil: Date | null;

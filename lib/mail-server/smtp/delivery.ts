@@ -122,7 +122,10 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
     recipient.accounts.map((account) => ({ ...account, envelopeInfo: { ...envelopeInfo, rcpt: recipient.mailbox.address, notify: recipient.notify, orcpt: recipient.orcpt } })),
   );
   const requests = localCopies(message, analysis, sender, trace, copies, now);
-  if (requests.length) await store.append(requests);
+  if (requests.length) {
+    await store.append(requests);
+    await reportLocalDeliveries(session, transaction, sender, message, now);
+  }
   const remote = transaction.recipients.filter((r) => !r.accounts.length);
   if (remote.length) {
     const signature = await dkimSignatureFor(store, analysis.envelope, message, session.context.log);
@@ -140,4 +143,17 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
   }
   session.context.log(`smtp ${id}: stored from=<${sender}> size=${message.length} recipients=${requests.length}${remote.length ? ` queued=${remote.length}` : ""}`);
   session.send(250, "2.0.0", `Ok: ${remote.length ? "queued" : "stored"} as ${id}`);
+}
+
+/** NOTIFY=SUCCESS for recipients stored here: a "delivered" report, from the null sender. */
+async function reportLocalDeliveries(session: SmtpSession, transaction: SmtpTransaction, sender: string, message: Buffer, now: Date) {
+  const queue = session.context.queue;
+  const asked = transaction.recipients.filter((r) => r.accounts.length && r.notify?.includes("SUCCESS"));
+  if (!queue || !sender || !asked.length) return;
+  try {
+    await queue.reportDelivered({ sender, envid: transaction.envid ?? "", ret: transaction.ret ?? "", createdAt: now }, message, asked.map((r) => ({ address: r.mailbox.address, orcpt: r.orcpt ?? "" })));
+  } catch (error) {
+    // The message is stored: failing now would have the client send it again. The report is what is lost.
+    session.context.log(`smtp: delivery report to <${sender}> not sent: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
