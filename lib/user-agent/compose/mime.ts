@@ -13,6 +13,30 @@ export interface OutgoingAttachment {
   filename: string;
   contentType: string;
   content: Buffer;
+  /** Content-ID of an image the HTML shows inline (cid:), without angle brackets. */
+  cid?: string;
+}
+
+// An image pasted or dropped into the editor travels in its HTML as a data: URL; the message carries it
+// as a part of multipart/related that the HTML names by cid:, as Thunderbird and Gmail send them.
+const DATA_IMAGE = /(<img\b[^>]*?\bsrc=")data:(image\/(?:png|gif|jpeg|jpg|webp|bmp));base64,([A-Za-z0-9+/=]+)(")/gi;
+
+/** The HTML with its data: images named by cid:, and those images as inline parts (one per distinct image). */
+export function inlineImages(html: string, messageId: string): { html: string; images: OutgoingAttachment[] } {
+  const images: OutgoingAttachment[] = [];
+  const byData = new Map<string, string>();
+  const domain = messageId.replace(/^<[^@]*@?|>$/g, "") || "localhost";
+  const rewritten = html.replace(DATA_IMAGE, (_whole, before: string, type: string, data: string, after: string) => {
+    let cid = byData.get(data);
+    if (cid === undefined) {
+      cid = `image${images.length + 1}.${randomUUID()}@${domain}`;
+      byData.set(data, cid);
+      const contentType = type.toLowerCase() === "image/jpg" ? "image/jpeg" : type.toLowerCase();
+      images.push({ filename: `image${images.length + 1}.${contentType.slice(6)}`, contentType, content: Buffer.from(data, "base64"), cid });
+    }
+    return `${before}cid:${cid}${after}`;
+  });
+  return { html: rewritten, images };
 }
 
 /** The message with everything the server adds: sender, attachments' bytes, threading, identity. */
@@ -41,7 +65,8 @@ function htmlBody(html: string): string {
 
 /** The plain-text alternative: quotes as "> " lines, list items as bullets, link targets after their text. */
 export function textFromHtml(html: string): string {
-  return convert(html, { wordwrap: 76, selectors: [{ selector: "a", options: { hideLinkHrefIfSameAsText: true } }] });
+  // Images are left out: their cid: or data: address means nothing to a reader of text.
+  return convert(html, { wordwrap: 76, selectors: [{ selector: "a", options: { hideLinkHrefIfSameAsText: true } }, { selector: "img", format: "skip" }] });
 }
 
 /**
@@ -49,7 +74,8 @@ export function textFromHtml(html: string): string {
  * never in what is submitted, where the envelope alone reaches the Bcc recipients.
  */
 export async function buildMime(draft: MessageDraft, keepBcc: boolean): Promise<Buffer> {
-  const html = draft.html === null ? null : htmlBody(draft.html);
+  const inline = draft.html === null ? null : inlineImages(htmlBody(draft.html), draft.messageId);
+  const html = inline?.html ?? null;
   const node = new MailComposer({
     from: draft.from,
     to: draft.to,
@@ -58,7 +84,8 @@ export async function buildMime(draft: MessageDraft, keepBcc: boolean): Promise<
     subject: draft.subject,
     text: html === null ? draft.text : textFromHtml(html),
     html: html ?? undefined,
-    attachments: draft.attachments.map(({ filename, contentType, content }) => ({ filename, contentType, content })),
+    // A forwarded message is an attachment to open, not something shown inline (MailComposer's default for message/*).
+    attachments: [...(inline?.images ?? []), ...draft.attachments].map(({ filename, contentType, content, cid }) => ({ filename, contentType, content, cid, contentDisposition: cid ? ("inline" as const) : ("attachment" as const) })),
     inReplyTo: draft.inReplyTo ?? undefined,
     references: draft.references.length > 0 ? draft.references : undefined,
     messageId: draft.messageId,

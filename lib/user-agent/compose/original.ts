@@ -24,6 +24,12 @@ export class TooLargeError extends Error {
   }
 }
 
+/** "Subject.eml", with what file systems refuse replaced, for a message forwarded as a file. */
+export function emlName(subject: string): string {
+  const base = subject.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, " ").replace(/\s+/g, " ").trim().slice(0, 100);
+  return `${base || "message"}.eml`;
+}
+
 /** Message-IDs as a References or In-Reply-To header lists them. */
 export function messageIds(header: string): string[] {
   return [...header.matchAll(/<[^<>\s]+>/g)].map((match) => match[0]);
@@ -57,12 +63,21 @@ export interface StoredMessage {
  * carries), read in one visit to its folder. Throws SourceGoneError when it is gone, TooLargeError when
  * the parts pass `limit` bytes.
  */
-export async function readStored(session: ImapSession, folder: string, uid: number, parts: string[], limit: number): Promise<StoredMessage> {
+export async function readStored(session: ImapSession, folder: string, uid: number, parts: string[], limit: number, whole = false): Promise<StoredMessage> {
   return session.withMailbox(folder, async (client) => {
-    const message = await client.fetchOne(String(uid), { uid: true, envelope: true, headers: ["references"] }, { uid: true });
+    const message = await client.fetchOne(String(uid), { uid: true, envelope: true, size: true, headers: ["references"] }, { uid: true });
     if (!message) throw new SourceGoneError();
     const attachments: OutgoingAttachment[] = [];
     let total = 0;
+    if (whole) {
+      // "Forward as attachment": the original as it was received, headers and all, for the recipient to open.
+      if ((message.size ?? 0) > limit) throw new TooLargeError(limit);
+      const download = await client.download(String(uid), undefined, { uid: true });
+      const content = download.content ? await readBytes(download.content, limit) : Buffer.alloc(0);
+      if (content === null) throw new TooLargeError(limit);
+      total += content.length;
+      attachments.push({ filename: emlName(message.envelope?.subject ?? ""), contentType: "message/rfc822", content });
+    }
     for (const part of parts) {
       const download = await client.download(String(uid), part, { uid: true });
       const content = download.content ? await readBytes(download.content, limit - total) : Buffer.alloc(0);

@@ -1,16 +1,16 @@
 // Sending and saving: the message is composed from what the composer sent, the original it answers and
 // the draft it continues (their threading headers, the attachments they carry); then either submitted by
 // SMTP with the user's credentials, with a copy APPENDed to Sent (\Seen), the original marked \Answered
-// and the draft removed, or saved to Drafts. When submission fails the message is saved to Drafts
+// (or $Forwarded) and the draft removed, or saved to Drafts. When submission fails the message is saved to Drafts
 // instead, so nothing written is lost, and the caller learns why.
 import "server-only";
-import { loadConfig } from "@/lib/config";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
 import { specialFolder } from "@/lib/user-agent/mail/folder-edit";
 import { setFlags } from "@/lib/user-agent/mail/message";
 import { deleteDraft, draftsFolder, storeDraft } from "./drafts";
 import { buildMime, envelopeOf, newMessageId, type MessageDraft, type OutgoingAttachment } from "./mime";
 import { readStored, threadingHeaders, TooLargeError } from "./original";
+import { messageSizeLimit } from "./size-limit";
 import { submit, SubmissionError } from "./submission";
 import type { OutgoingMessage, SavedDraft, SendResult } from "./types";
 
@@ -18,7 +18,8 @@ const size = (attachments: OutgoingAttachment[]) => attachments.reduce((sum, att
 
 /** The whole message: the composer's fields with the sender, attachments and threading the server knows. */
 async function prepare(session: ImapSession, message: OutgoingMessage, uploads: OutgoingAttachment[], limit: number): Promise<MessageDraft> {
-  const source = message.source ? await readStored(session, message.source.folder, message.source.uid, message.forwardParts, limit) : null;
+  const whole = message.source?.mode === "forward" && message.forwardAsAttachment === true;
+  const source = message.source ? await readStored(session, message.source.folder, message.source.uid, whole ? [] : message.forwardParts, limit, whole) : null;
   const saved = message.draft !== null ? await readStored(session, await draftsFolder(session), message.draft, message.draftParts, limit - size(source?.attachments ?? [])) : null;
   // An answer threads under its original; a reopened draft keeps the threading it was saved with. A
   // forward is a new message, not an answer: References alone keep it in the sender's conversation.
@@ -49,7 +50,7 @@ async function ownCopy(draft: MessageDraft, limit: number): Promise<Buffer> {
 
 /** Saves the message to Drafts, replacing the version it continues. */
 export async function saveDraft(session: ImapSession, message: OutgoingMessage, uploads: OutgoingAttachment[]): Promise<SavedDraft> {
-  const limit = loadConfig().maxMessageSize;
+  const limit = await messageSizeLimit();
   const draft = await prepare(session, message, uploads, limit);
   return storeDraft(session, await ownCopy(draft, limit), draft.date, message.draft);
 }
@@ -69,13 +70,19 @@ async function keepSentCopy(session: ImapSession, raw: Buffer, date: Date): Prom
 
 /** Composes and sends `message` from the session's account; `uploads` are the attachments added in the composer. */
 export async function sendMessage(session: ImapSession, password: string, message: OutgoingMessage, uploads: OutgoingAttachment[]): Promise<SendResult> {
-  const limit = loadConfig().maxMessageSize;
+  const limit = await messageSizeLimit();
   const draft = await prepare(session, message, uploads, limit);
   const copy = await ownCopy(draft, limit);
   try {
     const { rejected } = await submit(await buildMime(draft, false), envelopeOf(draft), { user: session.address, pass: password });
     const savedToSent = await keepSentCopy(session, copy, draft.date);
-    if (message.source && message.source.mode !== "forward") await setFlags(session, message.source.folder, [message.source.uid], ["\\Answered"], []);
+    // As Thunderbird and Apple Mail mark them: \Answered after a reply, $Forwarded after a forward.
+    // The message has left: a flag that cannot be set (the original moved meanwhile) is no failure to report.
+    if (message.source) {
+      await setFlags(session, message.source.folder, [message.source.uid], [message.source.mode === "forward" ? "$Forwarded" : "\\Answered"], []).catch((failure: unknown) => {
+        console.error(`webmail: could not flag the message answered: ${failure instanceof Error ? failure.message : String(failure)}`);
+      });
+    }
     if (message.draft !== null) await deleteDraft(session, message.draft);
     return { ok: true, savedToSent, rejected };
   } catch (error) {

@@ -26,6 +26,8 @@ export interface OutgoingMessage {
   source: SourceMessage | null;
   /** Parts of the source message to forward with it (its attachments, as listed by the reading pane). */
   forwardParts: string[];
+  /** A forward that carries the whole original as a message/rfc822 attachment ("Forward as attachment"). */
+  forwardAsAttachment?: boolean;
   /** UID in Drafts of the saved version this message replaces (removed once it is sent or saved again). */
   draft: number | null;
   /** Parts of that saved draft to keep: the attachments it already carries. */

@@ -71,11 +71,14 @@ export function parseOutgoing(value: unknown, limits: { bodyBytes: number; recip
   const draftParts = parts(value.draftParts);
   if (forwardParts === null || draftParts === null) return "forwardParts and draftParts must be lists of part numbers.";
   if (forwardParts.length > 0 && answered?.mode !== "forward") return "forwardParts go with a forward.";
+  const forwardAsAttachment = value.forwardAsAttachment ?? false;
+  if (typeof forwardAsAttachment !== "boolean") return "forwardAsAttachment must be true or false.";
+  if (forwardAsAttachment && answered?.mode !== "forward") return "forwardAsAttachment goes with a forward.";
   const draft = value.draft ?? null;
   const draftUid = draft === null ? null : uidParameter(typeof draft === "number" ? String(draft) : null);
   if (draft !== null && draftUid === null) return "draft must be the UID of a message in Drafts.";
   if (draftParts.length > 0 && draftUid === null) return "draftParts go with a draft.";
-  return { fromName, to: all[0], cc: all[1], bcc: all[2], subject, html, text, source: answered, forwardParts, draft: draftUid, draftParts };
+  return { fromName, to: all[0], cc: all[1], bcc: all[2], subject, html, text, source: answered, forwardParts, forwardAsAttachment, draft: draftUid, draftParts };
 }
 
 function parts(value: unknown): string[] | null {
