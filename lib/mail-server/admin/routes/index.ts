@@ -3,7 +3,9 @@
 import type { Access } from "../auth";
 import type { Reply, RouteContext } from "../request";
 import { getOwnAccount } from "./account";
+import { createInvite, listInvites, revokeInvite } from "./invites";
 import { createFirstAccount, getSetup } from "./setup";
+import { createSignupAccount, getSignup } from "./signup";
 
 export interface Route {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -17,4 +19,9 @@ export const ROUTES: Route[] = [
   { method: "GET", pattern: "/api/v1/setup", access: "public", handle: getSetup },
   { method: "POST", pattern: "/api/v1/setup", access: "public", handle: createFirstAccount },
   { method: "GET", pattern: "/api/v1/account", access: "account", handle: getOwnAccount },
+  { method: "GET", pattern: "/api/v1/signup", access: "public", handle: getSignup },
+  { method: "POST", pattern: "/api/v1/signup", access: "public", handle: createSignupAccount },
+  { method: "GET", pattern: "/api/v1/invites", access: "admin", handle: listInvites },
+  { method: "POST", pattern: "/api/v1/invites", access: "admin", handle: createInvite },
+  { method: "DELETE", pattern: "/api/v1/invites/:id", access: "admin", handle: revokeInvite },
 ];
