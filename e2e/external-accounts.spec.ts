@@ -3,7 +3,7 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 import { deliver } from "./support/deliver";
 import { E2E_PORTS } from "./support/ports";
 import { signIn } from "./support/session";
-import { openSettings } from "./support/settings";
+import { closeSettings, openSettings } from "./support/settings";
 
 // "Other accounts" in Settings: a user adds a mailbox elsewhere (here a second account on the bundled
 // server, reached by POP3 just like an external server), presses "Check now", and its messages appear
@@ -43,7 +43,7 @@ async function addAccount(page: Page, host: string, security: string, password: 
 test("an account added in Settings is fetched on 'Check now' into INBOX", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await signIn(page, owner);
-  const { settings, account } = await addAccount(page, "127.0.0.1", "STARTTLS (STLS)", elsewhere.password);
+  const { account } = await addAccount(page, "127.0.0.1", "STARTTLS (STLS)", elsewhere.password);
   await expect(account.getByText("Not checked yet")).toBeVisible();
   await account.getByRole("button", { name: "Check now" }).click();
   await expect(account.getByRole("status")).toContainText("2 new messages", { timeout: 15_000 });
@@ -51,7 +51,7 @@ test("an account added in Settings is fetched on 'Check now' into INBOX", async 
   await account.getByRole("button", { name: "Check now" }).click();
   await expect(account.getByRole("status")).toContainText("No new messages", { timeout: 15_000 });
 
-  await settings.getByRole("button", { name: "Done" }).click();
+  await closeSettings(page);
   // In the open INBOX as they arrive (the server's IDLE, passed on to the page), without a reload.
   const list = page.getByRole("list", { name: "Messages" });
   for (const subject of SUBJECTS) await expect(list.getByRole("button", { name: new RegExp(subject) })).toBeVisible({ timeout: 10_000 });

@@ -7,7 +7,7 @@ import { ADMIN } from "./support/accounts";
 import { deliver } from "./support/deliver";
 import { seed } from "./support/imap";
 import { signIn } from "./support/session";
-import { openSettings, screenshot } from "./support/settings";
+import { closeSettings, openSettings, screenshot, settingsPage } from "./support/settings";
 
 const RUN = Date.now().toString(36);
 const FOLDER = `I18n ${RUN}`;
@@ -115,15 +115,16 @@ test("switching the language in Settings changes the whole UI at once and is kep
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   const settings = await openSettings(page);
   await settings.getByRole("radio", { name: "简体中文" }).check();
-  await expect(page.getByRole("dialog", { name: "设置" }).getByRole("radio", { name: "深色" })).toBeVisible();
+  await expect(settingsPage(page, "设置").getByRole("radio", { name: "深色" })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
-  await page.getByRole("dialog", { name: "设置" }).getByRole("button", { name: "完成" }).click();
+  await closeSettings(page, "完成");
   await expect(page.getByRole("navigation", { name: "文件夹" })).toBeVisible();
 
   await page.reload();
-  await expect(page.getByRole("button", { name: "设置" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "设置" })).toBeVisible();
   const back = await openSettings(page, "设置");
   await back.getByRole("radio", { name: "English" }).check();
-  await expect(page.getByRole("dialog", { name: "Settings" })).toBeVisible();
+  await expect(settingsPage(page)).toBeVisible();
+  await closeSettings(page);
   await expect(page.getByRole("navigation", { name: "Folders" })).toBeVisible();
 });

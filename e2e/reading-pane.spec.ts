@@ -5,7 +5,7 @@ import { ADMIN } from "./support/accounts";
 import { deliver } from "./support/deliver";
 import { E2E_PORTS } from "./support/ports";
 import { signIn } from "./support/session";
-import { openSettings, screenshot } from "./support/settings";
+import { closeSettings, openSettings, screenshot } from "./support/settings";
 
 const SUBJECT = `Pane check ${Date.now().toString(36)}`;
 
@@ -27,7 +27,7 @@ async function box(region: ReturnType<typeof list>) {
 async function choose(page: Page, label: string) {
   const settings = await openSettings(page);
   await settings.getByRole("radio", { name: label }).check();
-  await settings.getByRole("button", { name: "Done" }).click();
+  await closeSettings(page);
 }
 
 test.describe("desktop", () => {

@@ -4,6 +4,7 @@
 // of them at a time, each step a history entry so the browser's back button goes back a pane.
 import { Menu, MailOpen, PenSquare, Settings } from "lucide-react";
 import dynamic from "next/dynamic";
+import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -24,7 +25,6 @@ import { UndoToast } from "./undo-toast";
 import { useMailActions } from "./use-mail-actions";
 import { useMailEvents } from "./use-mail-events";
 import { useMessageList } from "./use-message-list";
-import { usePreferences } from "./use-preferences";
 import { useStoredPreference } from "./use-stored-preference";
 import { useThreadList } from "./use-thread-list";
 
@@ -34,7 +34,6 @@ const SearchResults = dynamic(() => import("./search-results"), {
   ssr: false,
   loading: () => <div aria-hidden="true" className="m-4 h-12 animate-pulse rounded bg-slate-100 dark:bg-slate-900" />,
 });
-const SettingsDialog = dynamic(() => import("./settings-dialog").then((module) => module.SettingsDialog), { ssr: false });
 const ShortcutsDialog = dynamic(() => import("./shortcuts-dialog").then((module) => module.ShortcutsDialog), { ssr: false });
 const ConfirmDialog = dynamic(() => import("./modal").then((module) => module.ConfirmDialog), { ssr: false });
 const FolderDialog = dynamic(() => import("./folder-dialog").then((module) => module.FolderDialog), { ssr: false });
@@ -98,8 +97,6 @@ export function MailApp({ address, initialPreferences }: { address: string; init
   const [folderDialog, setFolderDialog] = useState<FolderDialogMode | null>(null);
   // A search replaces the list pane until closed; opening a result moves to its folder underneath.
   const [search, setSearch] = useState<SearchQuery | null>(null);
-  const [preferences, setPreference] = usePreferences(initialPreferences);
-  const [settingsOpen, setSettingsOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const [composing, setComposing] = useState<ComposeRequest | null>(null);
   const searchInput = useRef<HTMLInputElement | null>(null);
@@ -157,7 +154,7 @@ export function MailApp({ address, initialPreferences }: { address: string; init
 
   const current = folders?.find((f) => f.path === folder);
   const title = current?.name ?? (folder === "INBOX" ? folderNames("inbox") : folder);
-  const position = preferences.readingPane;
+  const position = initialPreferences.readingPane;
   const readingPaneBeside = () => position !== "off" && window.matchMedia(WIDE).matches;
   const phonePane = location.folders ? "folders" : uid !== null ? "message" : "list";
   // From md up every pane shows, except with the reading pane off: then the list or the open message.
@@ -210,15 +207,14 @@ export function MailApp({ address, initialPreferences }: { address: string; init
           <span className="hidden lg:inline">{compose("compose")}</span>
         </button>
         <span className="hidden truncate text-sm text-slate-600 sm:inline dark:text-slate-400">{address}</span>
-        <button
-          type="button"
+        <Link
+          href="/settings"
           aria-label={t("settings")}
           title={t("settings")}
-          onClick={() => setSettingsOpen(true)}
           className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-300 dark:hover:bg-slate-800"
         >
           <Settings aria-hidden="true" className="size-5" />
-        </button>
+        </Link>
         <SignOutButton />
       </header>
       <div className={`grid min-h-0 flex-1 grid-cols-1 ${GRID[position]}`}>
@@ -279,17 +275,6 @@ export function MailApp({ address, initialPreferences }: { address: string; init
       </div>
       <UndoToast toast={actions.toast} onDismiss={actions.dismiss} />
       <ComposeHost request={composing} address={address} onClose={() => setComposing(null)} />
-      {settingsOpen && (
-        <SettingsDialog
-          preferences={preferences}
-          onChange={setPreference}
-          onClose={() => setSettingsOpen(false)}
-          onShortcuts={() => {
-            setSettingsOpen(false);
-            setHelpOpen(true);
-          }}
-        />
-      )}
       {helpOpen && <ShortcutsDialog onClose={() => setHelpOpen(false)} />}
       {actions.confirmation && <ConfirmDialog {...actions.confirmation} onCancel={actions.cancelConfirmation} />}
       {folderDialog && folders && (

@@ -1,18 +1,25 @@
-// The settings dialog from the header, and what the page looks like, for the appearance specs.
+// The Settings page from the header, and what the page looks like, for the appearance specs.
 import { expect, type Locator, type Page, type TestInfo } from "@playwright/test";
 
-/**
- * Opens Settings; clicked again until the page has hydrated and the dialog shows. The dialog's code
- * loads on first use, so it may appear after the next try began: then the button is behind it and
- * that click gives up rather than wait for a button it can't reach.
- */
+/** The Settings page's content (its main landmark, named by its heading). */
+export function settingsPage(page: Page, name = "Settings"): Locator {
+  return page.getByRole("main", { name });
+}
+
+/** Opens Settings by the header's link (clicked again until the mail page has hydrated and navigates). */
 export async function openSettings(page: Page, name = "Settings"): Promise<Locator> {
-  const dialog = page.getByRole("dialog", { name });
+  const settings = settingsPage(page, name);
   await expect(async () => {
-    if (!(await dialog.isVisible())) await page.getByRole("button", { name }).click({ timeout: 2000 });
-    await expect(dialog).toBeVisible({ timeout: 3000 });
+    if (!(await settings.isVisible())) await page.getByRole("link", { name }).click({ timeout: 2000 });
+    await expect(settings).toBeVisible({ timeout: 3000 });
   }).toPass({ timeout: 20_000 });
-  return dialog;
+  return settings;
+}
+
+/** Back to the mail page by Settings' "Done". */
+export async function closeSettings(page: Page, done = "Done"): Promise<void> {
+  await page.getByRole("link", { name: done, exact: true }).click();
+  await expect(page.getByRole("region", { name: /Message list|邮件列表/ })).toBeVisible();
 }
 
 /** Relative luminance (0 black … 1 white) of an element's computed background colour, whatever CSS
