@@ -156,6 +156,10 @@ export interface DnsRecords {
   mx?: { preference: number; exchange: string }[];
   a?: string[];
   aaaa?: string[];
+  /** Each record as its character-strings (a long DKIM key is two or more). */
+  txt?: string[][];
+  srv?: { priority: number; weight: number; port: number; target: string }[];
+  cname?: string[];
 }
 
 export interface FakeDns {
@@ -197,6 +201,9 @@ export async function startDnsServer(zone: Record<string, DnsRecords> = {}): Pro
         if (question.type === Packet.TYPE.MX) for (const mx of entry.mx ?? []) answer({ exchange: mx.exchange, priority: mx.preference });
         if (question.type === Packet.TYPE.A) for (const address of entry.a ?? []) answer({ address });
         if (question.type === Packet.TYPE.AAAA) for (const address of entry.aaaa ?? []) answer({ address });
+        if (question.type === Packet.TYPE.TXT) for (const data of entry.txt ?? []) answer({ data });
+        if (question.type === Packet.TYPE.SRV) for (const srv of entry.srv ?? []) answer({ ...srv });
+        if (question.type === Packet.TYPE.CNAME) for (const domain of entry.cname ?? []) answer({ domain });
       }
       void send(response);
     },

@@ -38,19 +38,37 @@ export class DomainKeys {
     return { domain, selector: stored.dkimSelector, privateKey: stored.dkimPrivateKey };
   }
 
-  /** The records to publish for a domain, as zone-file lines. */
-  async dnsRecords(name: string, hostname: string): Promise<string[]> {
+  /** The records to publish for a domain: MX, SPF, DKIM, DMARC, with the values they must hold. */
+  async publishedRecords(name: string, hostname: string): Promise<DnsRecord[]> {
     const key = await this.signingKey(name);
     if (!key) throw new Error(`${name} is not a local domain`);
     const publicKey = createPublicKey(key.privateKey).export({ type: "spki", format: "der" }).toString("base64");
-    // TXT strings are at most 255 characters each; a 2048-bit key needs two.
-    const dkim = `v=DKIM1; k=rsa; p=${publicKey}`;
-    const strings = dkim.match(/.{1,250}/g)!.map((part) => `"${part}"`).join(" ");
     return [
-      `${key.domain}.\tIN\tMX\t10 ${hostname}.`,
-      `${key.domain}.\tIN\tTXT\t"v=spf1 mx a:${hostname} -all"`,
-      `${key.selector}._domainkey.${key.domain}.\tIN\tTXT\t${strings}`,
-      `_dmarc.${key.domain}.\tIN\tTXT\t"v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:postmaster@${key.domain}"`,
+      { kind: "mx", name: key.domain, type: "MX", value: `10 ${hostname}.` },
+      { kind: "spf", name: key.domain, type: "TXT", value: `v=spf1 mx a:${hostname} -all` },
+      { kind: "dkim", name: `${key.selector}._domainkey.${key.domain}`, type: "TXT", value: `v=DKIM1; k=rsa; p=${publicKey}` },
+      { kind: "dmarc", name: `_dmarc.${key.domain}`, type: "TXT", value: `v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:postmaster@${key.domain}` },
     ];
   }
+
+  /** The records to publish for a domain, as zone-file lines. */
+  async dnsRecords(name: string, hostname: string): Promise<string[]> {
+    return (await this.publishedRecords(name, hostname)).map(zoneLine);
+  }
+}
+
+export interface DnsRecord {
+  /** What the record is for: mx, spf, dkim, dmarc (and, from the DNS health check, mta-sts, srv …). */
+  kind: string;
+  /** Owner name, without the final dot. */
+  name: string;
+  type: "MX" | "TXT" | "SRV" | "CNAME";
+  /** The record data; TXT as one string, unquoted. */
+  value: string;
+}
+
+/** A zone-file line; TXT data quoted, in strings of at most 255 characters (a 2048-bit DKIM key needs two). */
+export function zoneLine(record: DnsRecord): string {
+  const data = record.type === "TXT" ? record.value.match(/.{1,250}/g)!.map((part) => `"${part.replace(/["\\]/g, "\\$&")}"`).join(" ") : record.value;
+  return `${record.name}.\tIN\t${record.type}\t${data}`;
 }

@@ -3,6 +3,7 @@
 import type { Access } from "../auth";
 import type { Reply, RouteContext } from "../request";
 import { getOwnAccount } from "./account";
+import { getDnsHealth } from "./dns";
 import { createInvite, listInvites, revokeInvite } from "./invites";
 import { createFirstAccount, getSetup } from "./setup";
 import { createSignupAccount, getSignup } from "./signup";
@@ -24,4 +25,5 @@ export const ROUTES: Route[] = [
   { method: "GET", pattern: "/api/v1/invites", access: "admin", handle: listInvites },
   { method: "POST", pattern: "/api/v1/invites", access: "admin", handle: createInvite },
   { method: "DELETE", pattern: "/api/v1/invites/:id", access: "admin", handle: revokeInvite },
+  { method: "GET", pattern: "/api/v1/dns", access: "admin", handle: getDnsHealth },
 ];
