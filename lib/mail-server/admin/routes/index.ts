@@ -3,6 +3,8 @@
 import type { Access } from "../auth";
 import type { Reply, RouteContext } from "../request";
 import { getOwnAccount } from "./account";
+import { getOwnAddresses } from "./own-addresses";
+import { changeOwnPassword } from "./password";
 import { getDnsHealth } from "./dns";
 import { createInvite, listInvites, revokeInvite } from "./invites";
 import { createFirstAccount, getSetup } from "./setup";
@@ -20,6 +22,8 @@ export const ROUTES: Route[] = [
   { method: "GET", pattern: "/api/v1/setup", access: "public", handle: getSetup },
   { method: "POST", pattern: "/api/v1/setup", access: "public", handle: createFirstAccount },
   { method: "GET", pattern: "/api/v1/account", access: "account", handle: getOwnAccount },
+  { method: "GET", pattern: "/api/v1/account/addresses", access: "account", handle: getOwnAddresses },
+  { method: "POST", pattern: "/api/v1/account/password", access: "account", handle: changeOwnPassword },
   { method: "GET", pattern: "/api/v1/signup", access: "public", handle: getSignup },
   { method: "POST", pattern: "/api/v1/signup", access: "public", handle: createSignupAccount },
   { method: "GET", pattern: "/api/v1/invites", access: "admin", handle: listInvites },
