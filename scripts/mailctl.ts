@@ -10,6 +10,7 @@ import { OutboundQueue } from "@/lib/mail-server/queue";
 import { MailStore, StoreError } from "@/lib/mail-server/store";
 import { importMessages } from "@/lib/mail-server/store/import";
 import { failAndExit } from "./lib/fail";
+import { runInviteCommand } from "./lib/mailctl-invite";
 
 const USAGE = `usage: npm run mailctl -- COMMAND
   domain add DOMAIN              add a local domain and print the DNS records to publish
@@ -26,6 +27,9 @@ const USAGE = `usage: npm run mailctl -- COMMAND
   queue list                     queued messages: each recipient's state, attempts, next try, last answer
   queue retry ID|all             try the waiting recipients now
   queue delete ID                remove a message from the queue; its sender gets a bounce
+  invite create [--days N] [--note TEXT]   a sign-up link that works once (default 7 days)
+  invite list                    invites: valid until, used by, expired or withdrawn
+  invite revoke ID               withdraw an unused invite
 Passwords are read from a prompt, or one line of standard input with --password-stdin.`;
 
 class UsageError extends Error {}
@@ -106,6 +110,8 @@ async function run(store: MailStore, config: Config, argv: string[]): Promise<vo
       admin: { type: "boolean", default: false },
       quota: { type: "string" },
       mailbox: { type: "string" },
+      days: { type: "string" },
+      note: { type: "string" },
     },
   });
   const [group, action, ...rest] = positionals;
@@ -183,6 +189,10 @@ async function run(store: MailStore, config: Config, argv: string[]): Promise<vo
         );
       }
       return;
+    case "invite create":
+    case "invite list":
+    case "invite revoke":
+      return runInviteCommand(store, action, rest, values);
     case "alias add":
       need(2);
       await store.accounts.addAlias(rest[0], rest[1]);
