@@ -10,6 +10,7 @@ import type { SmtpSession, SmtpTransaction } from "./session";
 import { checkFromHeader, missingHeaders } from "./submission";
 import { dkimSignatureFor } from "../queue/dkim";
 import { neutralizeForgedResults } from "./authentication-results";
+import { applyDeliveryRules } from "../rules/apply";
 
 /** This many Received headers means a mail loop (RFC 5321 §6.3: "normally at least 100"). */
 const MAX_HOPS = 100;
@@ -121,7 +122,12 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
   const copies = transaction.recipients.flatMap((recipient) =>
     recipient.accounts.map((account) => ({ ...account, envelopeInfo: { ...envelopeInfo, rcpt: recipient.mailbox.address, notify: recipient.notify, orcpt: recipient.orcpt } })),
   );
-  const requests = localCopies(message, analysis, sender, trace, copies, now);
+  // Each account's filters, forwarding and vacation (lib/mail-server/rules); forwards are queued before the 250.
+  const planned = await applyDeliveryRules(session.context, {
+    message, analysis, sender, trace, requests: localCopies(message, analysis, sender, trace, copies, now),
+    recipients: transaction.recipients, body: transaction.body, smtputf8: transaction.smtputf8, now,
+  });
+  const requests = planned.requests;
   if (requests.length) {
     await store.append(requests);
     await reportLocalDeliveries(session, transaction, sender, message, now);
@@ -141,6 +147,7 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
       recipients: remote.map((r) => ({ address: r.mailbox.address, notify: r.notify, orcpt: r.orcpt })),
     });
   }
+  await planned.afterStored();
   session.context.log(`smtp ${id}: stored from=<${sender}> size=${message.length} recipients=${requests.length}${remote.length ? ` queued=${remote.length}` : ""}`);
   session.send(250, "2.0.0", `Ok: ${remote.length ? "queued" : "stored"} as ${id}`);
 }

@@ -3,6 +3,7 @@
 import type { Access } from "../auth";
 import type { Reply, RouteContext } from "../request";
 import { getOwnAccount } from "./account";
+import { getOwnRules, putOwnRules } from "./rules";
 import { getOwnAddresses } from "./own-addresses";
 import { changeOwnPassword } from "./password";
 import { getDnsHealth } from "./dns";
@@ -22,6 +23,8 @@ export const ROUTES: Route[] = [
   { method: "GET", pattern: "/api/v1/setup", access: "public", handle: getSetup },
   { method: "POST", pattern: "/api/v1/setup", access: "public", handle: createFirstAccount },
   { method: "GET", pattern: "/api/v1/account", access: "account", handle: getOwnAccount },
+  { method: "GET", pattern: "/api/v1/account/rules", access: "account", handle: getOwnRules },
+  { method: "PUT", pattern: "/api/v1/account/rules", access: "account", handle: putOwnRules },
   { method: "GET", pattern: "/api/v1/account/addresses", access: "account", handle: getOwnAddresses },
   { method: "POST", pattern: "/api/v1/account/password", access: "account", handle: changeOwnPassword },
   { method: "GET", pattern: "/api/v1/signup", access: "public", handle: getSignup },
