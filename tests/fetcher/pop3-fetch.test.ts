@@ -49,6 +49,7 @@ let prisma: Prisma;
 let dovecotDir: DovecotDir | null = null;
 let dovecot: RunningDovecot | null = null;
 let dovecotPop3Port = 0;
+let dovecotPop3sPort = 0;
 let dovecotUsers = 0;
 let dovecotFiles = 0;
 
@@ -60,9 +61,16 @@ beforeAll(async () => {
   dovecotDir = makeDovecotDir("fetcher-dovecot-", DOVECOT_USERS);
   const imapPort = await freePort();
   dovecotPop3Port = await freePort();
+  dovecotPop3sPort = await freePort();
+  // Dovecot gets our test server's self-signed certificate, so the fetcher's STLS and implicit TLS
+  // are tried against a POP3 server nobody here wrote (the fetcher accepts self-signed only on loopback).
+  const tlsDir = join(t.config.dataDir, "tls");
   const config = writeDovecotConfig(dovecotDir, imapPort, [
     "protocols = imap pop3",
-    `service pop3-login {\n  inet_listener pop3 {\n    address = 127.0.0.1\n    port = ${dovecotPop3Port}\n  }\n}`,
+    "ssl = yes",
+    `ssl_cert = <${join(tlsDir, "cert.pem")}`,
+    `ssl_key = <${join(tlsDir, "key.pem")}`,
+    `service pop3-login {\n  inet_listener pop3 {\n    address = 127.0.0.1\n    port = ${dovecotPop3Port}\n  }\n  inet_listener pop3s {\n    address = 127.0.0.1\n    port = ${dovecotPop3sPort}\n    ssl = yes\n  }\n}`,
   ]);
   dovecot = await launchDovecot(dovecotDir, config, imapPort);
 });
@@ -105,7 +113,7 @@ const OURS_STLS: Side = {
 };
 
 const DOVECOT: Side = {
-  name: "Dovecot POP3",
+  name: "Dovecot POP3 (STLS)",
   async external() {
     const { user, password } = DOVECOT_USERS[dovecotUsers++];
     const dir = dovecotDir!;
@@ -113,7 +121,7 @@ const DOVECOT: Side = {
     return {
       host: "127.0.0.1",
       port,
-      tls: "none",
+      tls: "starttls",
       user,
       password,
       async put(raw) {
@@ -289,6 +297,19 @@ describe("fetching, other cases", () => {
     const account = await addExternal(owner, { ...external, port: t.server.port("pop3s"), tls: "implicit" });
     expect(await fetchOnce(account.id, { maxMessageSize: 4000 })).toMatchObject({ fetched: 1, skipped: 1, error: "" });
     expect(sorted(await mailbox(owner))).toEqual(["small"]);
+  });
+
+  it("uses implicit TLS with Dovecot's POP3S (deleting there), and plain POP3 with it on loopback", async () => {
+    const owner = await t.account("owner");
+    const external = await DOVECOT.external();
+    await external.put(textMessage("over pop3s"));
+    const implicit = await addExternal(owner, { ...external, port: dovecotPop3sPort, tls: "implicit" }, { retention: "delete" });
+    expect(await fetchOnce(implicit.id)).toMatchObject({ fetched: 1, error: "" });
+    expect(await external.count()).toBe(0);
+    await external.put(textMessage("in the clear"));
+    const plain = await addExternal(owner, { ...external, tls: "none" });
+    expect(await fetchOnce(plain.id)).toMatchObject({ fetched: 1, error: "" });
+    expect(sorted(await mailbox(owner))).toEqual(["in the clear", "over pop3s"]);
   });
 
   it("names an unreachable host, a TLS failure and a silent server", async () => {
