@@ -19,6 +19,15 @@ const nextConfig = {
   turbopack: { root: __dirname },
   // Type-check only the webmail: work in progress on the mail server must not stop the web build.
   typescript: { tsconfigPath: "tsconfig.web.json" },
+  // Client auto-configuration at the names clients ask for. app/ cannot hold them: Next does not route
+  // folders whose names start with a dot, and paths are case-sensitive (Outlook capitalises).
+  async rewrites() {
+    return [
+      { source: "/.well-known/autoconfig/mail/config-v1.1.xml", destination: "/mail/config-v1.1.xml" },
+      { source: "/.well-known/mta-sts.txt", destination: "/mta-sts.txt" },
+      { source: "/Autodiscover/Autodiscover.xml", destination: "/autodiscover/autodiscover.xml" },
+    ];
+  },
 };
 
 module.exports = withNextIntl(nextConfig);
