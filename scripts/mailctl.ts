@@ -9,6 +9,7 @@ import { loadConfig, parseSize, type Config } from "@/lib/config";
 import { OutboundQueue } from "@/lib/mail-server/queue";
 import { MailStore, StoreError } from "@/lib/mail-server/store";
 import { importMessages } from "@/lib/mail-server/store/import";
+import { collectStatus } from "@/lib/mail-server/admin/routes/status";
 import { failAndExit } from "./lib/fail";
 import { runInviteCommand } from "./lib/mailctl-invite";
 
@@ -16,10 +17,14 @@ const USAGE = `usage: npm run mailctl -- COMMAND
   domain add DOMAIN              add a local domain and print the DNS records to publish
   domain records DOMAIN          print a domain's DNS records (MX, SPF, DKIM, DMARC) again
   domain list                    list local domains
+  domain del DOMAIN              delete a domain that has no accounts left (its aliases go with it)
   user add ADDRESS [--name NAME] [--admin] [--quota SIZE] [--password-stdin]
   user passwd ADDRESS [--password-stdin]
   user del ADDRESS               delete an account and all its mail
   user list                      one account a line: messages, bytes used, quota
+  user quota ADDRESS SIZE        set the quota, e.g. 2G or 500M
+  user disable|enable ADDRESS    a disabled account keeps its mail but can't sign in or receive
+  user admin|unadmin ADDRESS     make or unmake an administrator (the last one always stays)
   alias add ALIAS TARGET         ALIAS may be @domain (catch-all)
   alias list
   alias del ALIAS [TARGET]
@@ -27,6 +32,7 @@ const USAGE = `usage: npm run mailctl -- COMMAND
   queue list                     queued messages: each recipient's state, attempts, next try, last answer
   queue retry ID|all             try the waiting recipients now
   queue delete ID                remove a message from the queue; its sender gets a bounce
+  status                         configured ports, queue, messages today and per hour, disk and quota use
   invite create [--days N] [--note TEXT]   a sign-up link that works once (default 7 days)
   invite list                    invites: valid until, used by, expired or withdrawn
   invite revoke ID               withdraw an unused invite
@@ -98,6 +104,25 @@ function queueId(text: string): number {
   return Number(text);
 }
 
+/** mailctl runs beside the server: it can only say which ports are configured, not which answer. */
+function configuredEndpoints(config: Config) {
+  return Object.entries(config.ports)
+    .filter(([, port]) => port > 0)
+    .map(([name, port]) => ({ name, port }));
+}
+
+function printStatus(status: Awaited<ReturnType<typeof collectStatus>>) {
+  console.log(`hostname\t${status.hostname}`);
+  for (const l of status.listeners) console.log(`listener\t${l.name}\t${l.address}:${l.port}`);
+  console.log(`queue\tmessages=${status.queue.messages}\twaiting-recipients=${status.queue.waitingRecipients}`);
+  console.log(`today\tin=${status.today.in}\tout=${status.today.out}`);
+  const disk = status.disk;
+  console.log(`disk\t${disk.dataDir}\tused=${disk.usedBytes} (${humanBytes(BigInt(disk.usedBytes))})${disk.freeBytes ? `\tfree=${disk.freeBytes} (${humanBytes(BigInt(disk.freeBytes))})` : ""}`);
+  const quota = status.quota;
+  console.log(`quota\taccounts=${quota.accounts}\tused=${quota.usedBytes} (${humanBytes(BigInt(quota.usedBytes))})\tquota=${quota.quotaBytes} (${humanBytes(BigInt(quota.quotaBytes))})\tover=${quota.overQuota}`);
+  for (const h of status.hours) console.log(`hour\t${h.hour}\tin=${h.in}\tout=${h.out}`);
+}
+
 async function run(store: MailStore, config: Config, argv: string[]): Promise<void> {
   // Not started: mailctl only reads and changes the queue; the running server delivers.
   const queue = new OutboundQueue(config, store, { log: (line) => console.error(line) });
@@ -155,6 +180,11 @@ async function run(store: MailStore, config: Config, argv: string[]): Promise<vo
       if (!(await queue.deleteMessage(queueId(rest[0])))) throw new StoreError("not-found", `no queued message ${rest[0]}`);
       console.log(`deleted ${rest[0]} from the queue; its sender is told`);
       return;
+    case "domain del":
+      need(1);
+      await store.accounts.deleteDomain(rest[0]);
+      console.log(`deleted domain ${rest[0]}`);
+      return;
     case "domain list":
       for (const domain of await store.accounts.listDomains()) console.log(`${domain.name}\taccounts=${domain._count.accounts}`);
       return;
@@ -180,6 +210,26 @@ async function run(store: MailStore, config: Config, argv: string[]): Promise<vo
       need(1);
       await store.accounts.deleteAccount(rest[0]);
       console.log(`deleted ${rest[0]}`);
+      return;
+    case "user quota":
+      need(2);
+      await store.accounts.setQuota(rest[0], parseSize("quota", rest[1]));
+      console.log(`quota of ${rest[0]} set to ${humanBytes(BigInt(parseSize("quota", rest[1])))}`);
+      return;
+    case "user disable":
+    case "user enable":
+      need(1);
+      await store.accounts.setDisabled(rest[0], action === "disable");
+      console.log(`${rest[0]} ${action}d${action === "disable" ? "; its open IMAP and POP3 sessions end within 30 s" : ""}`);
+      return;
+    case "user admin":
+    case "user unadmin":
+      need(1);
+      await store.accounts.setAdmin(rest[0], action === "admin");
+      console.log(`${rest[0]} is ${action === "admin" ? "now" : "no longer"} an administrator`);
+      return;
+    case "status":
+      printStatus(await collectStatus(store, config, configuredEndpoints(config)));
       return;
     case "user list":
       for (const a of await store.accounts.listAccounts()) {

@@ -11,6 +11,7 @@ import { pop3Listener } from "./pop3/server";
 import { startAdminServer } from "./admin/http";
 import { OutboundQueue, type QueueOptions } from "./queue";
 import { InboundAuthenticator } from "./smtp/authentication-results";
+import { AccountGuard } from "./net/account-guard";
 
 /** The variable behind each listener, to name it when its port can't be had. */
 const VARIABLES: Record<string, string> = {
@@ -48,6 +49,8 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** Outbound concurrency and SMTP timeouts (tests shorten the timeouts). */
   queue?: Omit<QueueOptions, "log">;
+  /** How often open sessions are checked for accounts disabled elsewhere (net/account-guard.ts). */
+  accountCheckIntervalMs?: number;
 }
 
 export async function startMailServer(config: Config, options: StartOptions = {}): Promise<RunningMailServer> {
@@ -75,6 +78,7 @@ export async function startMailServer(config: Config, options: StartOptions = {}
   }
 
   let admin: http.Server | null = null;
+  const endpoints: { name: string; port: number }[] = [];
   let starting = "SMTP_PORT";
   try {
     for (const listener of listeners) {
@@ -82,7 +86,7 @@ export async function startMailServer(config: Config, options: StartOptions = {}
       await listener.start();
     }
     starting = "ADMIN_PORT";
-    if (config.ports.admin) admin = await startAdminServer(config, store, portFor(config.ports.admin));
+    if (config.ports.admin) admin = await startAdminServer(config, store, portFor(config.ports.admin), { queue, endpoints: () => endpoints });
     await queue.start();
   } catch (error) {
     await queue.stop(0);
@@ -95,7 +99,8 @@ export async function startMailServer(config: Config, options: StartOptions = {}
     throw error;
   }
 
-  const endpoints = listeners.map((l) => ({ name: l.options.name, port: l.port }));
+  endpoints.push(...listeners.map((l) => ({ name: l.options.name, port: l.port })));
+  const guard = new AccountGuard(store, listeners, options.accountCheckIntervalMs);
   if (admin) {
     const address = admin.address();
     endpoints.push({ name: "admin", port: typeof address === "object" && address ? address.port : config.ports.admin });
@@ -112,6 +117,7 @@ export async function startMailServer(config: Config, options: StartOptions = {}
     },
     stop() {
       stopped ??= (async () => {
+        guard.stop();
         await Promise.all(listeners.map((l) => l.stop()));
         await queue.stop();
         if (admin) {

@@ -126,7 +126,7 @@ describe("mailctl on a stopped server", () => {
   it("--help prints the usage and exits 0", async () => {
     const result = await mailctl(["--help"]);
     expectOk(result);
-    for (const word of ["domain add", "domain records", "user add", "user passwd", "user del", "user list", "alias add", "alias del", "import", "queue list", "queue retry", "queue delete"]) {
+    for (const word of ["domain add", "domain records", "domain del", "user add", "user passwd", "user del", "user list", "user quota", "user disable|enable", "user admin|unadmin", "alias add", "alias del", "import", "queue list", "queue retry", "queue delete", "status"]) {
       expect(result.stdout).toContain(word);
     }
   });
@@ -350,6 +350,54 @@ describe("mailctl on a stopped server", () => {
     const bounce = await withStore(async (store) => (await readMessages(store, "bob@example.test")).find((m) => m.raw.toString().includes("multipart/report")));
     expect(bounce?.raw.toString()).toContain("Final-Recipient: rfc822; far@away.test");
     expect(bounce?.raw.toString()).toMatch(/Diagnostic-Code: smtp; 550 5\.3\.0 removed from the queue by the administrator/);
+  });
+
+  it("user quota, disable/enable and admin/unadmin; the last administrator can't be demoted, disabled or deleted", async () => {
+    const [ann, ben] = ["ann@example.test", "ben@example.test"];
+    for (const address of [ann, ben]) expectOk(await mailctl(["user", "add", address, "--password-stdin"], { stdin: `passphrase of ${address}\n` }));
+    expectOk(await mailctl(["user", "quota", ann, "2G"]));
+    expectOk(await mailctl(["user", "admin", ann]));
+    expectOk(await mailctl(["user", "disable", ben]));
+    const accounts = await userList();
+    expect(accounts.find((a) => a.address === ann)).toMatchObject({ quota: 2 * 1024 ** 3, rest: "\tadmin" });
+    expect(accounts.find((a) => a.address === ben)?.rest).toBe("\tdisabled");
+    expect(await withStore((store) => store.accounts.authenticate(ben, `passphrase of ${ben}`))).toBeNull();
+    // Ann is the only administrator: each way of losing her is refused, and nothing changes.
+    const refused = await Promise.all([["user", "unadmin"], ["user", "disable"], ["user", "del"]].map((command) => mailctl([...command, ann])));
+    for (const result of refused) expectFailure(result, /ann@example\.test is the last administrator/);
+    expect((await userList()).find((a) => a.address === ann)?.rest).toBe("\tadmin");
+    expectOk(await mailctl(["user", "enable", ben]));
+    expect(await withStore((store) => store.accounts.authenticate(ben, `passphrase of ${ben}`))).not.toBeNull();
+    // With a second administrator, the first may step down.
+    expectOk(await mailctl(["user", "admin", ben]));
+    expectOk(await mailctl(["user", "unadmin", ann]));
+    expectFailure(await mailctl(["user", "quota", ann, "lots"]), /not a size/);
+    expectFailure(await mailctl(["user", "disable", "nobody@example.test"]), /no account nobody@example\.test/);
+  });
+
+  it("domain del deletes an empty domain and refuses one with accounts or from MAIL_DOMAINS", async () => {
+    expectOk(await mailctl(["domain", "add", "gone.test"]));
+    expectOk(await mailctl(["user", "add", "x@gone.test", "--password-stdin"], { stdin: "a long passphrase of x\n" }));
+    expectFailure(await mailctl(["domain", "del", "gone.test"]), /gone\.test still has 1 account/);
+    expectOk(await mailctl(["user", "del", "x@gone.test"]));
+    expectOk(await mailctl(["domain", "del", "gone.test"]));
+    expect((await mailctl(["domain", "list"])).stdout).not.toContain("gone.test");
+    expectFailure(await mailctl(["domain", "del", "example.test"]), /MAIL_DOMAINS/);
+    expectFailure(await mailctl(["domain", "del", "never.test"]), /never\.test is not a local domain/);
+  });
+
+  it("status: queue, messages today, disk and quota use, and 24 hourly counts", async () => {
+    const result = await mailctl(["status"], { env: { IMAP_PORT: "1143" } });
+    expectOk(result);
+    const lines = result.stdout.trim().split("\n");
+    expect(lines).toContain("listener\timap\t127.0.0.1:1143");
+    expect(lines.find((l) => l.startsWith("queue\t"))).toMatch(/^queue\tmessages=\d+\twaiting-recipients=\d+$/);
+    expect(lines.find((l) => l.startsWith("today\t"))).toMatch(/^today\tin=\d+\tout=\d+$/);
+    const disk = lines.find((l) => l.startsWith("disk\t"));
+    expect(disk?.startsWith(`disk\t${dataDir}\tused=`)).toBe(true);
+    expect(disk).toMatch(/\tused=[1-9]\d* /);
+    expect(lines.find((l) => l.startsWith("quota\t"))).toMatch(/^quota\taccounts=\d+\tused=\d+ .*\tquota=[1-9]\d* .*\tover=0$/);
+    expect(lines.filter((l) => l.startsWith("hour\t"))).toHaveLength(24);
   });
 
   it("user del removes the account; a second del is refused", async () => {

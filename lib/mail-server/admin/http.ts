@@ -5,7 +5,8 @@ import http from "node:http";
 import type { Config } from "@/lib/config";
 import { StoreError, type MailStore } from "../store";
 import { authenticateCaller } from "./auth";
-import type { Reply } from "./request";
+import { OutboundQueue } from "../queue";
+import type { Reply, ServerInfo } from "./request";
 import { ROUTES, type Route } from "./routes";
 
 /** Store errors are phrased to follow "error: "; alone on a page they start with a capital. */
@@ -32,7 +33,7 @@ function matchPattern(pattern: string, pathname: string): Record<string, string>
   return params;
 }
 
-async function dispatch(config: Config, store: MailStore, request: http.IncomingMessage): Promise<Reply> {
+async function dispatch(config: Config, store: MailStore, server: ServerInfo, request: http.IncomingMessage): Promise<Reply> {
   const url = new URL(request.url ?? "/", "http://admin");
   let pathMatched = false;
   for (const route of ROUTES) {
@@ -40,7 +41,7 @@ async function dispatch(config: Config, store: MailStore, request: http.Incoming
     if (!params) continue;
     pathMatched = true;
     if (route.method !== request.method) continue;
-    return runRoute(route, { config, store, request, url, params, caller: null });
+    return runRoute(route, { config, store, server, request, url, params, caller: null });
   }
   return pathMatched ? { status: 405, body: { error: "method not allowed" } } : { status: 404, body: { error: "not found" } };
 }
@@ -53,9 +54,14 @@ async function runRoute(route: Route, context: Parameters<Route["handle"]>[0]): 
   return route.handle({ ...context, caller });
 }
 
-export async function startAdminServer(config: Config, store: MailStore, port: number): Promise<http.Server> {
+/**
+ * `running` is the mail server around it; without one (tests of the API alone) the queue routes work on
+ * a queue that isn't started, as mailctl's does, and no listeners are reported.
+ */
+export async function startAdminServer(config: Config, store: MailStore, port: number, running?: ServerInfo): Promise<http.Server> {
+  const info: ServerInfo = running ?? { queue: new OutboundQueue(config, store, { log: (line) => console.error(line) }), endpoints: () => [] };
   const server = http.createServer((request, response) => {
-    dispatch(config, store, request)
+    dispatch(config, store, info, request)
       .catch((error: unknown): Reply => {
         if (error instanceof StoreError) return { status: STATUS[error.code], body: { error: sentence(error.message) } };
         console.error(`admin: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,6 +1,7 @@
 // What every management API route shares: reading a bounded JSON body, its fields, and the reply shape.
 import type http from "node:http";
 import type { Config } from "@/lib/config";
+import type { OutboundQueue } from "../queue";
 import { StoreError, type MailStore } from "../store";
 
 const MAX_BODY = 64 * 1024;
@@ -15,9 +16,18 @@ export interface Caller {
   isAdmin: boolean;
 }
 
+/** The running server as the administration routes see it. */
+export interface ServerInfo {
+  /** The queue the server delivers from: retry wakes it, delete bounces through it. */
+  queue: OutboundQueue;
+  /** What listens where. */
+  endpoints(): { name: string; port: number }[];
+}
+
 export interface RouteContext {
   config: Config;
   store: MailStore;
+  server: ServerInfo;
   request: http.IncomingMessage;
   url: URL;
   /** Values of the route pattern's `:name` segments, decoded. */

@@ -44,6 +44,7 @@ export class ImapSession implements Session {
   /** BAD answers in a row (IMAP_LIMITS.maxBadCommands). */
   private badCommands = 0;
   private stopping = false;
+  private byeText: string | null = null;
   private busy = false;
   idling = false;
 
@@ -132,13 +133,18 @@ export class ImapSession implements Session {
     this.connection.close();
   }
 
-  shutdown() {
+  shutdown(reason?: string) {
     this.stopping = true;
+    this.byeText = reason ?? null;
     if (!this.busy || this.idling) this.closeForShutdown();
   }
 
+  signedInAccountId(): number | null {
+    return this.user?.accountId ?? null;
+  }
+
   private closeForShutdown() {
-    this.write(untaggedStatus("BYE", `${this.config.hostname} shutting down, reconnect later`));
+    this.write(untaggedStatus("BYE", this.byeText ?? `${this.config.hostname} shutting down, reconnect later`));
     this.connection.close();
   }
 

@@ -10,8 +10,13 @@ import type { TlsIdentity } from "./tls";
 export interface Session {
   /** Runs the conversation; resolves when the connection is done. */
   run(): Promise<void>;
-  /** Asked to stop: finish the current command, answer "shutting down", close. */
-  shutdown(): void;
+  /**
+   * Asked to stop: finish the current command, answer "shutting down" (or `reason`, when the
+   * account was disabled or deleted), close.
+   */
+  shutdown(reason?: string): void;
+  /** The account signed in on this connection, or null (net/account-guard.ts ends disabled ones). */
+  signedInAccountId(): number | null;
 }
 
 export interface ListenerOptions {
@@ -35,6 +40,10 @@ export class Listener {
 
   get connectionCount(): number {
     return this.sessions.size;
+  }
+
+  get openSessions(): Session[] {
+    return [...this.sessions.keys()];
   }
 
   /** The port actually bound (useful when 0 was asked of the OS in tests via listen on port). */

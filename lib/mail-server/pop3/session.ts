@@ -39,6 +39,7 @@ export class Pop3Session implements Session {
   private failedLogins = 0;
   private badCommands = 0;
   private stopping = false;
+  private endReason: string | null = null;
   private busy = false;
 
   constructor(
@@ -69,13 +70,19 @@ export class Pop3Session implements Session {
     return caps;
   }
 
-  shutdown() {
+  shutdown(reason?: string) {
     this.stopping = true;
+    this.endReason = reason ?? null;
     if (!this.busy) this.closeForShutdown();
   }
 
+  signedInAccountId(): number | null {
+    return this.maildrop?.accountId ?? null;
+  }
+
   private closeForShutdown() {
-    this.write(err("Server shutting down, try again later", "SYS/TEMP"));
+    // RFC 3206: AUTH for a refusal that trying again won't fix; SYS/TEMP for a shutdown that will pass.
+    this.write(this.endReason ? err(this.endReason, "AUTH") : err("Server shutting down, try again later", "SYS/TEMP"));
     this.connection.close();
   }
 

@@ -99,6 +99,7 @@ export class OutboundQueue {
   /** Durable when it resolves; delivery starts at once. */
   async enqueue(request: EnqueueRequest): Promise<number> {
     const id = await this.store.enqueue(request);
+    this.mailStore.traffic.count("out");
     this.wake();
     return id;
   }

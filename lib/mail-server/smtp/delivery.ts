@@ -130,6 +130,7 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
   const requests = planned.requests;
   if (requests.length) {
     await store.append(requests);
+    store.traffic.count("in");
     await reportLocalDeliveries(session, transaction, sender, message, now);
   }
   const remote = transaction.recipients.filter((r) => !r.accounts.length);

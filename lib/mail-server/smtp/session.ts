@@ -63,6 +63,7 @@ export class SmtpSession implements Session {
   badCommands = 0;
   failedAuths = 0;
   private stopping = false;
+  private endReason: string | null = null;
   private busy = false;
 
   constructor(
@@ -99,13 +100,19 @@ export class SmtpSession implements Session {
     this.transaction = null;
   }
 
-  shutdown() {
+  shutdown(reason?: string) {
     this.stopping = true;
+    this.endReason = reason ?? null;
     if (!this.busy) this.closeForShutdown();
   }
 
+  signedInAccountId(): number | null {
+    return this.user?.accountId ?? null;
+  }
+
   private closeForShutdown() {
-    this.send(421, "4.3.2", `${this.context.config.hostname} Service shutting down, try again later`);
+    if (this.endReason) this.send(421, "4.7.0", `${this.context.config.hostname} ${this.endReason}`);
+    else this.send(421, "4.3.2", `${this.context.config.hostname} Service shutting down, try again later`);
     this.connection.close();
   }
 

@@ -6,6 +6,7 @@ import { normalizeDomain, parseAddress } from "./addresses";
 import { StoreError } from "./errors";
 import { createDefaultMailboxes } from "./mailboxes";
 import { checkPasswordStrength, hashPassword, verifyPassword } from "./passwords";
+import type { StoreEvents } from "./events";
 import type { SqlRunner } from "./sql";
 
 export interface AccountSummary {
@@ -33,6 +34,7 @@ export class Accounts {
     private readonly database: Database,
     private readonly sql: SqlRunner,
     private readonly config: Config,
+    private readonly events: StoreEvents,
   ) {}
 
   async addDomain(name: string) {
@@ -54,7 +56,7 @@ export class Accounts {
   }
 
   async listDomains() {
-    return (await this.database.prisma()).domain.findMany({ orderBy: { name: "asc" }, include: { _count: { select: { accounts: true } } } });
+    return (await this.database.prisma()).domain.findMany({ orderBy: { name: "asc" }, include: { _count: { select: { accounts: true, aliases: true } } } });
   }
 
   async isLocalDomain(domain: string): Promise<boolean> {
@@ -118,14 +120,66 @@ export class Accounts {
   }
 
   async deleteAccount(address: string) {
+    const account = await this.keepingAnAdministrator(address, "delete", async (tx, id, key) => {
+      await tx.query(`DELETE FROM "Alias" WHERE "destination" = ?`, [key]);
+      await tx.query(`DELETE FROM "Account" WHERE "id" = ?`, [id]);
+    });
+    this.events.emit("account", { kind: "deleted", accountId: account.id });
+  }
+
+  /** A disabled account keeps its mail but can't sign in by any protocol, and receives nothing. */
+  async setDisabled(address: string, disabled: boolean) {
+    const account = await this.keepingAnAdministrator(address, disabled ? "disable" : null, (tx, id) => tx.query(`UPDATE "Account" SET "disabled" = ? WHERE "id" = ?`, [disabled, id]));
+    if (disabled) this.events.emit("account", { kind: "disabled", accountId: account.id });
+  }
+
+  async setAdmin(address: string, isAdmin: boolean) {
+    await this.keepingAnAdministrator(address, isAdmin ? null : "demote", (tx, id) => tx.query(`UPDATE "Account" SET "isAdmin" = ? WHERE "id" = ?`, [isAdmin, id]));
+  }
+
+  async setQuota(address: string, quotaBytes: number) {
+    if (!Number.isSafeInteger(quotaBytes) || quotaBytes <= 0) throw new StoreError("invalid", "the quota must be a positive size such as 500M or 2G");
+    await this.keepingAnAdministrator(address, null, (tx, id) => tx.query(`UPDATE "Account" SET "quotaBytes" = ? WHERE "id" = ?`, [BigInt(quotaBytes), id]));
+  }
+
+  /**
+   * Runs a change of one account in a transaction that first makes sure that, after it, an enabled
+   * administrator remains (`change` names what would remove one; null when nothing would). The enabled
+   * administrators' rows are locked on PostgreSQL, so two administrators demoting each other at once
+   * can't both succeed; SQLite's transactions are serial already.
+   */
+  private async keepingAnAdministrator(address: string, change: "delete" | "disable" | "demote" | null, apply: (tx: SqlRunner, id: number, key: string) => Promise<unknown>) {
     const parsed = parseAddress(address);
-    const account = await (await this.database.prisma()).account.findUnique({ where: { addressKey: parsed.key } });
-    if (!account) throw new StoreError("not-found", `no account ${parsed.address}`);
-    await this.sql.exclusive(async () => (await this.database.prisma()).$transaction(async (tx) => {
-        await tx.alias.deleteMany({ where: { destination: account.addressKey } });
-        await tx.account.delete({ where: { id: account.id } });
-      }),
-    );
+    return this.sql.transaction(async (tx) => {
+      const [account] = await tx.query<{ id: number; isAdmin: number | boolean; disabled: number | boolean }>(`SELECT "id", "isAdmin", "disabled" FROM "Account" WHERE "addressKey" = ?`, [parsed.key]);
+      if (!account) throw new StoreError("not-found", `no account ${parsed.address}`);
+      if (change && account.isAdmin && !account.disabled) {
+        const lock = tx.dialect === "postgresql" ? " FOR UPDATE" : "";
+        const admins = await tx.query<{ id: number }>(`SELECT "id" FROM "Account" WHERE "isAdmin" = ? AND "disabled" = ?${lock}`, [true, false]);
+        if (!admins.some((a) => a.id !== account.id)) {
+          throw new StoreError("forbidden", `${parsed.address} is the last administrator: make another account an administrator before you ${change} this one`);
+        }
+      }
+      await apply(tx, account.id, parsed.key);
+      return { id: account.id };
+    });
+  }
+
+  /** Removes a local domain that has no accounts left; its aliases and catch-all go with it. */
+  async deleteDomain(name: string) {
+    const domain = normalizeDomain(name);
+    if (this.config.domains.some((d) => normalizeDomain(d) === domain)) {
+      throw new StoreError("forbidden", `${domain} is in MAIL_DOMAINS: remove it there first, or it comes back at the next start`);
+    }
+    await this.sql.transaction(async (tx) => {
+      const [row] = await tx.query<{ id: number }>(`SELECT "id" FROM "Domain" WHERE "name" = ?`, [domain]);
+      if (!row) throw new StoreError("not-found", `${domain} is not a local domain`);
+      const [accounts] = await tx.query<{ n: number | string | bigint }>(`SELECT COUNT(*) AS "n" FROM "Account" WHERE "domainId" = ?`, [row.id]);
+      const count = Number(accounts.n);
+      if (count) throw new StoreError("forbidden", `${domain} still has ${count} account${count === 1 ? "" : "s"}: delete ${count === 1 ? "it" : "them"} first`);
+      await tx.query(`DELETE FROM "Alias" WHERE "domainId" = ?`, [row.id]);
+      await tx.query(`DELETE FROM "Domain" WHERE "id" = ?`, [row.id]);
+    });
   }
 
   async listAccounts(): Promise<AccountSummary[]> {

@@ -9,7 +9,10 @@ export type MailboxChange =
   | { kind: "expunge"; accountId: number; mailboxId: number; uids: number[]; modSeq: bigint }
   | { kind: "mailboxes"; accountId: number };
 
-export class StoreEvents extends EventEmitter<{ change: [MailboxChange] }> {
+/** An account that may no longer be used: its open IMAP and POP3 sessions end (net/account-guard.ts). */
+export type AccountChange = { kind: "disabled" | "deleted"; accountId: number };
+
+export class StoreEvents extends EventEmitter<{ change: [MailboxChange]; account: [AccountChange] }> {
   constructor() {
     super();
     // Every IMAP session listens; hundreds are normal.

@@ -13,13 +13,15 @@ import { DomainKeys } from "./domain-keys";
 import { searchContent, type SearchField } from "./search";
 import { openSqlRunner, type SqlRunner } from "./sql";
 import { StateCache } from "./state-cache";
+import { Traffic } from "./traffic";
 
 export { StoreError } from "./errors";
 export type { AppendRequest, AppendResult } from "./messages";
 export type { Recipient, AccountSummary } from "./accounts";
-export type { MailboxChange } from "./events";
+export type { MailboxChange, AccountChange } from "./events";
 export type { MessageState } from "./message-ops";
 export type { MailboxInfo } from "./folders";
+export type { HourCount } from "./traffic";
 export type { MailboxStates } from "./state-cache";
 export { shiftStructure } from "./messages";
 
@@ -35,6 +37,8 @@ export class MailStore {
   readonly domainKeys: DomainKeys;
   /** Flags, MODSEQ, date and size of the messages of mailboxes in use, in memory (what FETCH reads). */
   readonly states: StateCache;
+  /** Messages in and out per hour (the status page's chart). */
+  readonly traffic: Traffic;
   private readonly writer: MessageWriter;
 
   private constructor(
@@ -43,13 +47,14 @@ export class MailStore {
     readonly sql: SqlRunner,
     readonly config: Config,
   ) {
-    this.accounts = new Accounts(db, sql, config);
+    this.accounts = new Accounts(db, sql, config, this.events);
     this.blobs = new BlobStore(config.dataDir);
     this.writer = new MessageWriter(sql, this.blobs, this.events);
     this.messages = new MessageOps(sql, this.blobs, this.events);
     this.folders = new Folders(sql, this.messages, this.events);
     this.domainKeys = new DomainKeys(sql);
     this.states = new StateCache(sql);
+    this.traffic = new Traffic(sql);
   }
 
   /** Migrates the database, connects, and makes sure the configured domains exist. */
@@ -83,6 +88,7 @@ export class MailStore {
   }
 
   async close(): Promise<void> {
+    await this.traffic.flush();
     await this.sql.close();
     await this.db.close();
   }
