@@ -32,6 +32,7 @@ const BODY = "min-h-0 flex-1 overflow-y-auto text-sm [&_a]:text-indigo-700 [&_a]
 
 export default function Composer({ request, address, onClose, onSent }: { request: ComposeRequest; address: string; onClose: () => void; onSent: (notice: SentNotice) => void }) {
   const t = useTranslations("Compose");
+  const delivery = useTranslations("Delivery");
   const format = useMailFormat();
   const [fromName, setFromName] = useStoredPreference("webmail.fromName", "", isName);
   const [to, setTo] = useState<Address[]>([]);
@@ -42,6 +43,7 @@ export default function Composer({ request, address, onClose, onSent }: { reques
   const [subject, setSubject] = useState("");
   const [plain, setPlain] = useState(false);
   const [plainText, setPlainText] = useState("");
+  const [deliveryReports, setDeliveryReports] = useState(false);
   // New files, and the original's attachments a forward carries; once saved, both live in the draft.
   const [files, setFiles] = useState<File[]>([]);
   const [forwarded, setForwarded] = useState<AttachmentInfo[]>([]);
@@ -132,6 +134,7 @@ export default function Composer({ request, address, onClose, onSent }: { reques
     subject,
     html: plain || !editor ? null : editor.getHTML(),
     text: plain ? plainText : "",
+    deliveryReports,
     source: request.mode === "new" || request.mode === "draft" ? null : { folder: request.folder, uid: request.uid, mode: request.mode },
     forwardParts: carried.current.forwarded.map((attachment) => attachment.part),
   });
@@ -213,7 +216,7 @@ export default function Composer({ request, address, onClose, onSent }: { reques
     }
     // outgoing reads the state listed here.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [editor, busy, to, cc, bcc, subject, plain, plainText, fromName, draft, onSent, t]);
+  }, [editor, busy, to, cc, bcc, subject, plain, plainText, deliveryReports, fromName, draft, onSent, t]);
 
   const title = request.mode === "new" ? t("newMessage") : t(`title.${request.mode}`);
   const attachments = [
@@ -269,6 +272,10 @@ export default function Composer({ request, address, onClose, onSent }: { reques
         <label className="flex min-h-9 items-center gap-2 px-2 text-sm text-slate-600 dark:text-slate-300">
           <input type="checkbox" checked={plain} onChange={(event) => switchMode(event.target.checked)} />
           {t("plainText")}
+        </label>
+        <label className="flex min-h-9 items-center gap-2 px-2 text-sm text-slate-600 dark:text-slate-300">
+          <input type="checkbox" checked={deliveryReports} onChange={(event) => setDeliveryReports(event.target.checked)} />
+          {delivery("request")}
         </label>
       </div>
       {loading && <div aria-hidden="true" className="m-3 h-32 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />}

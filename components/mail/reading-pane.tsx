@@ -17,6 +17,9 @@ const SourceView = dynamic(() => import("./message-source"), {
   loading: () => <div aria-hidden="true" className="m-4 h-40 animate-pulse rounded bg-slate-100 dark:bg-slate-900" />,
 });
 
+const SentDeliveryStatus = dynamic(() => import("./delivery-status").then((module) => module.SentDeliveryStatus), { ssr: false });
+const DeliveryReportSummary = dynamic(() => import("./delivery-status").then((module) => module.DeliveryReportSummary), { ssr: false });
+
 // No allow-scripts and no allow-same-origin: the mail runs nothing and cannot reach the webmail.
 // Popups are allowed so that links open in a new tab, outside the sandbox.
 const FRAME_SANDBOX = "allow-popups allow-popups-to-escape-sandbox";
@@ -128,6 +131,8 @@ export function ReadingPane({ folder, uid, onBack, onOpened, onAnswer, backOnDes
                 </dd>
               </div>
             </dl>
+            {current.delivery === "sent" && <SentDeliveryStatus folder={folder} uid={uid} />}
+            {current.delivery === "report" && <DeliveryReportSummary folder={folder} uid={uid} />}
             {current.remoteContentBlocked && !current.remoteContentAllowed && (
               <div className="flex flex-wrap items-center gap-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950/50 dark:text-amber-100">
                 <ImageOff aria-hidden="true" className="size-4 shrink-0" />

@@ -4,6 +4,7 @@
 // (or $Forwarded) and the draft removed, or saved to Drafts. When submission fails the message is saved to Drafts
 // instead, so nothing written is lost, and the caller learns why.
 import "server-only";
+import { randomBytes } from "node:crypto";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
 import { specialFolder } from "@/lib/user-agent/mail/folder-edit";
 import { setFlags } from "@/lib/user-agent/mail/message";
@@ -11,7 +12,8 @@ import { deleteDraft, draftsFolder, storeDraft } from "./drafts";
 import { buildMime, envelopeOf, newMessageId, type MessageDraft, type OutgoingAttachment } from "./mime";
 import { readStored, threadingHeaders, TooLargeError } from "./original";
 import { messageSizeLimit } from "./size-limit";
-import { submit, SubmissionError } from "./submission";
+import { submit, SubmissionError, type SubmissionDsn } from "./submission";
+import { ENVELOPE_ID_HEADER } from "@/lib/user-agent/delivery/report";
 import type { OutgoingMessage, SavedDraft, SendResult } from "./types";
 
 const size = (attachments: OutgoingAttachment[]) => attachments.reduce((sum, attachment) => sum + attachment.content.length, 0);
@@ -68,14 +70,26 @@ async function keepSentCopy(session: ImapSession, raw: Buffer, date: Date): Prom
   }
 }
 
+/** An ENVID for a message sent with delivery reports asked for (xtext-safe: base64url has no "+" or "="). */
+const newEnvelopeId = () => `wm.${randomBytes(15).toString("base64url")}`;
+
+/**
+ * The sent copy remembers the ENVID its reports will echo (Original-Envelope-Id) in a header of its own:
+ * only the copy in Sent carries it, what recipients get does not.
+ */
+function withEnvelopeId(copy: Buffer, envelopeId: string): Buffer {
+  return Buffer.concat([Buffer.from(`${ENVELOPE_ID_HEADER}: ${envelopeId}\r\n`, "latin1"), copy]);
+}
+
 /** Composes and sends `message` from the session's account; `uploads` are the attachments added in the composer. */
 export async function sendMessage(session: ImapSession, password: string, message: OutgoingMessage, uploads: OutgoingAttachment[]): Promise<SendResult> {
   const limit = await messageSizeLimit();
   const draft = await prepare(session, message, uploads, limit);
   const copy = await ownCopy(draft, limit);
   try {
-    const { rejected } = await submit(await buildMime(draft, false), envelopeOf(draft), { user: session.address, pass: password });
-    const savedToSent = await keepSentCopy(session, copy, draft.date);
+    const dsn: SubmissionDsn | null = message.deliveryReports ? { envelopeId: newEnvelopeId(), notify: ["success", "failure", "delay"] } : null;
+    const { rejected } = await submit(await buildMime(draft, false), envelopeOf(draft), { user: session.address, pass: password }, undefined, dsn);
+    const savedToSent = await keepSentCopy(session, dsn ? withEnvelopeId(copy, dsn.envelopeId) : copy, draft.date);
     // As Thunderbird and Apple Mail mark them: \Answered after a reply, $Forwarded after a forward.
     // The message has left: a flag that cannot be set (the original moved meanwhile) is no failure to report.
     if (message.source) {

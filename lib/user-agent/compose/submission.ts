@@ -64,8 +64,14 @@ function rejectedAnswers(info: object): Submitted["rejected"] {
   return errors.filter(isNodemailerError).map((error) => ({ address: error.recipient ?? "", answer: error.response?.trim() ?? error.message }));
 }
 
+/** RFC 3461 parameters for every recipient: which reports to ask for, and the ENVID they will echo. */
+export interface SubmissionDsn {
+  envelopeId: string;
+  notify: ("success" | "failure" | "delay")[];
+}
+
 /** Submits the message's bytes for the envelope given; throws SubmissionError when nothing was sent. */
-export async function submit(raw: Buffer, envelope: { from: string; to: string[] }, auth: { user: string; pass: string }, endpoint = submissionEndpoint()): Promise<Submitted> {
+export async function submit(raw: Buffer, envelope: { from: string; to: string[] }, auth: { user: string; pass: string }, endpoint = submissionEndpoint(), dsn: SubmissionDsn | null = null): Promise<Submitted> {
   const transport = nodemailer.createTransport({
     host: endpoint.host,
     port: endpoint.port,
@@ -81,7 +87,8 @@ export async function submit(raw: Buffer, envelope: { from: string; to: string[]
     logger: false,
   });
   try {
-    const info = await transport.sendMail({ envelope, raw });
+    // RET=HDRS: a report returns the header (its Message-ID ties it to the sent copy), not the whole message again.
+    const info = await transport.sendMail({ envelope, raw, dsn: dsn ? { id: dsn.envelopeId, return: "headers", notify: dsn.notify } : undefined });
     return { rejected: rejectedAnswers(info) };
   } catch (error) {
     throw describeFailure(error);

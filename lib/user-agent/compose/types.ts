@@ -32,6 +32,8 @@ export interface OutgoingMessage {
   draft: number | null;
   /** Parts of that saved draft to keep: the attachments it already carries. */
   draftParts: string[];
+  /** Ask the servers on the way for delivery reports (DSN NOTIFY=SUCCESS,FAILURE,DELAY). */
+  deliveryReports?: boolean;
 }
 
 /** A version saved in Drafts: where it is, and the attachments it now carries (by part). */

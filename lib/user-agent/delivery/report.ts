@@ -3,6 +3,7 @@
 // the original's Message-ID and Subject — what ties the report to the message the user sent.
 // Works on a report's first bytes too: the queue fetches at most MAX_REPORT_BYTES of each.
 import { simpleParser, type ParsedMail } from "mailparser";
+import type { Address } from "@/lib/user-agent/mail/types";
 import { MAX_STATUS_BYTES, parseDeliveryStatus, type DeliveryStatusFields, type RecipientStatus } from "./status-fields";
 
 export interface DeliveryReport extends DeliveryStatusFields {
@@ -60,6 +61,9 @@ export async function parseDeliveryReport(raw: Buffer): Promise<DeliveryReport |
   return { ...fields, original };
 }
 
+/** The header of the copy in Sent that holds the ENVID it was submitted with. */
+export const ENVELOPE_ID_HEADER = "X-Envelope-Id";
+
 /** What the webmail remembers of a sent message to find its reports. */
 export interface SentIdentity {
   messageId: string | null;
@@ -77,6 +81,14 @@ export function reportMatches(report: DeliveryReport, sent: SentIdentity): boole
 export interface RecipientDelivery extends RecipientStatus {
   /** Where the report that said so is, to open it. */
   report: { folder: string; uid: number };
+}
+
+/** A sent message's delivery as the reading pane shows it. */
+export interface SentDelivery {
+  /** The message was sent with delivery reports asked for (its copy in Sent carries the ENVID). */
+  requested: boolean;
+  /** Every recipient of the message, with what the newest report about them said (null: nothing yet). */
+  recipients: { address: Address; delivery: RecipientDelivery | null }[];
 }
 
 /** Final states: a later "delayed" (reports may arrive out of order) does not undo them. */

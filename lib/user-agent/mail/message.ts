@@ -9,6 +9,7 @@ import { isoDate, toAddresses } from "./list";
 import { chooseBody, inlineImages, listAttachments, type InlinePart } from "./structure";
 import type { MessageView } from "./types";
 import { trustedSenders } from "@/lib/user-agent/settings/remote-content";
+import { isDeliveryReportType } from "@/lib/user-agent/delivery/report";
 
 // Beyond this a body is cut: nobody reads 5 MB of text in a reading pane, and the sanitiser's time grows with it.
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -120,6 +121,7 @@ export async function openMessage(session: ImapSession, folder: string, uid: num
       remoteContentAllowed: allowRemote,
       senderTrusted,
       attachments: structure ? listAttachments(structure, body) : [],
+      delivery: structure && isDeliveryReportType(structure.type, structure.parameters?.["report-type"]) ? "report" : sender !== "" && sender === session.address.toLowerCase() ? "sent" : null,
     };
   });
 }

@@ -103,6 +103,8 @@ export interface MessageView {
   /** The sender is on the reader's "always show images" list. */
   senderTrusted: boolean;
   attachments: AttachmentInfo[];
+  /** "report": a delivery report (RFC 3464), shown read for people; "sent": the user's own message, whose reports may be asked for. */
+  delivery?: "report" | "sent" | null;
 }
 
 export type MailboxChangeEvent =

@@ -78,7 +78,9 @@ export function parseOutgoing(value: unknown, limits: { bodyBytes: number; recip
   const draftUid = draft === null ? null : uidParameter(typeof draft === "number" ? String(draft) : null);
   if (draft !== null && draftUid === null) return "draft must be the UID of a message in Drafts.";
   if (draftParts.length > 0 && draftUid === null) return "draftParts go with a draft.";
-  return { fromName, to: all[0], cc: all[1], bcc: all[2], subject, html, text, source: answered, forwardParts, forwardAsAttachment, draft: draftUid, draftParts };
+  const deliveryReports = value.deliveryReports ?? false;
+  if (typeof deliveryReports !== "boolean") return "deliveryReports must be true or false.";
+  return { fromName, to: all[0], cc: all[1], bcc: all[2], subject, html, text, source: answered, forwardParts, forwardAsAttachment, draft: draftUid, draftParts, deliveryReports };
 }
 
 function parts(value: unknown): string[] | null {
