@@ -7,10 +7,10 @@ import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import type { ReplyMode } from "@/lib/user-agent/compose/types";
 
-/** What the reading pane offers to do with a message: answer it, or continue it when it is a draft. */
-export type AnswerMode = ReplyMode | "draft";
+/** What the reading pane offers to do with a message: answer it, forward it as an attachment ("attach"), or continue it when it is a draft. */
+export type AnswerMode = ReplyMode | "attach" | "draft";
 
-export type ComposeRequest = { mode: "new" } | { mode: ReplyMode; folder: string; uid: number } | { mode: "draft"; uid: number };
+export type ComposeRequest = { mode: "new" } | { mode: ReplyMode | "attach"; folder: string; uid: number } | { mode: "draft"; uid: number };
 
 /** After a send: the recipients the server refused while taking the message for the others. */
 export type SentNotice = { rejected: { address: string; answer: string }[] };

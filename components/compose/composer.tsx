@@ -3,22 +3,27 @@
 // The composer: a panel at the bottom right on wide screens, the whole screen on phones. From (the
 // account, with a display name remembered in this browser), To/Cc/Bcc as chips, subject, rich text or
 // plain text, attachments; a reply or forward starts from the original (fetched from the server), a
-// reopened draft from its saved version. Drafts save themselves every few seconds after a change and
-// when the composer is closed; Discard removes them.
+// reopened draft from its saved version. Drafts save themselves every few seconds after a change, when
+// the composer is closed and when the page is hidden; Discard removes them. Files come by the picker or
+// dropped anywhere on the composer, are uploaded into the draft at once with a progress bar, and are
+// refused when the message would pass the server's size limit; images pasted or dropped into the text
+// show inline.
 import { Paperclip, Send, Trash2, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { isValidAddress, type OriginalMessage, type OutgoingMessage } from "@/lib/user-agent/compose/types";
+import { emlName, isValidAddress, type OriginalMessage, type OutgoingMessage } from "@/lib/user-agent/compose/types";
 import type { Address, AttachmentInfo } from "@/lib/user-agent/mail/types";
 import { AttachmentList } from "./attachment-list";
 import { useMailFormat } from "@/components/mail/format";
 import { useStoredPreference } from "@/components/mail/use-stored-preference";
-import { fetchDraft, fetchOriginal, sendMessage } from "./compose-api";
+import { fetchDraft, fetchLimits, fetchOriginal, sendMessage } from "./compose-api";
+import { carriesFiles, fileProgress, fitFiles, MAX_INLINE_IMAGE_BYTES, readDataUrl, type SizeRefusal } from "./files";
 import type { ComposeRequest, SentNotice } from "./compose-host";
 import { RecipientField } from "./recipient-field";
 import { answerBody, answerRecipients, answerSubject, textToHtml } from "./reply";
 import { EditorContent, plainTextOf, RichToolbar, useRichEditor } from "./rich-editor";
 import { useDraft } from "./use-draft";
+import { useExitSave } from "./use-exit-save";
 
 /** How often a changed message is saved to Drafts. */
 const AUTOSAVE_MS = 3000;
@@ -47,7 +52,13 @@ export default function Composer({ request, address, onClose, onSent }: { reques
   // New files, and the original's attachments a forward carries; once saved, both live in the draft.
   const [files, setFiles] = useState<File[]>([]);
   const [forwarded, setForwarded] = useState<AttachmentInfo[]>([]);
-  const carried = useRef<{ files: File[]; forwarded: AttachmentInfo[] }>({ files: [], forwarded: [] });
+  // whole: "forward as attachment", until the first save puts the original into the draft.
+  const carried = useRef<{ files: File[]; forwarded: AttachmentInfo[]; whole: boolean }>({ files: [], forwarded: [], whole: request.mode === "attach" });
+  const [wholeName, setWholeName] = useState<string | null>(null);
+  const [progress, setProgress] = useState<Map<File, number>>(new Map());
+  const [maxBytes, setMaxBytes] = useState<number | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const tFiles = useTranslations("ComposeFiles");
   const [original, setOriginal] = useState<OriginalMessage | null>(null);
   const [loading, setLoading] = useState(request.mode !== "new");
   const [busy, setBusy] = useState<"sending" | "closing" | null>(null);
@@ -55,7 +66,9 @@ export default function Composer({ request, address, onClose, onSent }: { reques
   const picker = useRef<HTMLInputElement | null>(null);
   const draft = useDraft();
   const { changed } = draft;
-  const editor = useRichEditor("", t("body"), changed);
+  // The editor keeps the handler it was made with: it calls the newest through this ref.
+  const onImages = useRef<(files: File[], at: number | null) => boolean>(() => false);
+  const editor = useRichEditor("", t("body"), changed, (images, at) => onImages.current(images, at));
 
   const updateFiles = (next: File[]) => {
     carried.current.files = next;
@@ -92,19 +105,22 @@ export default function Composer({ request, address, onClose, onSent }: { reques
             draft.adopt({ uid: saved.uid, attachments: saved.attachments });
           })
         : fetchOriginal(request.folder, request.uid, abort.signal).then((message) => {
-            const recipients = answerRecipients(message, request.mode, [address]);
+            // Forward as attachment starts empty: the original travels whole beside the text.
+            const mode = request.mode === "attach" ? "forward" : request.mode;
+            const recipients = answerRecipients(message, mode, [address]);
             const sender = message.from[0];
             const header =
-              request.mode === "forward"
+              mode === "forward"
                 ? t("forwardHeader", { from: sender ? `${sender.name} <${sender.address}>`.trim() : "", date: format.fullDate(message.date), subject: message.subject, to: message.to.map((entry) => entry.address).join(", ") })
                 : t("quoteHeader", { date: format.fullDate(message.date), name: format.sender(sender) });
-            const body = answerBody(message, request.mode, header);
+            const body = request.mode === "attach" ? { html: "", text: "" } : answerBody(message, mode, header);
             setOriginal(message);
             setTo(recipients.to);
             setCc(recipients.cc);
             setShowCc(recipients.cc.length > 0);
-            setSubject(answerSubject(message.subject, request.mode));
+            setSubject(answerSubject(message.subject, mode));
             updateForwarded(request.mode === "forward" ? message.attachments : []);
+            if (request.mode === "attach") setWholeName(emlName(message.subject));
             setPlainText(body.text);
             editor.commands.setContent(body.html, { emitUpdate: false });
           });
@@ -135,15 +151,25 @@ export default function Composer({ request, address, onClose, onSent }: { reques
     html: plain || !editor ? null : editor.getHTML(),
     text: plain ? plainText : "",
     deliveryReports,
-    source: request.mode === "new" || request.mode === "draft" ? null : { folder: request.folder, uid: request.uid, mode: request.mode },
+    source: request.mode === "new" || request.mode === "draft" ? null : { folder: request.folder, uid: request.uid, mode: request.mode === "attach" ? "forward" : request.mode },
     forwardParts: carried.current.forwarded.map((attachment) => attachment.part),
+    forwardAsAttachment: carried.current.whole,
   });
 
-  const save = () =>
-    draft.save(outgoing(), carried.current.files, (saved) => {
-      updateFiles(carried.current.files.filter((file) => !saved.includes(file)));
-      updateForwarded([]);
-    });
+  const save = () => {
+    const uploading = carried.current.files;
+    return draft.save(
+      outgoing(),
+      uploading,
+      (saved) => {
+        updateFiles(carried.current.files.filter((file) => !saved.includes(file)));
+        updateForwarded([]);
+        carried.current.whole = false;
+        setWholeName(null);
+      },
+      (sent, total) => setProgress(fileProgress(uploading, sent, total)),
+    ).then(() => setProgress(new Map()));
+  };
   // The interval calls the newest save, with the newest fields.
   const latestSave = useRef(save);
   useEffect(() => {
@@ -156,6 +182,56 @@ export default function Composer({ request, address, onClose, onSent }: { reques
     }, AUTOSAVE_MS);
     return () => clearInterval(timer);
   }, [loading, busy, draft]);
+
+  useExitSave(draft.isDirty, draft.isSaving, () => void latestSave.current());
+
+  useEffect(() => {
+    fetchLimits().then(
+      (limits) => setMaxBytes(limits.maxMessageBytes),
+      // Unknown: the server still refuses what it cannot take, in words, when the draft is saved.
+      () => setMaxBytes(null),
+    );
+  }, []);
+
+  /** The sizes of what the message carries now, and its text's length, for the size estimate. */
+  const carriedSizes = () => [...(draft.saved?.attachments ?? []), ...carried.current.forwarded].map((attachment) => attachment.size).concat(carried.current.files.map((file) => file.size));
+  const bodyChars = () => (plain || !editor ? plainText.length : editor.getHTML().length);
+  const refuse = (refusal: SizeRefusal) =>
+    setError(tFiles("tooLarge", { name: refusal.file.name, size: format.size(refusal.file.size), total: format.size(refusal.total), limit: format.size(maxBytes ?? 0) }));
+
+  /** Files picked or dropped: those that fit are attached and uploaded into the draft at once. */
+  const addFiles = (added: File[]) => {
+    const { accepted, refused } = fitFiles(added, bodyChars(), carriedSizes(), maxBytes);
+    if (refused) refuse(refused);
+    if (accepted.length === 0) return;
+    edit(updateFiles)([...carried.current.files, ...accepted]);
+    // After a save in flight, which does not carry these.
+    void draft.settled().then(() => {
+      if (draft.isDirty()) void latestSave.current();
+    });
+  };
+
+  // Images pasted or dropped into the text: shown where they were put, as data: URLs the server turns into cid: parts.
+  useEffect(() => {
+    onImages.current = (images, at) => {
+      if (!editor) return false;
+      const oversized = images.find((file) => file.size > MAX_INLINE_IMAGE_BYTES);
+      if (oversized) {
+        setError(tFiles("imageTooLarge", { name: oversized.name, size: format.size(oversized.size), max: format.size(MAX_INLINE_IMAGE_BYTES) }));
+        return true;
+      }
+      const { accepted, refused } = fitFiles(images, bodyChars(), carriedSizes(), maxBytes);
+      if (refused) refuse(refused);
+      void Promise.all(accepted.map(readDataUrl)).then(
+        (sources) => {
+          const chain = at === null ? editor.chain().focus() : editor.chain().focus().setTextSelection(at);
+          chain.insertContent(sources.map((src) => ({ type: "image", attrs: { src } }))).run();
+        },
+        () => setError(tFiles("imageUnreadable")),
+      );
+      return true;
+    };
+  });
 
   const switchMode = (toPlain: boolean) => {
     if (!editor) return;
@@ -218,11 +294,18 @@ export default function Composer({ request, address, onClose, onSent }: { reques
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [editor, busy, to, cc, bcc, subject, plain, plainText, deliveryReports, fromName, draft, onSent, t]);
 
-  const title = request.mode === "new" ? t("newMessage") : t(`title.${request.mode}`);
+  const title = request.mode === "new" ? t("newMessage") : request.mode === "attach" ? t("forwardAsAttachment") : t(`title.${request.mode}`);
   const attachments = [
+    ...(wholeName === null
+      ? []
+      : [{ key: "whole", name: wholeName, size: null, remove: () => {
+          carried.current.whole = false;
+          setWholeName(null);
+          changed();
+        } }]),
     ...(draft.saved?.attachments ?? []).map((attachment) => ({ key: `draft:${attachment.part}`, name: attachment.filename, size: attachment.size, remove: () => draft.keepAttachments((draft.saved?.attachments ?? []).filter((entry) => entry !== attachment)) })),
     ...forwarded.map((attachment) => ({ key: `part:${attachment.part}`, name: attachment.filename, size: attachment.size, remove: () => edit(updateForwarded)(forwarded.filter((entry) => entry !== attachment)) })),
-    ...files.map((file, index) => ({ key: `file:${index}:${file.name}`, name: file.name, size: file.size, remove: () => edit(updateFiles)(files.filter((entry) => entry !== file)) })),
+    ...files.map((file, index) => ({ key: `file:${index}:${file.name}`, name: file.name, size: file.size, progress: progress.get(file), remove: () => edit(updateFiles)(files.filter((entry) => entry !== file)) })),
   ];
   return (
     <section
@@ -230,6 +313,21 @@ export default function Composer({ request, address, onClose, onSent }: { reques
       onKeyDown={(event) => {
         if (event.key === "Escape") void close();
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) void send();
+      }}
+      onDragOver={(event) => {
+        if (!carriesFiles(event.dataTransfer)) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (!(event.relatedTarget instanceof Node && event.currentTarget.contains(event.relatedTarget))) setDragging(false);
+      }}
+      onDrop={(event) => {
+        setDragging(false);
+        // Images dropped into the text were taken by the editor.
+        if (event.defaultPrevented || !carriesFiles(event.dataTransfer)) return;
+        event.preventDefault();
+        addFiles([...event.dataTransfer.files]);
       }}
       className="fixed inset-0 z-40 flex flex-col bg-white md:inset-auto md:right-4 md:bottom-0 md:h-[min(42rem,calc(100dvh-4rem))] md:w-[38rem] md:rounded-t-xl md:border md:border-slate-300 md:shadow-2xl dark:bg-slate-900 dark:md:border-slate-700"
     >
@@ -291,6 +389,11 @@ export default function Composer({ request, address, onClose, onSent }: { reques
         />
       )}
       <AttachmentList attachments={attachments} />
+      {dragging && (
+        <div aria-hidden="true" className="pointer-events-none absolute inset-2 z-10 flex items-center justify-center rounded-xl border-2 border-dashed border-indigo-500 bg-indigo-50/90 text-sm font-medium text-indigo-800 dark:bg-indigo-950/90 dark:text-indigo-200">
+          {tFiles("dropHere")}
+        </div>
+      )}
       {error && (
         <p role="alert" className="shrink-0 border-t border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
           {error}
@@ -316,7 +419,7 @@ export default function Composer({ request, address, onClose, onSent }: { reques
           hidden
           onChange={(event) => {
             const picked = [...(event.target.files ?? [])];
-            if (picked.length > 0) edit(updateFiles)([...carried.current.files, ...picked]);
+            if (picked.length > 0) addFiles(picked);
             event.target.value = "";
           }}
         />

@@ -1,7 +1,9 @@
 "use client";
 
 // The composer's rich text: TipTap with bold, italic, lists, links and quotes (StarterKit brings Link),
-// a toolbar for them, and the same content as plain text for the plain-text mode.
+// images pasted or dropped in (kept as data: URLs until the server makes them cid: parts), a toolbar,
+// and the same content as plain text for the plain-text mode.
+import Image from "@tiptap/extension-image";
 import { EditorContent, getText, useEditor, useEditorState, type Editor, type TextSerializer } from "@tiptap/react";
 import StarterKit from "@tiptap/starter-kit";
 import { Bold, Italic, Link as LinkIcon, List, ListOrdered, Quote } from "lucide-react";
@@ -19,7 +21,16 @@ export function plainTextOf(editor: Editor): string {
   return editor.getText({ blockSeparator: "\n", textSerializers: SERIALIZERS });
 }
 
-export function useRichEditor(initialHtml: string, label: string, onUpdate: () => void): Editor | null {
+/** Image files among what was pasted or dropped (a screenshot, a photo dragged in). */
+function imageFiles(data: DataTransfer | null): File[] {
+  return [...(data?.files ?? [])].filter((file) => file.type.startsWith("image/"));
+}
+
+/**
+ * `onImages` is handed images pasted or dropped into the text, with where they go (a document position,
+ * or null for the cursor); it answers false to let the drop fall through to the composer (attachments).
+ */
+export function useRichEditor(initialHtml: string, label: string, onUpdate: () => void, onImages: (files: File[], at: number | null) => boolean): Editor | null {
   return useEditor({
     extensions: [
       StarterKit.configure({
@@ -29,11 +40,26 @@ export function useRichEditor(initialHtml: string, label: string, onUpdate: () =
         horizontalRule: false,
         link: { openOnClick: false, autolink: true, defaultProtocol: "https", protocols: ["mailto"] },
       }),
+      Image.configure({ inline: true, allowBase64: true, HTMLAttributes: { class: "inline-block max-w-full" } }),
     ],
     content: initialHtml,
     // The composer renders in the browser only; nothing to hydrate.
     immediatelyRender: false,
-    editorProps: { attributes: { "aria-label": label, "aria-multiline": "true", role: "textbox", class: "compose-body min-h-40 px-3 py-2 outline-none" } },
+    editorProps: {
+      attributes: { "aria-label": label, "aria-multiline": "true", role: "textbox", class: "compose-body min-h-40 px-3 py-2 outline-none" },
+      handlePaste: (_view, event) => {
+        const images = imageFiles(event.clipboardData);
+        return images.length > 0 && onImages(images, null);
+      },
+      handleDrop: (view, event, _slice, moved) => {
+        const files = [...(event.dataTransfer?.files ?? [])];
+        const images = imageFiles(event.dataTransfer);
+        // Other files (and a mix) are attachments: the composer's own drop target takes them.
+        if (moved || images.length === 0 || images.length !== files.length) return false;
+        const at = view.posAtCoords({ left: event.clientX, top: event.clientY })?.pos ?? null;
+        return onImages(images, at);
+      },
+    },
     onUpdate,
   });
 }

@@ -5,7 +5,7 @@
 import { useCallback, useRef, useState } from "react";
 import { isValidAddress, type OutgoingMessage, type SavedDraft } from "@/lib/user-agent/compose/types";
 import type { Address, AttachmentInfo } from "@/lib/user-agent/mail/types";
-import { discardDraft, saveDraft } from "./compose-api";
+import { discardDraft, saveDraft, type UploadProgress } from "./compose-api";
 
 export type DraftStatus = "none" | "saving" | "saved" | "failed";
 
@@ -44,10 +44,11 @@ export function useDraft() {
 
   /**
    * Saves `message` (with this draft's UID and attachments filled in) and the new `files`; `onSaved`
-   * hears which files are now inside the draft. Resolves when no save runs any more.
+   * hears which files are now inside the draft, `onProgress` how much of them is uploaded. Resolves when
+   * no save runs any more.
    */
   const save = useCallback(
-    (message: Omit<OutgoingMessage, "draft" | "draftParts">, files: File[], onSaved: (files: File[]) => void): Promise<void> => {
+    (message: Omit<OutgoingMessage, "draft" | "draftParts">, files: File[], onSaved: (files: File[]) => void, onProgress?: UploadProgress): Promise<void> => {
       if (saving.current) return saving.current;
       const at = version.current;
       const draft = current.current;
@@ -55,7 +56,7 @@ export function useDraft() {
       // Addresses still being corrected stay on screen; the saved version has the ones that can be mailed.
       const mailable = (list: Address[]) => list.filter((recipient) => isValidAddress(recipient.address));
       const complete: OutgoingMessage = { ...message, to: mailable(message.to), cc: mailable(message.cc), bcc: mailable(message.bcc), draft: draft?.uid ?? null, draftParts: draft?.attachments.map((attachment) => attachment.part) ?? [] };
-      const run = saveDraft(complete, files)
+      const run = saveDraft(complete, files, onProgress)
         .then((next) => {
           adopt(next);
           savedVersion.current = at;

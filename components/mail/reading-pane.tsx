@@ -39,6 +39,7 @@ const ANSWERS = [
   { mode: "reply", icon: Reply, label: "reply" },
   { mode: "all", icon: ReplyAll, label: "replyAll" },
   { mode: "forward", icon: Forward, label: "forward" },
+  { mode: "attach", icon: Paperclip, label: "forwardAsAttachment" },
 ] as const;
 
 function Skeleton() {

@@ -3,7 +3,7 @@
 import "server-only";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
 import { openMessage, readBytes } from "@/lib/user-agent/mail/message";
-import type { OriginalMessage } from "./types";
+import { emlName, type OriginalMessage } from "./types";
 import { documentText } from "./drafts";
 import type { OutgoingAttachment } from "./mime";
 
@@ -22,12 +22,6 @@ export class TooLargeError extends Error {
     super(`the message would be larger than ${limit} bytes`);
     this.name = "TooLargeError";
   }
-}
-
-/** "Subject.eml", with what file systems refuse replaced, for a message forwarded as a file. */
-export function emlName(subject: string): string {
-  const base = subject.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, " ").replace(/\s+/g, " ").trim().slice(0, 100);
-  return `${base || "message"}.eml`;
 }
 
 /** Message-IDs as a References or In-Reply-To header lists them. */

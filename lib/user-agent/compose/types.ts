@@ -72,3 +72,9 @@ export function parseRecipient(typed: string): Address {
   if (!angled) return { name: "", address: trimmed };
   return { name: angled[1].trim().replace(/^"(.*)"$/, "$1"), address: angled[2].trim() };
 }
+
+/** "Subject.eml", with what file systems refuse replaced, for a message forwarded as a file. */
+export function emlName(subject: string): string {
+  const base = subject.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, " ").replace(/\s+/g, " ").trim().slice(0, 100);
+  return `${base || "message"}.eml`;
+}
