@@ -9,6 +9,7 @@ import type { ComponentType } from "react";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import type { Preferences } from "@/lib/web/preferences";
 import { AppearanceSettings } from "./appearance-settings";
+import { ClientSettingsSection } from "./client-settings";
 import { ExternalAccounts } from "./external-accounts";
 import { LanguageSettings } from "./language-settings";
 import { SettingsProvider } from "./settings-context";
@@ -27,6 +28,7 @@ const SECTIONS: SettingsSection[] = [
   { id: "language", title: "Settings.language", Component: LanguageSettings },
   { id: "appearance", title: "SettingsPage.appearance", Component: AppearanceSettings },
   { id: "other-accounts", title: "SettingsPage.otherAccounts", Component: ExternalAccounts },
+  { id: "clients", title: "Clients.title", Component: ClientSettingsSection },
 ];
 
 export function SettingsPage({ address, initialPreferences }: { address: string; initialPreferences: Preferences }) {
