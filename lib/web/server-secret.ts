@@ -14,6 +14,8 @@ export interface ServerKeys {
   nextAuthSecret: string;
   /** AES-256-GCM key for the IMAP password kept inside the session token. */
   passwordSealKey: Buffer;
+  /** HMAC key of the sign-up page's proof-of-work challenges. */
+  signupChallengeKey: Buffer;
 }
 
 function readOrCreateSecretFile(dataDir: string): string {
@@ -48,6 +50,7 @@ export function deriveServerKeys(secret: string): ServerKeys {
   return {
     nextAuthSecret: derive(secret, "next-auth session token").toString("base64url"),
     passwordSealKey: derive(secret, "imap password seal"),
+    signupChallengeKey: derive(secret, "sign-up challenge"),
   };
 }
 
