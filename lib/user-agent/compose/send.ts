@@ -6,6 +6,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
+import { rememberRecipients } from "@/lib/user-agent/contacts/collect";
 import { specialFolder } from "@/lib/user-agent/mail/folder-edit";
 import { setFlags } from "@/lib/user-agent/mail/message";
 import { deleteDraft, draftsFolder, storeDraft } from "./drafts";
@@ -90,6 +91,7 @@ export async function sendMessage(session: ImapSession, password: string, messag
     const dsn: SubmissionDsn | null = message.deliveryReports ? { envelopeId: newEnvelopeId(), notify: ["success", "failure", "delay"] } : null;
     const { rejected } = await submit(await buildMime(draft, false), envelopeOf(draft), { user: session.address, pass: password }, undefined, dsn);
     const savedToSent = await keepSentCopy(session, dsn ? withEnvelopeId(copy, dsn.envelopeId) : copy, draft.date);
+    await rememberRecipients(session.address, [...draft.to, ...draft.cc, ...draft.bcc]);
     // As Thunderbird and Apple Mail mark them: \Answered after a reply, $Forwarded after a forward.
     // The message has left: a flag that cannot be set (the original moved meanwhile) is no failure to report.
     if (message.source) {
