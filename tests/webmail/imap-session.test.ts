@@ -10,6 +10,7 @@ const { ImapSession } = await import("@/lib/user-agent/imap/session");
 const { ImapSessionPool } = await import("@/lib/user-agent/imap/pool");
 const { listFolders } = await import("@/lib/user-agent/mail/folders");
 const { listMessages } = await import("@/lib/user-agent/mail/list");
+const { searchMessages } = await import("@/lib/user-agent/mail/search");
 const { openMessage, setFlags } = await import("@/lib/user-agent/mail/message");
 const { openAttachment } = await import("@/lib/user-agent/mail/attachment");
 type Session = InstanceType<typeof ImapSession>;
@@ -58,6 +59,40 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.cleanup();
+});
+
+describe("search", () => {
+  it("ranks matches by arrival, newest first: one folder by the server's SORT, all folders merged, a page at a time", async () => {
+    const searcher = await t.account("searcher");
+    const day = (n: number) => new Date(Date.UTC(2026, 10, n, 12));
+    // Arrival order differs from UID order, and Archive's match lies between two of INBOX's.
+    await t.put(searcher, textMessage("pelican one", { body: "a pelican" }), { internalDate: day(20) });
+    await t.put(searcher, textMessage("pelican two", { body: "two pelicans? no: pelican" }), { internalDate: day(5) });
+    await t.put(searcher, textMessage("gull", { body: "no such bird here" }), { internalDate: day(21) });
+    await t.put(searcher, textMessage("pelican three", { body: "pelican" }), { internalDate: day(10) });
+    await t.put(searcher, textMessage("archived pelican", { body: "pelican" }), { mailbox: "Archive", internalDate: day(15) });
+    const session = new ImapSession("search", searcher.address, { user: searcher.address, pass: searcher.password }, endpoint());
+    try {
+      const inbox = await searchMessages(session, { text: "pelican", folder: "INBOX" }, 0, 2);
+      expect(inbox.total).toBe(3);
+      expect(inbox.hits.map((hit) => hit.subject)).toEqual(["pelican one", "pelican three"]);
+      const rest = await searchMessages(session, { text: "pelican", folder: "INBOX" }, 2, 2);
+      expect(rest.hits.map((hit) => hit.subject)).toEqual(["pelican two"]);
+
+      const everywhere = await searchMessages(session, { text: "pelican", folder: null }, 0, 3);
+      expect(everywhere.total).toBe(4);
+      expect(everywhere.hits.map((hit) => [hit.folder, hit.subject])).toEqual([
+        ["INBOX", "pelican one"],
+        ["Archive", "archived pelican"],
+        ["INBOX", "pelican three"],
+      ]);
+      const last = await searchMessages(session, { text: "pelican", folder: null }, 3, 3);
+      expect(last.hits.map((hit) => hit.subject)).toEqual(["pelican two"]);
+      expect((await searchMessages(session, { from: "nobody-like-this", folder: null }, 0, 10)).total).toBe(0);
+    } finally {
+      await session.close();
+    }
+  });
 });
 
 describe("pooled IMAP session", () => {

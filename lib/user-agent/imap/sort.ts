@@ -1,7 +1,8 @@
 // IMAP SORT (RFC 5256), which imapflow does not wrap. It is registered as an imapflow command so it runs
 // through imapflow's own queue: an IDLE in progress is broken first and IDLE resumes afterwards.
 import "server-only";
-import type { ImapFlow } from "imapflow";
+import type { ImapFlow, SearchObject } from "imapflow";
+import { searchCompiler } from "imapflow/lib/search-compiler.js";
 
 export type SortKey = "date" | "arrival" | "from" | "subject" | "size";
 
@@ -10,8 +11,8 @@ interface Atom {
   value: string;
 }
 
-/** imapflow's command arguments: an array is sent as a parenthesised list. */
-type Argument = Atom | Argument[];
+/** imapflow's command arguments: an array is sent as a parenthesised list; strings and literals as values. */
+type Argument = Atom | { type: string; value?: unknown } | Argument[];
 
 interface Untagged {
   attributes?: Array<{ type?: string; value?: unknown }>;
@@ -79,7 +80,9 @@ async function uidSort(connection: ConnectionInternals, { criteria, limit }: Sor
       ESEARCH: async (untagged) => {
         const items = untagged.attributes ?? [];
         const all = items.findIndex((item) => typeof item.value === "string" && item.value.toUpperCase() === "ALL");
-        const set = all >= 0 ? items[all + 1]?.value : undefined;
+        // No ALL: nothing matched (RFC 4731 §3.1 leaves out what would be empty).
+        if (all < 0) return;
+        const set = items[all + 1]?.value;
         uids = typeof set === "string" ? parseOrderedUidSet(set, limit) : null;
         if (uids === null) malformed = true;
       },
@@ -98,18 +101,27 @@ async function uidSort(connection: ConnectionInternals, { criteria, limit }: Sor
   return uids ?? Uint32Array.from(plain);
 }
 
+/** SEARCH criteria as imapflow writes them, without the CHARSET it adds for SEARCH (SORT names its own). */
+function searchKeys(client: ImapFlow, query: SearchObject | undefined): Argument[] {
+  if (!query) return [{ type: "ATOM", value: "ALL" }];
+  const keys = searchCompiler(client, query) as Argument[];
+  const first = keys[0];
+  return first && !Array.isArray(first) && first.type === "ATOM" && first.value === "CHARSET" ? keys.slice(2) : keys;
+}
+
 /**
- * UIDs of the selected mailbox in the order asked, sorted by the server, or null when the server has no
- * SORT (then the caller falls back to UID order, which is arrival order). The server is asked for the
- * ascending order and the result reversed here: a descending answer has no ranges to compress into.
- * Messages equal under the key then come newest UID first, which is what a reversed list should show.
+ * UIDs of the selected mailbox in the order asked, sorted by the server — all of them, or those
+ * matching `query` —, or null when the server has no SORT (then the caller falls back to UID order,
+ * which is arrival order). The server is asked for the ascending order and the result reversed here:
+ * a descending answer has no ranges to compress into. Messages equal under the key then come newest
+ * UID first, which is what a reversed list should show.
  */
-export async function sortedUids(client: ImapFlow, key: SortKey, reverse: boolean, messageCount: number): Promise<Uint32Array | null> {
+export async function sortedUids(client: ImapFlow, key: SortKey, reverse: boolean, messageCount: number, query?: SearchObject): Promise<Uint32Array | null> {
   const connection = internals(client);
   if (!client.capabilities.has("SORT") || connection === null) return null;
   if (!connection.commands.has(COMMAND)) connection.commands.set(COMMAND, uidSort as never);
   const atom = (value: string): Atom => ({ type: "ATOM", value });
-  const request: SortRequest = { criteria: [[atom(CRITERIA[key])], atom("UTF-8"), atom("ALL")], limit: messageCount + 10_000 };
+  const request: SortRequest = { criteria: [[atom(CRITERIA[key])], atom("UTF-8"), ...searchKeys(client, query)], limit: messageCount + 10_000 };
   const result = await connection.run(COMMAND, request, client.capabilities.has("ESORT"));
   if (!(result instanceof Uint32Array)) return null;
   return reverse ? result.reverse() : result;

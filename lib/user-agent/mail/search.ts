@@ -11,6 +11,7 @@
 import "server-only";
 import type { ImapFlow, SearchObject } from "imapflow";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
+import { sortedUids } from "@/lib/user-agent/imap/sort";
 import { listFolders } from "./folders";
 import { fetchRows } from "./list";
 import type { MessageSummary } from "./types";
@@ -40,12 +41,13 @@ export interface SearchPage {
   total: number;
   offset: number;
   hits: SearchHit[];
-  /** More matched than were ranked (per folder); the newest are kept. */
+  /** More matched than could be ranked across folders; the newest are kept. */
   truncated: boolean;
 }
 
-// Ranking needs each hit's date; beyond this many per folder only the highest UIDs (newest) are kept.
-const MAX_HITS_PER_FOLDER = 2000;
+// Ranking across folders needs each candidate's date; past this depth in each folder's own order,
+// results of an all-folder search are not ranked (and the page says so).
+const MAX_RANKED_PER_FOLDER = 5000;
 
 function day(value: string | undefined, plusDays = 0): Date | undefined {
   if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
@@ -83,33 +85,53 @@ export function searchCriteria(input: SearchQuery): SearchObject | null {
   return Object.keys(criteria).length > 0 ? criteria : null;
 }
 
-async function searchFolder(client: ImapFlow, criteria: SearchObject): Promise<{ uids: number[]; dates: Map<number, number>; truncated: boolean }> {
+/** One folder's matches, newest first (by the date the server received each). */
+async function folderMatches(client: ImapFlow, criteria: SearchObject): Promise<Uint32Array> {
+  const messageCount = client.mailbox ? client.mailbox.exists : 0;
+  if (messageCount === 0) return new Uint32Array(0);
+  // The server sorts the matches (SORT ARRIVAL): no date of a match is fetched to rank one folder.
+  const sorted = await sortedUids(client, "arrival", true, messageCount, criteria);
+  if (sorted) return sorted;
+  // No SORT: UID order is arrival order in every mailbox that was filled by delivery.
   const found = await client.search(criteria, { uid: true });
-  const all = Array.isArray(found) ? found.sort((a, b) => b - a) : [];
-  const uids = all.slice(0, MAX_HITS_PER_FOLDER);
+  return Uint32Array.from(Array.isArray(found) ? found : []).sort().reverse();
+}
+
+async function arrivalDates(client: ImapFlow, uids: Uint32Array): Promise<Map<number, number>> {
   const dates = new Map<number, number>();
-  if (uids.length > 0) {
-    for await (const message of client.fetch(uids.join(","), { uid: true, internalDate: true }, { uid: true })) {
-      const date = message.internalDate instanceof Date ? message.internalDate.getTime() : Date.parse(String(message.internalDate ?? ""));
-      dates.set(message.uid, Number.isNaN(date) ? 0 : date);
-    }
+  if (uids.length === 0) return dates;
+  for await (const message of client.fetch(Array.from(uids).join(","), { uid: true, internalDate: true }, { uid: true })) {
+    const date = message.internalDate instanceof Date ? message.internalDate.getTime() : Date.parse(String(message.internalDate ?? ""));
+    dates.set(message.uid, Number.isNaN(date) ? 0 : date);
   }
-  return { uids, dates, truncated: all.length > uids.length };
+  return dates;
 }
 
 export async function searchMessages(session: ImapSession, query: SearchQuery, offset: number, limit: number): Promise<SearchPage> {
   const criteria = searchCriteria(query);
   if (!criteria) return { total: 0, offset, hits: [], truncated: false };
   const folders = query.folder !== null ? [query.folder] : (await listFolders(session)).filter((folder) => folder.selectable).map((folder) => folder.path);
+  const depth = Math.min(offset + limit, MAX_RANKED_PER_FOLDER);
   const ranked: { folder: string; uid: number; date: number }[] = [];
+  let total = 0;
   let truncated = false;
   for (const folder of folders) {
-    const result = await session.withMailbox(folder, (client) => searchFolder(client, criteria));
-    truncated ||= result.truncated;
-    for (const uid of result.uids) ranked.push({ folder, uid, date: result.dates.get(uid) ?? 0 });
+    await session.withMailbox(folder, async (client) => {
+      const matches = await folderMatches(client, criteria);
+      total += matches.length;
+      if (folders.length === 1) {
+        // Already in order: the page is a slice, whatever the depth.
+        for (const uid of matches.subarray(offset, offset + limit)) ranked.push({ folder, uid, date: 0 });
+        return;
+      }
+      // Only the first offset + limit of each folder can be on this page of the merged order.
+      const candidates = matches.subarray(0, depth);
+      truncated ||= matches.length > depth && offset + limit > MAX_RANKED_PER_FOLDER;
+      const dates = await arrivalDates(client, candidates);
+      for (const uid of candidates) ranked.push({ folder, uid, date: dates.get(uid) ?? 0 });
+    });
   }
-  ranked.sort((a, b) => b.date - a.date || b.uid - a.uid);
-  const page = ranked.slice(offset, offset + limit);
+  const page = folders.length === 1 ? ranked : ranked.sort((a, b) => b.date - a.date || b.uid - a.uid).slice(offset, offset + limit);
   // One FETCH per folder for the rows on this page, then back in ranked order.
   const rows = new Map<string, MessageSummary>();
   for (const folder of new Set(page.map((hit) => hit.folder))) {
@@ -121,5 +143,5 @@ export async function searchMessages(session: ImapSession, query: SearchQuery, o
     const summary = rows.get(`${hit.folder}\0${hit.uid}`);
     return summary ? [{ ...summary, folder: hit.folder }] : [];
   });
-  return { total: ranked.length, offset, hits, truncated };
+  return { total, offset, hits, truncated };
 }
