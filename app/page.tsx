@@ -2,9 +2,13 @@ import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { MailApp } from "@/components/mail/mail-app";
+import { UserSettingsProvider } from "@/components/mail/user-settings";
 import { loadConfig } from "@/lib/config";
 import { MailServerProblem } from "@/components/mail-server-problem";
 import { getSetupStatusOrProblem } from "@/lib/user-agent/admin-api";
+import { readSettings } from "@/lib/user-agent/settings/store";
+import { webmailDatabase } from "@/lib/user-agent/webmail-database";
+import { isAdministrator } from "@/lib/web/admin";
 import { getSignedInUser } from "@/lib/web/auth/session";
 import { titleMetadata } from "@/lib/web/i18n/metadata";
 import { requestPreferences } from "@/lib/web/request-preferences";
@@ -23,7 +27,9 @@ export default async function HomePage() {
   }
   return (
     <Suspense>
-      <MailApp address={user.address} initialPreferences={await requestPreferences()} />
+      <UserSettingsProvider settings={await readSettings(await webmailDatabase(), user.address)}>
+        <MailApp address={user.address} initialPreferences={await requestPreferences()} isAdmin={await isAdministrator(user)} />
+      </UserSettingsProvider>
     </Suspense>
   );
 }

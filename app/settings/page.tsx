@@ -1,8 +1,10 @@
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { SettingsPage } from "@/components/settings/settings-page";
-import { titleMetadata } from "@/lib/web/i18n/metadata";
+import { settingsView } from "@/lib/user-agent/settings/view";
+import { webmailDatabase } from "@/lib/user-agent/webmail-database";
 import { getSignedInUser } from "@/lib/web/auth/session";
+import { titleMetadata } from "@/lib/web/i18n/metadata";
 import { requestPreferences } from "@/lib/web/request-preferences";
 
 export const generateMetadata = titleMetadata("settings");
@@ -11,5 +13,6 @@ export default async function SettingsRoute() {
   await connection();
   const user = await getSignedInUser();
   if (!user) redirect("/login");
-  return <SettingsPage address={user.address} initialPreferences={await requestPreferences()} />;
+  const view = await settingsView(await webmailDatabase(), user);
+  return <SettingsPage address={user.address} initialPreferences={await requestPreferences()} initialView={view} />;
 }

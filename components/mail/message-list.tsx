@@ -8,8 +8,8 @@ import type { MessageSummary } from "@/lib/user-agent/mail/types";
 import { useMailFormat } from "./format";
 import { CURSOR_ROW, useFocusCursor, type ListCursor } from "./list-cursor";
 import type { MessageList as MessageListState } from "./use-message-list";
+import { rowHeight, useUserSettings } from "./user-settings";
 
-const ROW_HEIGHT = 72;
 
 function SkeletonRow() {
   return (
@@ -111,8 +111,9 @@ export function MessageList({
   const t = useTranslations("List");
   const scroller = useRef<HTMLDivElement>(null);
   const count = list.total ?? 0;
+  const height = rowHeight(useUserSettings().density);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer's functions are not memoised, which is fine here
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => height, overscan: 12 });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
@@ -136,7 +137,7 @@ export function MessageList({
           </p>
         ) : (
           Array.from({ length: 8 }, (_, i) => (
-            <div key={i} style={{ height: ROW_HEIGHT }}>
+            <div key={i} style={{ height }}>
               <SkeletonRow />
             </div>
           ))
@@ -153,7 +154,7 @@ export function MessageList({
         {items.map((item) => {
           const message = list.row(item.index);
           return (
-            <div key={item.key} role="listitem" data-row-index={item.index} style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}>
+            <div key={item.key} role="listitem" data-row-index={item.index} style={{ position: "absolute", top: 0, left: 0, right: 0, height, transform: `translateY(${item.start}px)` }}>
               {message ? (
                 <Row message={message} selected={message.uid === selectedUid} cursor={cursor?.index === item.index} onOpen={(uid) => onOpen(item.index, uid)} selection={rowSelection(item.index, message)} />
               ) : (

@@ -6,8 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { MessageSummary, SortOrder } from "@/lib/user-agent/mail/types";
 import { fetchPage } from "./api";
-
-export const PAGE_SIZE = 50;
+import { useUserSettings } from "./user-settings";
 
 interface LoadedPage {
   generation: number;
@@ -31,6 +30,7 @@ export interface MessageList {
 }
 
 export function useMessageList(folder: string, sort: SortOrder): MessageList {
+  const pageSize = useUserSettings().pageSize;
   const listKey = `${folder}\0${sort}`;
   const [shownKey, setShownKey] = useState(listKey);
   const [total, setTotal] = useState<number | null>(null);
@@ -58,7 +58,7 @@ export function useMessageList(folder: string, sort: SortOrder): MessageList {
       const flightKey = `${listKey}\0${index}`;
       if (inFlight.current.get(flightKey) === generation) return;
       inFlight.current.set(flightKey, generation);
-      fetchPage(folder, sort, index * PAGE_SIZE, PAGE_SIZE)
+      fetchPage(folder, sort, index * pageSize, pageSize)
         .then((page) => {
           if (listKeyRef.current !== listKey) return;
           setError(null);
@@ -77,33 +77,33 @@ export function useMessageList(folder: string, sort: SortOrder): MessageList {
           setError(failure instanceof Error ? failure.message : String(failure));
         });
     },
-    [folder, sort, listKey, generation],
+    [folder, sort, listKey, generation, pageSize],
   );
 
   const ensureRows = useCallback(
     (first: number, last: number) => {
-      const from = Math.floor(Math.max(0, first) / PAGE_SIZE);
-      const to = Math.floor(Math.max(0, last) / PAGE_SIZE);
+      const from = Math.floor(Math.max(0, first) / pageSize);
+      const to = Math.floor(Math.max(0, last) / pageSize);
       for (let index = from; index <= to; index++) {
         const page = pages.get(index);
         if (!page || page.generation < generation) loadPage(index);
       }
     },
-    [pages, generation, loadPage],
+    [pages, generation, loadPage, pageSize],
   );
 
   const refresh = useCallback(() => setGeneration((g) => g + 1), []);
 
-  const row = useCallback((index: number) => pages.get(Math.floor(index / PAGE_SIZE))?.rows[index % PAGE_SIZE], [pages]);
+  const row = useCallback((index: number) => pages.get(Math.floor(index / pageSize))?.rows[index % pageSize], [pages, pageSize]);
   const indexOf = useCallback(
     (uid: number) => {
       for (const [index, page] of pages) {
         const at = page.rows.findIndex((r) => r.uid === uid);
-        if (at !== -1) return index * PAGE_SIZE + at;
+        if (at !== -1) return index * pageSize + at;
       }
       return -1;
     },
-    [pages],
+    [pages, pageSize],
   );
   const loaded = useMemo(() => [...pages.entries()].sort(([a], [b]) => a - b).flatMap(([, page]) => page.rows), [pages]);
 

@@ -2,7 +2,9 @@
 
 // The form controls every Settings section uses, so the page looks and behaves as one: 44 px targets on
 // phones, labels tied to their controls.
+import { useTranslations } from "next-intl";
 import { useId, type ReactNode } from "react";
+import type { SaveState } from "./settings-context";
 
 export const FIELD = "min-h-11 w-full rounded-lg border border-slate-300 bg-white px-2 text-sm md:min-h-9 dark:border-slate-700 dark:bg-slate-950";
 export const HINT = "text-xs text-slate-500 dark:text-slate-400";
@@ -57,5 +59,15 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
       {hint && <p className={HINT}>{hint}</p>}
       {children(id)}
     </div>
+  );
+}
+
+/** What a save came to, read out when it changes. */
+export function SaveStatus({ status, savedText }: { status: SaveState; savedText?: string }) {
+  const t = useTranslations("SettingsPage");
+  return (
+    <p role="status" className={`min-h-5 text-sm ${status.kind === "error" ? "text-red-700 dark:text-red-400" : "text-slate-600 dark:text-slate-400"}`}>
+      {status.kind === "saving" ? t("saving") : status.kind === "saved" ? (savedText ?? t("saved")) : status.kind === "error" ? status.error : ""}
+    </p>
   );
 }

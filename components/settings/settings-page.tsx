@@ -7,11 +7,17 @@ import Link from "next/link";
 import { useTranslations, type MessageKeys, type Messages, type NestedKeyOf } from "next-intl";
 import type { ComponentType } from "react";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import type { SettingsView } from "@/lib/user-agent/settings/view";
 import type { Preferences } from "@/lib/web/preferences";
 import { AppearanceSettings } from "./appearance-settings";
 import { ClientSettingsSection } from "./client-settings";
 import { ExternalAccounts } from "./external-accounts";
+import { GeneralSettings } from "./general-settings";
+import { IdentitiesSettings } from "./identities-settings";
 import { LanguageSettings } from "./language-settings";
+import { PasswordSettings } from "./password-settings";
+import { ReadingSettings } from "./reading-settings";
+import { SendingSettings } from "./sending-settings";
 import { SettingsProvider } from "./settings-context";
 
 interface SettingsSection {
@@ -25,17 +31,22 @@ interface SettingsSection {
 
 /** The sections in page order. Adding one is a component under components/settings/ and a line here. */
 const SECTIONS: SettingsSection[] = [
+  { id: "general", title: "SettingsPage.general", Component: GeneralSettings },
   { id: "language", title: "Settings.language", Component: LanguageSettings },
+  { id: "identities", title: "SettingsPage.identities", Component: IdentitiesSettings },
   { id: "appearance", title: "SettingsPage.appearance", Component: AppearanceSettings },
+  { id: "reading", title: "SettingsPage.reading", Component: ReadingSettings },
+  { id: "sending", title: "SettingsPage.sending", Component: SendingSettings },
+  { id: "password", title: "SettingsPage.password", Component: PasswordSettings },
   { id: "other-accounts", title: "SettingsPage.otherAccounts", Component: ExternalAccounts },
   { id: "clients", title: "Clients.title", Component: ClientSettingsSection },
 ];
 
-export function SettingsPage({ address, initialPreferences }: { address: string; initialPreferences: Preferences }) {
+export function SettingsPage({ address, initialPreferences, initialView }: { address: string; initialPreferences: Preferences; initialView: SettingsView }) {
   const t = useTranslations("Settings");
   const words = useTranslations();
   return (
-    <SettingsProvider address={address} initialPreferences={initialPreferences}>
+    <SettingsProvider address={address} initialPreferences={initialPreferences} initialView={initialView}>
       <div className="flex min-h-dvh flex-col">
         <header className="sticky top-0 z-10 flex h-14 shrink-0 items-center gap-2 border-b border-slate-200 bg-white/95 px-2 backdrop-blur sm:px-4 dark:border-slate-800 dark:bg-slate-900/95">
           <Link href="/" aria-label={t("backToMail")} title={t("backToMail")} className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:hover:bg-slate-800">

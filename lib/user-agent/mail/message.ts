@@ -9,6 +9,8 @@ import { isoDate, toAddresses } from "./list";
 import { chooseBody, inlineImages, listAttachments, type InlinePart } from "./structure";
 import type { MessageView } from "./types";
 import { trustedSenders } from "@/lib/user-agent/settings/remote-content";
+import { readSettings } from "@/lib/user-agent/settings/store";
+import { webmailDatabase } from "@/lib/user-agent/webmail-database";
 import { isDeliveryReportType } from "@/lib/user-agent/delivery/report";
 
 // Beyond this a body is cut: nobody reads 5 MB of text in a reading pane, and the sanitiser's time grows with it.
@@ -78,7 +80,8 @@ async function readText(stream: Readable, limit: number): Promise<string> {
  */
 /** A message as the reading pane and the print view show it: with the user's "always show images" senders. */
 export async function openMessageForReader(session: ImapSession, folder: string, uid: number, allowRemote: boolean): Promise<MessageView | null> {
-  return openMessage(session, folder, uid, allowRemote, await trustedSenders(session.address));
+  const { remoteImages } = await readSettings(await webmailDatabase(), session.address);
+  return openMessage(session, folder, uid, allowRemote || remoteImages === "always", await trustedSenders(session.address));
 }
 
 export async function openMessage(session: ImapSession, folder: string, uid: number, allowRemote: boolean, trusted: ReadonlySet<string> = new Set()): Promise<MessageView | null> {
