@@ -15,6 +15,7 @@ import { ExternalAccounts } from "./external-accounts";
 import { GeneralSettings } from "./general-settings";
 import { IdentitiesSettings } from "./identities-settings";
 import { LanguageSettings } from "./language-settings";
+import { RulesSettings } from "./rules-settings";
 import { PasswordSettings } from "./password-settings";
 import { ReadingSettings } from "./reading-settings";
 import { SendingSettings } from "./sending-settings";
@@ -39,6 +40,7 @@ const SECTIONS: SettingsSection[] = [
   { id: "sending", title: "SettingsPage.sending", Component: SendingSettings },
   { id: "password", title: "SettingsPage.password", Component: PasswordSettings },
   { id: "other-accounts", title: "SettingsPage.otherAccounts", Component: ExternalAccounts },
+  { id: "rules", title: "Rules.title", Component: RulesSettings },
   { id: "clients", title: "Clients.title", Component: ClientSettingsSection },
 ];
 
