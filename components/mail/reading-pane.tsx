@@ -5,6 +5,7 @@ import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import type { AnswerMode } from "@/components/compose/compose-host";
+import { AddToContacts } from "@/components/contacts/add-to-contacts";
 import type { Address, AttachmentInfo, MessageView } from "@/lib/user-agent/mail/types";
 import { attachmentUrl, fetchMessage, setSenderTrusted } from "./api";
 import { MessageTools, previewKind } from "./message-extras";
@@ -120,6 +121,7 @@ export function ReadingPane({ folder, uid, onBack, onOpened, onAnswer, backOnDes
                   {compose(label)}
                 </button>
               ))}
+              <AddToContacts people={[...current.from, ...current.replyTo, ...current.to, ...current.cc]} />
             </div>
             <dl className="space-y-0.5">
               <Addresses label={t("from")} list={current.from} />
