@@ -2,7 +2,7 @@
 
 // The mail screen: folders, message list and reading pane side by side on wide screens; on phones one
 // of them at a time, each step a history entry so the browser's back button goes back a pane.
-import { BookUser, MailOpen, Menu, PenSquare, Settings } from "lucide-react";
+import { BookUser, MailOpen, Menu, PenSquare, Settings, ShieldCheck } from "lucide-react";
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
@@ -79,10 +79,11 @@ const GRID: Record<ReadingPanePosition, string> = {
   off: "md:grid-cols-[13rem_minmax(0,1fr)] lg:grid-cols-[15rem_minmax(0,1fr)]",
 };
 
-export function MailApp({ address, initialPreferences }: { address: string; initialPreferences: Preferences }) {
+export function MailApp({ address, initialPreferences, isAdmin = false }: { address: string; initialPreferences: Preferences; isAdmin?: boolean }) {
   const t = useTranslations("Mail");
   const compose = useTranslations("Compose");
   const contacts = useTranslations("Contacts");
+  const admin = useTranslations("Admin");
   const params = useSearchParams();
   const location = useMemo(() => readLocation(new URLSearchParams(params.toString())), [params]);
   const { folder, uid } = location;
@@ -208,6 +209,16 @@ export function MailApp({ address, initialPreferences }: { address: string; init
           <span className="hidden lg:inline">{compose("compose")}</span>
         </button>
         <span className="hidden truncate text-sm text-slate-600 sm:inline dark:text-slate-400">{address}</span>
+        {isAdmin ? (
+          <Link
+            href="/admin"
+            aria-label={admin("openAdmin")}
+            title={admin("openAdmin")}
+            className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-300 dark:hover:bg-slate-800"
+          >
+            <ShieldCheck aria-hidden="true" className="size-5" />
+          </Link>
+        ) : null}
         <Link
           href="/contacts"
           aria-label={contacts("openContacts")}

@@ -1,0 +1,75 @@
+import { expect, test, type Page } from "@playwright/test";
+import { ADMIN } from "./support/accounts";
+import { deliver } from "./support/deliver";
+import { signIn } from "./support/session";
+
+// One story, in order: an administrator sets up a domain and an account, its user works, then is disabled.
+test.describe.configure({ mode: "serial" });
+
+const RUN = Date.now().toString(36);
+const DOMAIN = `club-${RUN}.example`;
+const USER = { address: `sam@${DOMAIN}`, password: "sam's long passphrase 7" };
+
+async function signInRefused(page: Page) {
+  await page.goto("/login");
+  await page.getByLabel("E-mail address").fill(USER.address);
+  await page.getByLabel("Password").fill(USER.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong e-mail address or password.");
+}
+
+test("an administrator creates a domain and a user; the user works; disabled, the user is signed out and refused", async ({ page, browser }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page);
+  await page.getByRole("link", { name: "Administration" }).click();
+  await expect(page).toHaveURL(/\/admin\/status$/);
+  await expect(page.getByRole("img", { name: /Messages per hour over the last 24 hours/ })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), "no sideways scroll on a phone").toBeLessThanOrEqual(0);
+
+  const nav = page.getByRole("navigation", { name: "Administration" });
+  await nav.getByRole("link", { name: "Domains" }).click();
+  await page.getByLabel("Domain name").fill("not a domain!");
+  await page.getByRole("button", { name: "Add domain" }).click();
+  await expect(page.getByRole("alert")).toContainText("Not done:");
+  await page.getByLabel("Domain name").fill(DOMAIN);
+  await page.getByRole("button", { name: "Add domain" }).click();
+  const added = page.getByRole("status").filter({ hasText: `Domain ${DOMAIN} added` });
+  await expect(added).toContainText(`${DOMAIN}.\tIN\tMX`);
+
+  await nav.getByRole("link", { name: "Accounts" }).click();
+  const create = page.locator("form").filter({ has: page.getByRole("button", { name: "Create account" }) });
+  await create.getByLabel("E-mail address").fill(USER.address);
+  await create.getByLabel("Password").fill("short");
+  await create.getByRole("button", { name: "Create account" }).click();
+  await expect(create.getByRole("alert")).toContainText(/password/i);
+  await create.getByLabel("E-mail address").fill(USER.address);
+  await create.getByLabel("Password").fill(USER.password);
+  await create.getByLabel("Quota").fill("1G");
+  await create.getByRole("button", { name: "Create account" }).click();
+  await expect(create.getByRole("status")).toHaveText(`Account ${USER.address} created.`);
+  await expect(page.getByText(USER.address, { exact: true })).toBeVisible();
+
+  // The last administrator can't step down; the answer says why.
+  await page.getByText(`Manage ${ADMIN.address}`).click();
+  await page.getByRole("button", { name: "Remove administrator" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "last administrator" })).toBeVisible();
+
+  // The user, in a browser of their own, signs in and reads mail; administration doesn't exist for them.
+  const userContext = await browser.newContext();
+  const userPage = await userContext.newPage();
+  await deliver({ to: USER.address, subject: `Welcome ${RUN}`, text: "Hello Sam." });
+  await signIn(userPage, USER);
+  await expect(userPage.getByText(`Welcome ${RUN}`)).toBeVisible();
+  await expect(userPage.getByRole("link", { name: "Administration" })).toHaveCount(0);
+  expect((await userPage.goto("/admin/accounts"))?.status()).toBe(404);
+
+  await page.getByText(`Manage ${USER.address}`).click();
+  const row = page.locator("li").filter({ has: page.getByText(`Manage ${USER.address}`) });
+  await row.getByRole("button", { name: "Disable" }).click();
+  await expect(row.getByRole("status")).toContainText(`${USER.address} is disabled`);
+
+  // The open web session is over (its IMAP connection was ended), and signing in again is refused.
+  await expect.poll(async () => (await userPage.request.get("/api/mail/folders")).status(), { timeout: 10_000 }).toBe(401);
+  await signInRefused(userPage);
+  await userContext.close();
+});
