@@ -61,6 +61,8 @@ const env = {
   POP3S_PORT: "0",
   // Fetching only when the spec presses "check now".
   POP3_FETCH_INTERVAL: "1h",
+  // Messages leave at once unless a spec chooses an undo window in Settings (e2e/settings.spec.ts).
+  UNDO_SEND_DEFAULT: "0",
 };
 
 export default defineConfig({

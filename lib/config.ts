@@ -59,6 +59,8 @@ export interface Config {
   pop3ExpireDays: number | null;
   /** POP3_FETCH_INTERVAL: how often the webmail fetches the users' external POP3 accounts. */
   pop3FetchInterval: number;
+  /** UNDO_SEND_DEFAULT: seconds a sent message waits, undoable, for users who did not choose (0–30). */
+  undoSendDefault: number;
   signup: SignupPolicy;
   imapUrl: string | null;
   smtpUrl: string | null;
@@ -164,6 +166,11 @@ function readableFile(variable: string, file: string): string {
   return file;
 }
 
+function secondsUpTo(variable: string, value: string, max: number): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) > max) throw new ConfigError(variable, `"${value}" is not a whole number of seconds from 0 to ${max}`);
+  return Number(value);
+}
+
 function positiveInt(variable: string, value: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) throw new ConfigError(variable, `"${value}" is not a positive whole number`);
   return Number(value);
@@ -252,6 +259,7 @@ export function loadConfig(env: Env = process.env): Config {
     // RFC 2449 §6.7: EXPIRE 0 means retrieved mail isn't kept.
     pop3ExpireDays: pop3Expire.toUpperCase() === "NEVER" ? null : pop3Expire === "0" ? 0 : positiveInt("POP3_EXPIRE", pop3Expire),
     pop3FetchInterval: positiveDuration("POP3_FETCH_INTERVAL", get("POP3_FETCH_INTERVAL") ?? "10m"),
+    undoSendDefault: secondsUpTo("UNDO_SEND_DEFAULT", get("UNDO_SEND_DEFAULT") ?? "10", 30),
     signup: oneOf("SIGNUP", get("SIGNUP") ?? "closed", ["closed", "invite", "open"] as const),
     imapUrl: get("IMAP_URL") ?? null,
     smtpUrl: get("SMTP_URL") ?? null,

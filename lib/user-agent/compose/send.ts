@@ -15,12 +15,13 @@ import { readStored, threadingHeaders, TooLargeError } from "./original";
 import { messageSizeLimit } from "./size-limit";
 import { submit, SubmissionError, type SubmissionDsn } from "./submission";
 import { ENVELOPE_ID_HEADER } from "@/lib/user-agent/delivery/report";
-import type { OutgoingMessage, SavedDraft, SendResult } from "./types";
+import type { Address } from "@/lib/user-agent/mail/types";
+import type { OutgoingMessage, SavedDraft, SendResult, SourceMessage } from "./types";
 
 const size = (attachments: OutgoingAttachment[]) => attachments.reduce((sum, attachment) => sum + attachment.content.length, 0);
 
 /** The whole message: the composer's fields with the sender, attachments and threading the server knows. */
-async function prepare(session: ImapSession, message: OutgoingMessage, uploads: OutgoingAttachment[], limit: number): Promise<MessageDraft> {
+export async function prepare(session: ImapSession, message: OutgoingMessage, uploads: OutgoingAttachment[], limit: number): Promise<MessageDraft> {
   const whole = message.source?.mode === "forward" && message.forwardAsAttachment === true;
   const source = message.source ? await readStored(session, message.source.folder, message.source.uid, whole ? [] : message.forwardParts, limit, whole) : null;
   const saved = message.draft !== null ? await readStored(session, await draftsFolder(session), message.draft, message.draftParts, limit - size(source?.attachments ?? [])) : null;
@@ -28,7 +29,8 @@ async function prepare(session: ImapSession, message: OutgoingMessage, uploads: 
   // forward is a new message, not an answer: References alone keep it in the sender's conversation.
   const threading = source ? threadingHeaders(source.messageId, source.references) : { inReplyTo: saved?.inReplyTo ?? null, references: saved?.references ?? [] };
   const draft: MessageDraft = {
-    from: { name: message.fromName, address: session.address },
+    // The identity chosen in the composer (checked against the account's addresses by the route).
+    from: { name: message.fromName, address: message.fromAddress ?? session.address },
     to: message.to,
     cc: message.cc,
     bcc: message.bcc,
@@ -45,7 +47,7 @@ async function prepare(session: ImapSession, message: OutgoingMessage, uploads: 
 }
 
 /** The sender's own copy (with Bcc), within the size the server takes. */
-async function ownCopy(draft: MessageDraft, limit: number): Promise<Buffer> {
+export async function ownCopy(draft: MessageDraft, limit: number): Promise<Buffer> {
   const copy = await buildMime(draft, true);
   if (copy.length > limit) throw new TooLargeError(limit);
   return copy;
@@ -72,14 +74,32 @@ async function keepSentCopy(session: ImapSession, raw: Buffer, date: Date): Prom
 }
 
 /** An ENVID for a message sent with delivery reports asked for (xtext-safe: base64url has no "+" or "="). */
-const newEnvelopeId = () => `wm.${randomBytes(15).toString("base64url")}`;
+export const newEnvelopeId = () => `wm.${randomBytes(15).toString("base64url")}`;
 
 /**
  * The sent copy remembers the ENVID its reports will echo (Original-Envelope-Id) in a header of its own:
  * only the copy in Sent carries it, what recipients get does not.
  */
-function withEnvelopeId(copy: Buffer, envelopeId: string): Buffer {
+export function withEnvelopeId(copy: Buffer, envelopeId: string): Buffer {
   return Buffer.concat([Buffer.from(`${ENVELOPE_ID_HEADER}: ${envelopeId}\r\n`, "latin1"), copy]);
+}
+
+/**
+ * What follows a submission the server took: the copy in Sent (its answer, false when it could not be
+ * kept), the recipients remembered, the original flagged, and the draft it came from removed.
+ */
+export async function afterSubmission(session: ImapSession, copy: Buffer, date: Date, recipients: Address[], source: SourceMessage | null, draftUid: number | null): Promise<boolean> {
+  const savedToSent = await keepSentCopy(session, copy, date);
+  await rememberRecipients(session.address, recipients);
+  // As Thunderbird and Apple Mail mark them: \\Answered after a reply, $Forwarded after a forward.
+  // The message has left: a flag that cannot be set (the original moved meanwhile) is no failure to report.
+  if (source) {
+    await setFlags(session, source.folder, [source.uid], [source.mode === "forward" ? "$Forwarded" : "\\Answered"], []).catch((failure: unknown) => {
+      console.error(`webmail: could not flag the message answered: ${failure instanceof Error ? failure.message : String(failure)}`);
+    });
+  }
+  if (draftUid !== null) await deleteDraft(session, draftUid);
+  return savedToSent;
 }
 
 /** Composes and sends `message` from the session's account; `uploads` are the attachments added in the composer. */
@@ -90,16 +110,7 @@ export async function sendMessage(session: ImapSession, password: string, messag
   try {
     const dsn: SubmissionDsn | null = message.deliveryReports ? { envelopeId: newEnvelopeId(), notify: ["success", "failure", "delay"] } : null;
     const { rejected } = await submit(await buildMime(draft, false), envelopeOf(draft), { user: session.address, pass: password }, undefined, dsn);
-    const savedToSent = await keepSentCopy(session, dsn ? withEnvelopeId(copy, dsn.envelopeId) : copy, draft.date);
-    await rememberRecipients(session.address, [...draft.to, ...draft.cc, ...draft.bcc]);
-    // As Thunderbird and Apple Mail mark them: \Answered after a reply, $Forwarded after a forward.
-    // The message has left: a flag that cannot be set (the original moved meanwhile) is no failure to report.
-    if (message.source) {
-      await setFlags(session, message.source.folder, [message.source.uid], [message.source.mode === "forward" ? "$Forwarded" : "\\Answered"], []).catch((failure: unknown) => {
-        console.error(`webmail: could not flag the message answered: ${failure instanceof Error ? failure.message : String(failure)}`);
-      });
-    }
-    if (message.draft !== null) await deleteDraft(session, message.draft);
+    const savedToSent = await afterSubmission(session, dsn ? withEnvelopeId(copy, dsn.envelopeId) : copy, draft.date, [...draft.to, ...draft.cc, ...draft.bcc], message.source, message.draft);
     return { ok: true, savedToSent, rejected };
   } catch (error) {
     if (!(error instanceof SubmissionError)) throw error;

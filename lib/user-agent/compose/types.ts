@@ -15,6 +15,8 @@ export interface SourceMessage {
 export interface OutgoingMessage {
   /** The sender's display name; the address is always the signed-in account's. */
   fromName: string;
+  /** The identity's address: one of the account's (checked on the server); the account's own when absent. */
+  fromAddress?: string;
   to: Address[];
   cc: Address[];
   bcc: Address[];
@@ -47,7 +49,18 @@ export type DraftContent = SavedDraft & Pick<OutgoingMessage, "to" | "cc" | "bcc
 
 /** What a reply or forward needs from the original, for the composer to fill itself in: as the reading
  *  pane shows it, with the body as plain text for the quote. */
-export type OriginalMessage = Pick<MessageView, "folder" | "uid" | "subject" | "from" | "to" | "cc" | "replyTo" | "date" | "attachments"> & { text: string };
+export type OriginalMessage = Pick<MessageView, "folder" | "uid" | "subject" | "from" | "to" | "cc" | "replyTo" | "date" | "attachments"> & {
+  text: string;
+  /** Delivered-To / X-Original-To: the address the server delivered it for, to answer as that identity. */
+  deliveredTo?: string[];
+};
+
+/** A send waiting out its undo window, kept in Drafts as `draft` until it leaves at `sendAt`. */
+export interface ScheduledSend {
+  id: number;
+  sendAt: string;
+  draft: number;
+}
 
 /** Why submission failed: the server could not be reached, refused the password, or refused the message. */
 export type SendFailure = "unreachable" | "password" | "refused";
@@ -55,6 +68,8 @@ export type SendFailure = "unreachable" | "password" | "refused";
 export type SendResult =
   /** `rejected`: recipients the server refused while it took the message for the others, with its answer. */
   | { ok: true; savedToSent: boolean; rejected: { address: string; answer: string }[] }
+  /** Not sent yet: it leaves when its undo window ends, unless undone. */
+  | { ok: true; scheduled: ScheduledSend }
   /** `detail` is the server's own answer (or the network error); the message was kept in Drafts as `draft` (null if it could not be). */
   | { ok: false; failure: SendFailure; detail: string; draft: SavedDraft | null };
 

@@ -1,6 +1,7 @@
 // The user's settings and identities in the webmail's database (WebmailSettings, WebmailIdentity),
 // keyed by the lower-cased address. A user who never changed anything has no row: the defaults hold.
 import "server-only";
+import { loadConfig } from "@/lib/config";
 import type { Prisma } from "@/lib/db";
 import { DEFAULT_SETTINGS, DENSITIES, REMOTE_IMAGE_POLICIES, sameAddress, type Identity, type UserSettings } from "./types";
 
@@ -8,9 +9,14 @@ function ownerKey(owner: string): string {
   return owner.trim().toLowerCase();
 }
 
+/** The settings of a user who chose nothing: the operator picks the undo-send delay (UNDO_SEND_DEFAULT). */
+function defaults(): UserSettings {
+  return { ...DEFAULT_SETTINGS, undoSendSeconds: loadConfig().undoSendDefault };
+}
+
 export async function readSettings(prisma: Prisma, owner: string): Promise<UserSettings> {
   const row = await prisma.webmailSettings.findUnique({ where: { owner: ownerKey(owner) } });
-  if (!row) return { ...DEFAULT_SETTINGS };
+  if (!row) return defaults();
   return {
     displayName: row.displayName,
     timeZone: row.timeZone,
@@ -24,7 +30,8 @@ export async function readSettings(prisma: Prisma, owner: string): Promise<UserS
 
 export async function updateSettings(prisma: Prisma, owner: string, change: Partial<UserSettings>): Promise<UserSettings> {
   const key = ownerKey(owner);
-  await prisma.webmailSettings.upsert({ where: { owner: key }, create: { owner: key, ...change }, update: change });
+  // The first change writes the operator's default delay too: the column's own default is fixed.
+  await prisma.webmailSettings.upsert({ where: { owner: key }, create: { owner: key, undoSendSeconds: defaults().undoSendSeconds, ...change }, update: change });
   return readSettings(prisma, owner);
 }
 

@@ -8,6 +8,9 @@ import { SourceGoneError, TooLargeError } from "@/lib/user-agent/compose/origina
 import { isValidAddress, type OutgoingMessage, type ReplyMode, type SourceMessage } from "@/lib/user-agent/compose/types";
 import type { Address } from "@/lib/user-agent/mail/types";
 import { folderParameter, jsonError, partParameter, uidParameter } from "@/lib/web/mail-route";
+import { sendableAddresses } from "@/lib/user-agent/settings/addresses";
+import { sameAddress } from "@/lib/user-agent/settings/types";
+import { getSignedInUser } from "@/lib/web/auth/session";
 import { isSameOrigin } from "@/lib/web/same-origin";
 
 const MAX_NAME = 200;
@@ -51,6 +54,8 @@ export function parseOutgoing(value: unknown, limits: { bodyBytes: number; recip
   const fromName = oneLine(value.fromName ?? "", MAX_NAME);
   const subject = oneLine(value.subject ?? "", MAX_SUBJECT);
   if (fromName === null) return "fromName must be a name.";
+  const fromAddress = value.fromAddress === undefined || value.fromAddress === null || value.fromAddress === "" ? undefined : value.fromAddress;
+  if (fromAddress !== undefined && (typeof fromAddress !== "string" || !isValidAddress(fromAddress))) return "fromAddress must be an e-mail address.";
   if (subject === null) return "subject must be text.";
   const to = recipients(value.to ?? [], "to");
   const cc = recipients(value.cc ?? [], "cc");
@@ -80,7 +85,7 @@ export function parseOutgoing(value: unknown, limits: { bodyBytes: number; recip
   if (draftParts.length > 0 && draftUid === null) return "draftParts go with a draft.";
   const deliveryReports = value.deliveryReports ?? false;
   if (typeof deliveryReports !== "boolean") return "deliveryReports must be true or false.";
-  return { fromName, to: all[0], cc: all[1], bcc: all[2], subject, html, text, source: answered, forwardParts, forwardAsAttachment, draft: draftUid, draftParts, deliveryReports };
+  return { fromName, fromAddress, to: all[0], cc: all[1], bcc: all[2], subject, html, text, source: answered, forwardParts, forwardAsAttachment, draft: draftUid, draftParts, deliveryReports };
 }
 
 function parts(value: unknown): string[] | null {
@@ -114,11 +119,20 @@ export async function readOutgoingForm(request: Request, forDraft: boolean): Pro
   }
   const message = parseOutgoing(value, { bodyBytes: config.maxMessageSize, recipients: config.smtp.maxRecipients }, forDraft);
   if (typeof message === "string") return jsonError(400, message);
+  if (message.fromAddress !== undefined && !(await maySendAs(message.fromAddress))) return jsonError(403, `${message.fromAddress} is not an address you can send from.`);
   const files = form.getAll("attachment").filter((entry): entry is File => typeof entry !== "string");
   const uploads = await Promise.all(
     files.map(async (file) => ({ filename: file.name || "attachment", contentType: file.type || "application/octet-stream", content: Buffer.from(await file.arrayBuffer()) })),
   );
   return { message, uploads };
+}
+
+/** Whether the signed-in user may write as `address`: their account's or one of its aliases. */
+async function maySendAs(address: string): Promise<boolean> {
+  const user = await getSignedInUser();
+  if (!user) return false;
+  const { addresses } = await sendableAddresses(user);
+  return addresses.some((candidate) => sameAddress(candidate, address));
 }
 
 /** The errors of composing that are the request's, not the server's: answered in words. */
