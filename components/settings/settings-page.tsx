@@ -9,6 +9,7 @@ import type { ComponentType } from "react";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import type { SettingsView } from "@/lib/user-agent/settings/view";
 import type { Preferences } from "@/lib/web/preferences";
+import { AccountSettings } from "./account-settings";
 import { AppearanceSettings } from "./appearance-settings";
 import { ClientSettingsSection } from "./client-settings";
 import { ExternalAccounts } from "./external-accounts";
@@ -39,6 +40,7 @@ const SECTIONS: SettingsSection[] = [
   { id: "reading", title: "SettingsPage.reading", Component: ReadingSettings },
   { id: "sending", title: "SettingsPage.sending", Component: SendingSettings },
   { id: "password", title: "SettingsPage.password", Component: PasswordSettings },
+  { id: "account", title: "Account.title", Component: AccountSettings },
   { id: "other-accounts", title: "SettingsPage.otherAccounts", Component: ExternalAccounts },
   { id: "rules", title: "Rules.title", Component: RulesSettings },
   { id: "clients", title: "Clients.title", Component: ClientSettingsSection },

@@ -10,7 +10,7 @@ import { clientAddress } from "@/lib/web/client-address";
 import { describeWait } from "@/lib/web/login-throttle";
 import { sealContext, sealPassword } from "@/lib/web/password-seal";
 import { getServerKeys } from "@/lib/web/server-secret";
-import { revokeSession } from "./revoked-sessions";
+import { recordSession, revokeSessions } from "./web-sessions";
 import { verifyLogin, type LoginFailure } from "./verify-login";
 
 export const SESSION_MAX_AGE_S = 7 * 24 * 3600;
@@ -46,9 +46,25 @@ export function authOptions(secure: boolean): AuthOptions {
         name: "E-mail",
         credentials: { email: { label: "E-mail address", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, request) {
-          const result = await verifyLogin(credentials?.email ?? "", credentials?.password ?? "", clientAddress(request.headers ?? {}));
+          const ipAddress = clientAddress(request.headers ?? {});
+          const result = await verifyLogin(credentials?.email ?? "", credentials?.password ?? "", ipAddress);
           // next-auth hands a thrown error's message to signIn() in the browser: the words to show.
           if (!result.ok) throw new Error(await failureWords(result));
+          const userAgent = request.headers?.["user-agent"];
+          try {
+            await recordSession({
+              id: result.sessionId,
+              address: result.address,
+              userAgent: typeof userAgent === "string" ? userAgent : "",
+              ipAddress,
+              expiresAt: new Date(Date.now() + SESSION_MAX_AGE_S * 1000),
+            });
+          } catch (error) {
+            // Without its row the session would be refused at the next request anyway.
+            console.error(`webmail: cannot record the session: ${error instanceof Error ? error.message : String(error)}`);
+            await imapSessions().end(result.sessionId);
+            throw new Error((await getTranslations("Login"))("failed"));
+          }
           const user = {
             id: result.sessionId,
             email: result.address,
@@ -76,8 +92,9 @@ export function authOptions(secure: boolean): AuthOptions {
       async signOut({ token }) {
         const sessionId = token?.sub;
         if (typeof sessionId !== "string") return;
-        revokeSession(sessionId, typeof token.exp === "number" ? token.exp * 1000 : Date.now() + SESSION_MAX_AGE_S * 1000);
-        await imapSessions().end(sessionId);
+        const address = typeof token.email === "string" ? token.email : "";
+        // Also ends the pooled IMAP session; a session without a row still loses its connection.
+        if (!(await revokeSessions(address, sessionId).catch(() => 0))) await imapSessions().end(sessionId);
       },
     },
   };

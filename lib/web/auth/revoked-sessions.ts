@@ -1,6 +1,6 @@
 // Session tokens are stateless JWTs: one copied before logout would stay valid until it expires. The
-// ids of sessions that logged out are remembered here until then (in this process; a restart forgets,
-// which is the accepted limit of JWT sessions without a database).
+// ids of sessions ended in this process are remembered here until then, the quick answer before the
+// WebSession rows (web-sessions.ts), which hold the same across restarts and web processes.
 import "server-only";
 
 const globalKey = Symbol.for("webmail.revokedSessions");

@@ -7,7 +7,7 @@ import type { ImapSession } from "@/lib/user-agent/imap/session";
 import { imapSessions } from "@/lib/user-agent/imap/pool";
 import { sealContext, unsealPassword } from "@/lib/web/password-seal";
 import { getServerKeys } from "@/lib/web/server-secret";
-import { isRevoked } from "./revoked-sessions";
+import { isSessionActive } from "./web-sessions";
 
 export interface SignedInUser {
   sessionId: string;
@@ -28,7 +28,7 @@ export async function getSignedInUser(): Promise<SignedInUser | null> {
     if (!token) continue;
     const { sub: sessionId, email: address, sealedPassword } = token;
     if (typeof sessionId !== "string" || typeof address !== "string" || typeof sealedPassword !== "string") continue;
-    if (isRevoked(sessionId)) return null;
+    if (!(await isSessionActive(sessionId))) return null;
     const password = unsealPassword(sealedPassword, keys.passwordSealKey, sealContext(sessionId, address));
     if (password === null) continue;
     return { sessionId, address, password };
