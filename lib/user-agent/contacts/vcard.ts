@@ -5,6 +5,10 @@ import type { ContactInput, LabelledValue } from "./types";
 
 export type VcardVersion = "3.0" | "4.0";
 
+// ical.js folds after 75 octets of content and then adds the continuation's space: 76 in all, where
+// RFC 6350 §3.2 counts the space within the 75.
+ICAL.foldLength = 74;
+
 /** The BEGIN:VCARD … END:VCARD blocks of a file (nested AGENT cards of vCard 2.1 stay inside theirs). */
 export function splitCards(text: string): string[] {
   const cards: string[] = [];
