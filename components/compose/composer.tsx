@@ -278,7 +278,7 @@ export default function Composer({ request, address, onClose, onSent }: { reques
       // A save in flight first: it may have moved files and forwarded parts into the draft.
       const saved = await draft.settled();
       const result = await sendMessage({ ...outgoing(), ...saved }, carried.current.files);
-      if (result.ok) return onSent({ rejected: result.rejected });
+      if (result.ok) return onSent("scheduled" in result ? { rejected: [], scheduled: result.scheduled } : { rejected: result.rejected });
       if (result.draft) {
         draft.adopt(result.draft);
         updateFiles([]);

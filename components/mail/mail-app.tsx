@@ -294,7 +294,7 @@ export function MailApp({ address, initialPreferences, isAdmin = false }: { addr
         </section>
       </div>
       <UndoToast toast={actions.toast} onDismiss={actions.dismiss} />
-      <ComposeHost request={composing} address={address} onClose={() => setComposing(null)} />
+      <ComposeHost request={composing} address={address} onClose={() => setComposing(null)} onReopen={setComposing} />
       {helpOpen && <ShortcutsDialog onClose={() => setHelpOpen(false)} />}
       {actions.confirmation && <ConfirmDialog {...actions.confirmation} onCancel={actions.cancelConfirmation} />}
       {folderDialog && folders && (
