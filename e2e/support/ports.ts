@@ -1,6 +1,9 @@
 // Uncommon fixed ports, so a developer's `npm start` on the defaults can keep running during the tests.
 // playwright.config.ts starts the servers on these; the tests talk to them directly too.
-export const E2E_PORTS = { web: 38000, admin: 38080, smtp: 38025, submission: 38587, imap: 38143, pop3: 38110 } as const;
+export const E2E_PORTS = { web: 38000, admin: 38080, smtp: 38025, submission: 38587, imap: 38143, pop3: 38110, remoteSmtp: 38026 } as const;
+
+/** A second domain's MX (e2e/support/remote-domain.ts starts it when a spec needs it); the server under test routes b.test there. */
+export const REMOTE_DOMAIN = "b.test";
 
 // playwright.dovecot.config.ts: the webmail alone, pointed at a private Dovecot by IMAP_URL. Nothing listens
 // on `admin`: there is no bundled mail server, hence no management API, as in a deployment against Dovecot.
