@@ -63,8 +63,6 @@ const env = {
   POP3_FETCH_INTERVAL: "1h",
   // Messages leave at once unless a spec chooses an undo window in Settings (e2e/settings.spec.ts).
   UNDO_SEND_DEFAULT: "0",
-  // Open sign-up (e2e/signup.spec.ts); invite links work in this mode too.
-  SIGNUP: "open",
   // Mail for the second domain goes to its own server, which a spec starts when it needs one (delivery status).
   OUTBOUND_ROUTES: `${REMOTE_DOMAIN}=127.0.0.1:${E2E_PORTS.remoteSmtp}`,
 };
