@@ -59,7 +59,7 @@ function StatusLine({ who, action, status }: { who: string; action: Shown; statu
     <li className="space-y-0.5 text-sm">
       <div className="flex flex-wrap items-center gap-x-2">
         <Icon aria-hidden="true" className={`size-4 shrink-0 ${tone}`} />
-        <span className="min-w-0 break-all">{who}</span>
+        <span className="min-w-0 break-words">{who}</span>
         <span className={`font-medium ${tone}`}>{t(`action.${action}`)}</span>
         {status?.status && <span className="text-xs text-slate-500 tabular-nums">{status.status}</span>}
       </div>
@@ -68,7 +68,7 @@ function StatusLine({ who, action, status }: { who: string; action: Shown; statu
       )}
       {status?.diagnostic && (
         <p className="pl-6 text-slate-600 dark:text-slate-300">
-          {status.remoteMta ? t("serverSaid", { server: status.remoteMta }) : t("answer")} <q className="font-mono text-xs break-all">{status.diagnostic}</q>
+          {status.remoteMta ? t("serverSaid", { server: status.remoteMta }) : t("answer")} <q className="font-mono text-xs break-words">{status.diagnostic}</q>
         </p>
       )}
       {status?.action === "delayed" && status.willRetryUntil && <p className="pl-6 text-slate-600 dark:text-slate-300">{t("retryUntil", { date: status.willRetryUntil })}</p>}
