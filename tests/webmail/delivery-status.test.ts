@@ -3,9 +3,11 @@
 // server refuses it (a fake peer answering 550); the reports that reach INBOX are matched to the sent
 // message, one per recipient, with the remote server's words; a message sent without reports is not
 // confused with it; a bounce opened on its own reads as a report.
+import { ImapFlow } from "imapflow";
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startImapServer, textMessage, waitFor, type ImapTestServer, type TestAccount } from "../helpers/imap";
+import { buildReport } from "@/lib/mail-server/queue/reports";
 import { startFakePeer, type FakePeer } from "../helpers/outbound";
 
 vi.mock("server-only", () => ({}));
@@ -85,11 +87,33 @@ describe("delivery status of sent messages", () => {
     expect(bounce?.recipients.map((r) => r.action)).toEqual(["failed"]);
   });
 
-  it("does not take another message's reports, and says nothing when none were asked for and none came", async () => {
+  it("does not take another message's reports, says nothing while none came, and finds one that comes later", async () => {
     await sendMessage(session, alice.password, message({ subject: "Without reports", to: [{ name: "Bob", address: bob.address }] }), []);
     const [sentUid] = await uidsOf("Sent", { subject: "Without reports" });
     const status = await deliveryOfSent(session, "Sent", sentUid);
     expect(status).toEqual({ requested: false, recipients: [{ address: { name: "Bob", address: bob.address }, delivery: null }] });
+    // A bounce for it arrives later (forged here, as anyone's could be): INBOX changed, so it is found.
+    const [sentCopy] = await session.withMailbox("Sent", async (client) => [await client.fetchOne(String(sentUid), { envelope: true }, { uid: true })]);
+    const { raw } = buildReport({
+      hostname: "mx.elsewhere.test",
+      message: { sender: alice.address, envid: "", ret: "HDRS", createdAt: new Date() },
+      original: Buffer.from(`Message-ID: ${sentCopy && sentCopy.envelope?.messageId}\r\nSubject: Without reports\r\n\r\n`),
+      recipients: [{ address: bob.address, orcpt: "", action: "failed", status: "5.2.2", remoteHost: "mx.elsewhere.test", diagnostic: "552 5.2.2 mailbox full", lastAttemptAt: new Date() }],
+      retryUntil: null,
+    });
+    await t.put(alice, raw);
+    const later = await deliveryOfSent(session, "Sent", sentUid);
+    expect(later?.recipients[0].delivery).toMatchObject({ action: "failed", status: "5.2.2", diagnostic: "552 5.2.2 mailbox full" });
+
+    // Nothing new since: the answer comes from the caches, without a SEARCH or a FETCH of INBOX.
+    const search = vi.spyOn(ImapFlow.prototype, "search");
+    const fetch = vi.spyOn(ImapFlow.prototype, "fetch");
+    expect(await deliveryOfSent(session, "Sent", sentUid)).toEqual(later);
+    expect(search).not.toHaveBeenCalled();
+    expect(fetch).not.toHaveBeenCalled();
+    search.mockRestore();
+    fetch.mockRestore();
+
     // Not a report: nothing to read as one.
     const plainUid = await t.put(alice, textMessage("Plain", { from: bob.address, to: alice.address }));
     await session.withMailbox("INBOX", (client) => client.noop());

@@ -3,8 +3,9 @@
 // (HEADER Content-Type "delivery-status") since the day before the message was sent, newest
 // MAX_CANDIDATES of them. Each candidate's first MAX_REPORT_BYTES are fetched and parsed once: a
 // message never changes, so the parsed report is cached by (account, UIDVALIDITY, UID), and the
-// SEARCH result by the mailbox's state (UIDNEXT, EXISTS), so opening sent messages one after
-// another costs a SEARCH only when INBOX changed, and a fetch only for reports not seen before.
+// SEARCH result by the mailbox's state (UIDNEXT, EXISTS). Opening sent messages one after another
+// costs one STATUS while INBOX stays as it was (no SELECT away from the folder being read), a SEARCH
+// when it changed, and a fetch only for reports not seen before.
 import "server-only";
 import type { ImapFlow, MailboxObject } from "imapflow";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
@@ -27,30 +28,42 @@ function remember(key: string, report: DeliveryReport | null) {
   parsedReports.set(key, report);
 }
 
-interface CandidateList {
+interface MailboxState {
   uidValidity: bigint;
   uidNext: number;
   exists: number;
+}
+
+interface CandidateList extends MailboxState {
   since: number;
   uids: number[];
 }
 
-/** UIDs of the delivery reports in the open mailbox since `since`, ascending, from cache when nothing arrived. */
+const candidatesKey = (path: string) => `${path}\0delivery-reports`;
+const reportKey = (session: ImapSession, path: string, uidValidity: bigint, uid: number) => `${session.address}\0${path}\0${uidValidity}\0${uid}`;
+
+/** The report UIDs found earlier, if the mailbox is as it was then and they were searched for far enough back. */
+function cachedCandidates(session: ImapSession, path: string, state: MailboxState, since: Date): number[] | null {
+  const cached = session.caches.get(candidatesKey(path)) as CandidateList | undefined;
+  const same = cached && cached.uidValidity === state.uidValidity && cached.uidNext === state.uidNext && cached.exists === state.exists && cached.since <= since.getTime();
+  return same ? cached.uids.slice(-MAX_CANDIDATES) : null;
+}
+
+/** UIDs of the delivery reports in the open mailbox since `since`, ascending, the newest MAX_CANDIDATES. */
 async function candidates(session: ImapSession, client: ImapFlow, mailbox: MailboxObject, since: Date): Promise<number[]> {
-  const key = `${mailbox.path}\0delivery-reports`;
-  const cached = session.caches.get(key) as CandidateList | undefined;
-  if (cached && cached.uidValidity === mailbox.uidValidity && cached.uidNext === mailbox.uidNext && cached.exists === mailbox.exists && cached.since <= since.getTime()) return cached.uids;
+  const cached = cachedCandidates(session, mailbox.path, mailbox, since);
+  if (cached) return cached;
   if (mailbox.exists === 0) return [];
   const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()));
   const found = await client.search({ header: { "content-type": "delivery-status" }, since: day }, { uid: true });
   const uids = (Array.isArray(found) ? found : []).sort((a, b) => a - b);
-  session.caches.set(key, { uidValidity: mailbox.uidValidity, uidNext: mailbox.uidNext, exists: mailbox.exists, since: day.getTime(), uids } satisfies CandidateList);
-  return uids;
+  session.caches.set(candidatesKey(mailbox.path), { uidValidity: mailbox.uidValidity, uidNext: mailbox.uidNext, exists: mailbox.exists, since: day.getTime(), uids } satisfies CandidateList);
+  return uids.slice(-MAX_CANDIDATES);
 }
 
 /** The parsed reports among `uids` (oldest first), fetching only those not parsed before. */
 async function reportsAmong(session: ImapSession, client: ImapFlow, mailbox: MailboxObject, uids: number[]): Promise<{ uid: number; report: DeliveryReport }[]> {
-  const keyOf = (uid: number) => `${session.address}\0${mailbox.path}\0${mailbox.uidValidity}\0${uid}`;
+  const keyOf = (uid: number) => reportKey(session, mailbox.path, mailbox.uidValidity, uid);
   const missing = uids.filter((uid) => !parsedReports.has(keyOf(uid)));
   if (missing.length > 0) {
     for await (const message of client.fetch(missing.join(","), { uid: true, source: { maxLength: MAX_REPORT_BYTES } }, { uid: true })) {
@@ -63,6 +76,18 @@ async function reportsAmong(session: ImapSession, client: ImapFlow, mailbox: Mai
     const report = parsedReports.get(keyOf(uid));
     return report ? [{ uid, report }] : [];
   });
+}
+
+/** The reports in INBOX since `since`, oldest first: from the caches alone while STATUS says INBOX is unchanged. */
+async function reportsSince(session: ImapSession, since: Date): Promise<{ uid: number; report: DeliveryReport }[]> {
+  const status = await session.withConnection((client) => client.status(REPORTS_FOLDER, { uidNext: true, messages: true, uidValidity: true }));
+  if (status && status.uidValidity !== undefined && status.uidNext !== undefined && status.messages !== undefined) {
+    const uidValidity = status.uidValidity;
+    const uids = cachedCandidates(session, REPORTS_FOLDER, { uidValidity, uidNext: status.uidNext, exists: status.messages }, since);
+    const reports = uids?.map((uid) => ({ uid, report: parsedReports.get(reportKey(session, REPORTS_FOLDER, uidValidity, uid)) }));
+    if (reports?.every((entry) => entry.report !== undefined)) return reports.flatMap(({ uid, report }) => (report ? [{ uid, report }] : []));
+  }
+  return session.withMailbox(REPORTS_FOLDER, async (client, mailbox) => reportsAmong(session, client, mailbox, await candidates(session, client, mailbox, since)));
 }
 
 /** The header value of `name` in a fetched header block, unfolded; null without one. */
@@ -81,10 +106,7 @@ export async function deliveryOfSent(session: ImapSession, folder: string, uid: 
   const sentAt = envelope.date ? new Date(envelope.date) : sent.internalDate ? new Date(sent.internalDate) : new Date(0);
   const since = new Date((Number.isNaN(sentAt.getTime()) ? 0 : sentAt.getTime()) - CLOCK_SLACK_MS);
   const identity = { messageId: envelope.messageId ?? null, envelopeId };
-  const matching = await session.withMailbox(REPORTS_FOLDER, async (client, mailbox) => {
-    const uids = (await candidates(session, client, mailbox, since)).slice(-MAX_CANDIDATES);
-    return (await reportsAmong(session, client, mailbox, uids)).filter(({ report }) => reportMatches(report, identity));
-  });
+  const matching = (await reportsSince(session, since)).filter(({ report }) => reportMatches(report, identity));
   const byAddress = new Map(deliveryByRecipient(matching.map(({ uid: reportUid, report }) => ({ report, folder: REPORTS_FOLDER, uid: reportUid }))).map((entry) => [(entry.originalRecipient ?? entry.finalRecipient).toLowerCase(), entry]));
   const recipients = [...toAddresses(envelope.to), ...toAddresses(envelope.cc), ...toAddresses(envelope.bcc)];
   const listed = recipients.map((address) => {
