@@ -61,6 +61,8 @@ const env = {
   POP3S_PORT: "0",
   // Fetching only when the spec presses "check now".
   POP3_FETCH_INTERVAL: "1h",
+  // Open sign-up (e2e/signup.spec.ts); invite links work in this mode too.
+  SIGNUP: "open",
   // Messages leave at once unless a spec chooses an undo window in Settings (e2e/settings.spec.ts).
   UNDO_SEND_DEFAULT: "0",
   // Mail for the second domain goes to its own server, which a spec starts when it needs one (delivery status).
