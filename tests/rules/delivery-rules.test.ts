@@ -54,6 +54,13 @@ describe.each(PROVIDERS)("delivery rules on %s", (provider) => {
     }
   };
 
+  /** The INBOX of a remote account once something is in it (mail that came through a queue). */
+  const arrived = (server: DomainServer, address: string, what: string) =>
+    waitFor(async () => {
+      const list = await server.messages(address);
+      return list.length ? list : undefined;
+    }, 10_000, what);
+
   const subjects = async (server: DomainServer, address: string, mailbox = "INBOX") =>
     (await server.messages(address, mailbox)).map((m) => headerOf(m.raw, "subject"));
 
@@ -113,6 +120,14 @@ describe.each(PROVIDERS)("delivery rules on %s", (provider) => {
     expect(await deliver("x@outside.test", ["alice@a.test", "carol@a.test"], message("x@outside.test", "alice@a.test, carol@a.test", "Shared report"))).toBe(250);
     expect(await subjects(a, "carol@a.test")).toContain("Shared report");
     expect(await subjects(a, "alice@a.test", "Work")).toContain("Shared report");
+
+    // A filter's "forward to" sends a copy on and keeps the message, here marked read.
+    await setRules("alice@a.test", { filters: [{ conditions: [{ field: "subject", contains: "for carol" }], actions: [{ type: "forward", to: "carol@a.test" }, { type: "markRead" }] }] });
+    expect(await deliver("x@outside.test", ["alice@a.test"], message("x@outside.test", "alice@a.test", "Notes for Carol"))).toBe(250);
+    const [forwarded] = (await a.messages("carol@a.test")).filter((m) => headerOf(m.raw, "subject") === "Notes for Carol");
+    expect(headerOf(forwarded.raw, "return-path")).toBe("<alice@a.test>");
+    const kept = await prisma.mailboxMessage.findFirst({ where: { content: { subject: "Notes for Carol" }, mailbox: { account: { addressKey: "alice@a.test" }, name: "INBOX" } } });
+    expect(kept?.seen).toBe(true);
     await setRules("alice@a.test", {});
   });
 
@@ -125,10 +140,7 @@ describe.each(PROVIDERS)("delivery rules on %s", (provider) => {
     const [local] = (await a.messages("carol@a.test")).filter((m) => headerOf(m.raw, "subject") === "pass it on");
     expect(headerOf(local.raw, "return-path")).toBe("<frank@a.test>");
     expect(headersOf(local.raw, "x-loop")).toEqual(["frank@a.test"]);
-    const [remote] = await waitFor(async () => {
-      const list = await b.messages("bob@b.test");
-      return list.length ? list : undefined;
-    }, 10_000, "the forward to b.test");
+    const [remote] = await arrived(b, "bob@b.test", "the forward to b.test");
     expect(headerOf(remote.raw, "subject")).toBe("pass it on");
     expect(headerOf(remote.raw, "return-path")).toBe("<erin@a.test>");
     expect(headersOf(remote.raw, "x-loop")).toEqual(["erin@a.test"]);
@@ -168,10 +180,7 @@ describe.each(PROVIDERS)("delivery rules on %s", (provider) => {
 
     // Through an alias counts as addressed to her; to a remote sender the reply goes through the queue from <>.
     expect(await deliver("dave@b.test", ["ally@a.test"], message("dave@b.test", "ally@a.test", "via alias"))).toBe(250);
-    const [remote] = await waitFor(async () => {
-      const list = await b.messages("dave@b.test");
-      return list.length ? list : undefined;
-    }, 10_000, "the vacation reply at b.test");
+    const [remote] = await arrived(b, "dave@b.test", "the vacation reply at b.test");
     expect(headerOf(remote.raw, "return-path")).toBe("<>");
     expect(headerOf(remote.raw, "auto-submitted")).toBe("auto-replied");
 
