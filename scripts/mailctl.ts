@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 import { loadConfig, parseSize, type Config } from "@/lib/config";
+import { humanBytes } from "@/lib/format-bytes";
 import { OutboundQueue } from "@/lib/mail-server/queue";
 import { MailStore, StoreError } from "@/lib/mail-server/store";
 import { importMessages } from "@/lib/mail-server/store/import";
@@ -39,17 +40,6 @@ const USAGE = `usage: npm run mailctl -- COMMAND
 Passwords are read from a prompt, or one line of standard input with --password-stdin.`;
 
 class UsageError extends Error {}
-
-function humanBytes(bytes: bigint): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = Number(bytes);
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 /** One line, without waiting for the end of input (a person typing keeps stdin open). */
 async function readPasswordFromStdin(): Promise<string> {

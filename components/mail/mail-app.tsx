@@ -7,7 +7,7 @@ import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Brand } from "@/components/brand";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { ComposeHost, type AnswerMode, type ComposeRequest } from "@/components/compose/compose-host";
@@ -78,6 +78,20 @@ const GRID: Record<ReadingPanePosition, string> = {
   bottom: "md:grid-cols-[13rem_minmax(0,1fr)] lg:grid-cols-[15rem_minmax(0,1fr)] md:grid-rows-[minmax(0,2fr)_minmax(0,3fr)]",
   off: "md:grid-cols-[13rem_minmax(0,1fr)] lg:grid-cols-[15rem_minmax(0,1fr)]",
 };
+
+/** An icon link of the header (administration, contacts, settings): its name for screen readers and as a tooltip. */
+function HeaderLink({ href, label, children }: { href: string; label: string; children: ReactNode }) {
+  return (
+    <Link
+      href={href}
+      aria-label={label}
+      title={label}
+      className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-300 dark:hover:bg-slate-800"
+    >
+      {children}
+    </Link>
+  );
+}
 
 export function MailApp({ address, initialPreferences, isAdmin = false }: { address: string; initialPreferences: Preferences; isAdmin?: boolean }) {
   const t = useTranslations("Mail");
@@ -210,31 +224,16 @@ export function MailApp({ address, initialPreferences, isAdmin = false }: { addr
         </button>
         <span className="hidden truncate text-sm text-slate-600 sm:inline dark:text-slate-400">{address}</span>
         {isAdmin ? (
-          <Link
-            href="/admin"
-            aria-label={admin("openAdmin")}
-            title={admin("openAdmin")}
-            className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-300 dark:hover:bg-slate-800"
-          >
+          <HeaderLink href="/admin" label={admin("openAdmin")}>
             <ShieldCheck aria-hidden="true" className="size-5" />
-          </Link>
+          </HeaderLink>
         ) : null}
-        <Link
-          href="/contacts"
-          aria-label={contacts("openContacts")}
-          title={contacts("openContacts")}
-          className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-300 dark:hover:bg-slate-800"
-        >
+        <HeaderLink href="/contacts" label={contacts("openContacts")}>
           <BookUser aria-hidden="true" className="size-5" />
-        </Link>
-        <Link
-          href="/settings"
-          aria-label={t("settings")}
-          title={t("settings")}
-          className="inline-flex size-11 shrink-0 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-300 dark:hover:bg-slate-800"
-        >
+        </HeaderLink>
+        <HeaderLink href="/settings" label={t("settings")}>
           <Settings aria-hidden="true" className="size-5" />
-        </Link>
+        </HeaderLink>
         <SignOutButton />
       </header>
       <div className={`grid min-h-0 flex-1 grid-cols-1 ${GRID[position]}`}>
