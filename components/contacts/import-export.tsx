@@ -54,21 +54,15 @@ export function ImportExport({ onImported, onMessage }: { onImported: () => void
         {t("importFile")}
         <input ref={input} type="file" accept=".vcf,.vcard,.csv,text/vcard,text/x-vcard,text/csv" className="sr-only" disabled={busy} onChange={(event) => chosen(event.target.files?.[0])} />
       </label>
-      <details className="relative">
-        <summary className={`${BUTTON} list-none`}>
-          <Download aria-hidden="true" className="size-4" />
-          {t("export")}
-        </summary>
-        <ul className="absolute right-0 z-10 mt-1 w-56 rounded-lg border border-slate-200 bg-white p-1 shadow-lg dark:border-slate-700 dark:bg-slate-900">
-          {EXPORT_FORMATS.map((format) => (
-            <li key={format}>
-              <a href={`/api/contacts/export?format=${format}`} download className="flex min-h-11 items-center rounded-md px-3 text-sm hover:bg-slate-100 dark:hover:bg-slate-800">
-                {t(`exportAs.${format}`)}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </details>
+      <div role="group" aria-label={t("export")} className="flex flex-wrap items-center gap-1">
+        <Download aria-hidden="true" className="size-4 text-slate-500" />
+        <span className="text-sm text-slate-600 dark:text-slate-400">{t("export")}:</span>
+        {EXPORT_FORMATS.map((format) => (
+          <a key={format} href={`/api/contacts/export?format=${format}`} download className="inline-flex min-h-11 items-center rounded-lg px-2 text-sm text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
+            {t(`exportAs.${format}`)}
+          </a>
+        ))}
+      </div>
     </div>
   );
 }

@@ -1,0 +1,120 @@
+import { execFileSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./support/session";
+
+// The address book in the browser: a vCard and a Gmail CSV imported, exported again and read back;
+// a contact picked from the composer's suggestions into a To chip; a group standing for its members.
+test.describe.configure({ mode: "serial" });
+
+const RUN = Date.now().toString(36);
+const owner = { address: `contacts.${RUN}@example.test`, password: "correct horse battery staple" };
+
+const VCARD = [
+  "BEGIN:VCARD",
+  "VERSION:3.0",
+  "FN:Carol Danvers",
+  "N:Danvers;Carol;;;",
+  "EMAIL;TYPE=INTERNET,WORK:carol@avengers.test",
+  "TEL;TYPE=CELL:+1 555 0100",
+  "CATEGORIES:Pilots",
+  "END:VCARD",
+  "BEGIN:VCARD",
+  "VERSION:4.0",
+  "FN:周杰",
+  "EMAIL:zhou.jie@example.cn",
+  "CATEGORIES:Pilots",
+  "END:VCARD",
+  "",
+].join("\r\n");
+
+const GMAIL_CSV = [
+  "First Name,Middle Name,Last Name,Notes,Labels,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value",
+  "Dana,,Scully,Trust no one,* myContacts,* Work,dana@fbi.test,Mobile,+1 555 0111",
+  "Carol,,Danvers,,* myContacts,Home,carol.home@avengers.test,,",
+].join("\r\n");
+
+test.beforeAll(() => {
+  execFileSync("npx", ["tsx", "scripts/mailctl.ts", "user", "add", owner.address, "--password-stdin"], {
+    input: `${owner.password}\n`,
+    env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR },
+    stdio: ["pipe", "ignore", "inherit"],
+  });
+});
+
+async function exported(page: Page, format: "vCard 4.0" | "vCard 3.0" | "CSV (Gmail, Outlook)"): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("group", { name: "Export" }).getByRole("link", { name: format }).click()]);
+  return readFile(await download.path(), "utf8");
+}
+
+test("vCard and Gmail CSV import, then export and read back", async ({ page }) => {
+  await signIn(page, owner);
+  await page.getByRole("link", { name: "Contacts" }).click();
+  await expect(page).toHaveURL(/\/contacts$/);
+  await expect(page.getByText("No contacts yet.")).toBeVisible();
+
+  const file = page.locator('input[type="file"]');
+  await file.setInputFiles({ name: "contacts.vcf", mimeType: "text/vcard", buffer: Buffer.from(VCARD) });
+  await expect(page.getByRole("status")).toHaveText("vCard: 2 added, 0 merged with existing contacts.");
+  await file.setInputFiles({ name: "google.csv", mimeType: "text/csv", buffer: Buffer.from(GMAIL_CSV) });
+  // Carol's CSV row has no address in common with her vCard, so she is a second Carol only by name.
+  await expect(page.getByRole("status")).toHaveText("Gmail CSV: 2 added, 0 merged with existing contacts.");
+  const list = page.getByRole("region", { name: "Contact list" });
+  await expect(list.getByRole("button")).toHaveCount(4);
+
+  // A group filters the list; search finds by address.
+  await page.getByRole("navigation", { name: "Groups" }).getByRole("button", { name: /Pilots/ }).click();
+  await expect(list.getByRole("button")).toHaveCount(2);
+  await page.getByRole("navigation", { name: "Groups" }).getByRole("button", { name: /All contacts/ }).click();
+  await page.getByRole("searchbox", { name: "Search contacts" }).fill("fbi");
+  await expect(list.getByRole("button")).toHaveCount(1);
+  await list.getByRole("button", { name: /Dana Scully/ }).click();
+  await expect(page.getByLabel("Notes")).toHaveValue("Trust no one");
+  await page.getByRole("searchbox", { name: "Search contacts" }).fill("");
+
+  const vcard = await exported(page, "vCard 4.0");
+  expect(vcard).toMatch(/^BEGIN:VCARD\r\nVERSION:4\.0\r\n/);
+  for (const expected of ["FN:Carol Danvers", "EMAIL;TYPE=work:carol@avengers.test", "FN:周杰", "CATEGORIES:Pilots", "NOTE:Trust no one", "TEL;TYPE=cell;VALUE=TEXT:+1 555 0111"]) expect(vcard).toContain(expected);
+  const csv = await exported(page, "CSV (Gmail, Outlook)");
+  expect(csv.split("\r\n")[0]).toMatch(/^First Name,Middle Name,Last Name,Notes,Labels,E-mail 1 - Label,E-mail 1 - Value/);
+  expect(csv).toContain("Dana,,Scully,Trust no one,* myContacts,Work,dana@fbi.test,Mobile,+1 555 0111");
+
+  // Importing our own export again adds nobody.
+  await file.setInputFiles({ name: "again.vcf", mimeType: "text/vcard", buffer: Buffer.from(vcard) });
+  await expect(page.getByRole("status")).toHaveText("vCard: 0 added, 4 merged with existing contacts.");
+  await expect(list.getByRole("button")).toHaveCount(4);
+
+  // A file that is no address book is refused in words.
+  await file.setInputFiles({ name: "photo.vcf", mimeType: "image/png", buffer: Buffer.alloc(2048, 0) });
+  // (Next's route announcer is an alert too.)
+  await expect(page.getByRole("alert").filter({ hasText: "This is not a text file: choose a vCard (.vcf) or CSV file." })).toBeVisible();
+});
+
+test("the composer suggests contacts and groups while typing; ↓ and Enter, or a click, make chips", async ({ page }) => {
+  await signIn(page, owner);
+  await page.getByRole("button", { name: "Compose" }).click();
+  const composer = page.getByRole("region", { name: "New message" });
+  const to = composer.getByRole("combobox", { name: "To", exact: true });
+  const chips = composer.getByRole("list", { name: "To recipients" }).getByRole("listitem").filter({ has: page.getByRole("button", { name: /^Remove / }) });
+
+  await to.pressSequentially("dan");
+  const suggestions = composer.getByRole("listbox", { name: "Suggestions" });
+  // Both Carols (Danvers) and Dana: prefix matches on a word of the name, in name order.
+  await expect(suggestions.getByRole("option")).toHaveCount(3);
+  await expect(suggestions.getByRole("option", { selected: true })).toContainText("Carol Danvers");
+  await to.press("ArrowDown");
+  await to.press("ArrowDown");
+  await expect(suggestions.getByRole("option", { selected: true })).toContainText("Dana Scully");
+  await to.press("Enter");
+  await expect(chips).toHaveCount(1);
+  await expect(chips.first()).toHaveAttribute("title", "dana@fbi.test");
+  await expect(suggestions).toBeHidden();
+
+  // A group is one suggestion that stands for its members.
+  await to.pressSequentially("pil");
+  await suggestions.getByRole("option", { name: /Pilots/ }).click();
+  await expect(chips).toHaveCount(3);
+  await expect(chips.filter({ hasText: "周杰" })).toHaveAttribute("title", "zhou.jie@example.cn");
+  await expect(chips.filter({ hasText: "Carol Danvers" })).toHaveAttribute("title", "carol@avengers.test");
+  await expect(to).toBeFocused();
+});
