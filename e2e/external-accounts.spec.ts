@@ -28,7 +28,8 @@ test.beforeAll(async () => {
 
 /** Opens Settings and adds the other account with the given host, security and password; its entry. */
 async function addAccount(page: Page, host: string, security: string, password: string): Promise<{ settings: Locator; account: Locator }> {
-  const settings = await openSettings(page);
+  // Only this section: the Settings page has other fields named "Password".
+  const settings = (await openSettings(page)).getByRole("region", { name: "Other accounts (POP3)" });
   await settings.getByRole("button", { name: "Add account" }).click();
   const field = (label: string) => settings.getByLabel(label, { exact: true });
   await field("Server").fill(host);
@@ -57,11 +58,19 @@ test("an account added in Settings is fetched on 'Check now' into INBOX", async 
   for (const subject of SUBJECTS) await expect(list.getByRole("button", { name: new RegExp(subject) })).toBeVisible({ timeout: 10_000 });
 });
 
-test("a wrong password is said in words", async ({ page }) => {
+test("a wrong password is said in words, and mended by editing the account", async ({ page }) => {
   await signIn(page, owner);
   const { account } = await addAccount(page, "localhost", "None (this machine only)", "not the password");
   await account.getByRole("button", { name: "Check now" }).click();
   await expect(account.getByRole("status")).toContainText("Wrong user name or password", { timeout: 15_000 });
+  await account.getByRole("button", { name: "Edit" }).click();
+  // The form shows what is saved; only the password changes.
+  await expect(account.getByLabel("Server", { exact: true })).toHaveValue("localhost");
+  await account.getByLabel("New password (empty keeps the saved one)").fill(elsewhere.password);
+  await account.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(account.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
+  await account.getByRole("button", { name: "Check now" }).click();
+  await expect(account.getByRole("status")).toContainText(/new message/, { timeout: 15_000 });
   await account.getByRole("button", { name: "Remove" }).click();
   await expect(account).toHaveCount(0);
 });

@@ -55,12 +55,13 @@ function Select<V extends string>({ id, values, value, label, onChange }: { id: 
   );
 }
 
-function AddForm({ onAdded, onCancel }: { onAdded: (accounts: ListedAccount[]) => void; onCancel: () => void }) {
+/** Adds an account, or with `account` changes that one (an empty password keeps the saved one). */
+function AccountForm({ account, onSaved, onCancel }: { account?: ListedAccount; onSaved: (accounts: ListedAccount[]) => void; onCancel: () => void }) {
   const t = useTranslations("ExternalAccounts");
   const common = useTranslations("Common");
-  const [tls, setTls] = useState<Tls>("implicit");
-  const [port, setPort] = useState(String(DEFAULT_PORTS.implicit));
-  const [retention, setRetention] = useState<Retention>("keep");
+  const [tls, setTls] = useState<Tls>(account?.tls ?? "implicit");
+  const [port, setPort] = useState(String(account?.port ?? DEFAULT_PORTS.implicit));
+  const [retention, setRetention] = useState<Retention>(account?.retention ?? "keep");
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -70,7 +71,8 @@ function AddForm({ onAdded, onCancel }: { onAdded: (accounts: ListedAccount[]) =
     setSaving(true);
     setError(null);
     try {
-      const { ok, data } = await send("POST", API, {
+      const { ok, data } = await send(account ? "PATCH" : "POST", API, {
+        ...(account ? { id: account.id } : {}),
         host: form.get("host"),
         port: Number(port),
         tls,
@@ -80,7 +82,7 @@ function AddForm({ onAdded, onCancel }: { onAdded: (accounts: ListedAccount[]) =
         retention,
         retentionDays: Number(form.get("retentionDays") ?? 0),
       });
-      if (ok) onAdded(data.accounts as ListedAccount[]);
+      if (ok) onSaved(data.accounts as ListedAccount[]);
       else setError(typeof data.error === "string" ? data.error : common("noAnswer"));
     } catch {
       setError(common("noAnswer"));
@@ -93,7 +95,7 @@ function AddForm({ onAdded, onCancel }: { onAdded: (accounts: ListedAccount[]) =
     <form onSubmit={submit} className="flex flex-col gap-2 rounded-lg border border-slate-200 p-3 dark:border-slate-800">
       <div className="grid grid-cols-[1fr_6rem] gap-2">
         <Field label={t("host")}>
-          {(id) => <input id={id} name="host" required autoComplete="off" placeholder="pop.example.org" className={FIELD} />}
+          {(id) => <input id={id} name="host" required autoComplete="off" placeholder="pop.example.org" defaultValue={account?.host} className={FIELD} />}
         </Field>
         <Field label={t("port")}>
           {(id) => <input id={id} name="port" required inputMode="numeric" pattern="\d{1,5}" value={port} onChange={(event) => setPort(event.target.value)} className={FIELD} />}
@@ -115,20 +117,20 @@ function AddForm({ onAdded, onCancel }: { onAdded: (accounts: ListedAccount[]) =
         )}
       </Field>
       <Field label={t("user")}>
-        {(id) => <input id={id} name="user" required autoComplete="off" className={FIELD} />}
+        {(id) => <input id={id} name="user" required autoComplete="off" defaultValue={account?.user} className={FIELD} />}
       </Field>
-      <Field label={t("password")}>
-        {(id) => <input id={id} name="password" type="password" required autoComplete="new-password" className={FIELD} />}
+      <Field label={account ? t("newPassword") : t("password")}>
+        {(id) => <input id={id} name="password" type="password" required={!account} autoComplete="new-password" className={FIELD} />}
       </Field>
       <Field label={t("folder")}>
-        {(id) => <input id={id} name="folder" defaultValue="INBOX" className={FIELD} />}
+        {(id) => <input id={id} name="folder" defaultValue={account?.folder ?? "INBOX"} className={FIELD} />}
       </Field>
       <Field label={t("retention")}>
         {(id) => <Select id={id} values={RETENTION_CHOICES} value={retention} label={(choice) => t(`retentions.${choice}`)} onChange={setRetention} />}
       </Field>
       {retention === "days" && (
         <Field label={t("days")}>
-          {(id) => <input id={id} name="retentionDays" type="number" min={1} max={3650} required defaultValue={7} className={FIELD} />}
+          {(id) => <input id={id} name="retentionDays" type="number" min={1} max={3650} required defaultValue={account?.retention === "days" ? account.retentionDays : 7} className={FIELD} />}
         </Field>
       )}
       {error && (
@@ -141,7 +143,7 @@ function AddForm({ onAdded, onCancel }: { onAdded: (accounts: ListedAccount[]) =
           {common("cancel")}
         </button>
         <button type="submit" className={buttonStyles.primary} disabled={saving}>
-          {t("save")}
+          {account ? t("saveChanges") : t("save")}
         </button>
       </div>
     </form>
@@ -189,6 +191,7 @@ export function ExternalAccounts() {
     setAccountList(list);
   }, []);
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<number | null>(null);
   const [checking, setChecking] = useState<number[]>([]);
   const [error, setError] = useState<string | null>(null);
 
@@ -250,12 +253,25 @@ export function ExternalAccounts() {
               <button type="button" className={buttonStyles.quiet} disabled={checking.includes(account.id)} onClick={() => void checkNow(account.id)}>
                 {t("checkNow")}
               </button>
+              <button type="button" className={buttonStyles.quiet} aria-expanded={editing === account.id} onClick={() => setEditing(editing === account.id ? null : account.id)}>
+                {t("edit")}
+              </button>
               <button type="button" className={buttonStyles.quiet} onClick={() => void remove(account.id)}>
                 {t("remove")}
               </button>
             </span>
           </div>
           <Status account={checking.includes(account.id) && !account.progress ? { ...account, progress: { done: 0, total: 0 } } : account} />
+          {editing === account.id && (
+            <AccountForm
+              account={account}
+              onSaved={(list) => {
+                changed(list);
+                setEditing(null);
+              }}
+              onCancel={() => setEditing(null)}
+            />
+          )}
         </div>
       ))}
       {error && (
@@ -264,8 +280,8 @@ export function ExternalAccounts() {
         </p>
       )}
       {adding ? (
-        <AddForm
-          onAdded={(list) => {
+        <AccountForm
+          onSaved={(list) => {
             changed(list);
             setAdding(false);
           }}
