@@ -7,6 +7,7 @@ export const ADMIN_NAV = [
   { href: "/admin/queue", label: "queue" },
   { href: "/admin/status", label: "status" },
   { href: "/admin/dns", label: "dnsHealth" },
+  { href: "/admin/invites", label: "invites" },
 ] as const satisfies readonly { href: string; label: string }[];
 
 export type AdminNavLabel = (typeof ADMIN_NAV)[number]["label"];
