@@ -103,3 +103,14 @@ test("a vacation reply set in Settings answers one sender once", async ({ page }
   await expect.poll(() => inboxSubjects(user)).toEqual(expect.arrayContaining([`Question 1 ${RUN}`, `Question 2 ${RUN}`]));
   expect((await inboxSubjects(friend)).filter((subject) => subject === `Away ${RUN}`)).toHaveLength(1);
 });
+
+test("a rule the server refuses is said in words, and a cross-site change is refused", async ({ page }) => {
+  const rules = await openRules(page);
+  await rules.getByRole("checkbox", { name: "Forward my mail to another address" }).check();
+  await rules.getByRole("textbox", { name: "Forward to" }).fill(user.address);
+  await rules.getByRole("button", { name: "Save rules" }).click();
+  await expect(rules.getByRole("alert")).toContainText("would send your mail back to you");
+  const crossSite = await page.request.put("/api/rules", { headers: { origin: "http://evil.example", "content-type": "application/json" }, data: { forwarding: { to: "x@evil.example" } } });
+  expect(crossSite.status()).toBe(403);
+  expect((await (await page.request.get("/api/rules")).json()) as unknown).toMatchObject({ forwarding: { to: "" } });
+});
