@@ -82,6 +82,11 @@ describe.each(PROVIDERS)("delivery rules on %s", (provider) => {
       [{ filters: [{ conditions: [{ field: "size", greaterThan: 1 }], actions: [{ type: "delete" }, { type: "flag" }] }] }, /can't also be moved/],
       [{ filters: Array.from({ length: 51 }, () => ({ conditions: [{ field: "subject", contains: "x" }], actions: [{ type: "flag" }] })) }, /too many filters/],
       ["nonsense", /must be an object/],
+      [{ filters: [null] }, /filter 1 must be an object/],
+      [{ filters: "all of them" }, /must be a list/],
+      [{ vacation: { enabled: true, body: "away", days: "7" } }, /whole number from 1 to 365/],
+      [{ vacation: { enabled: true, body: "away", subject: "Away\r\nBcc: victim@b.test" } }, /one line/],
+      [{ filters: [{ conditions: [{ field: "size", greaterThan: -1 }], actions: [{ type: "flag" }] }] }, /whole number of bytes/],
     ];
     for (const [body, words] of refusals) {
       const response = await rulesApi("alice@a.test", "PUT", body);
