@@ -188,6 +188,7 @@ describe.each(PROVIDERS)("delivery rules on %s", (provider) => {
     const [remote] = await arrived(b, "dave@b.test", "the vacation reply at b.test");
     expect(headerOf(remote.raw, "return-path")).toBe("<>");
     expect(headerOf(remote.raw, "auto-submitted")).toBe("auto-replied");
+    expect(headerOf(remote.raw, "dkim-signature")).toMatch(/\bd=a\.test;/);
 
     const before = (await a.messages("carol@a.test")).length + (await a.messages("mailer-daemon@a.test")).length;
     const quiet: [string, string][] = [

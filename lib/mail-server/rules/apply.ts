@@ -2,8 +2,9 @@
 // filter (move, mark read, flag, forward, delete), the account's forwarding (with or without a copy
 // kept), and after the message is stored, the vacation reply. Rules never make delivery fail: any
 // error in them is logged and that account's copy goes to its INBOX as if it had no rules.
-import type { MessageAnalysis } from "@/lib/mime/analyze";
+import { analyzeMessage, type MessageAnalysis } from "@/lib/mime/analyze";
 import type { AppendRequest } from "../store";
+import { dkimSignatureFor } from "../queue/dkim";
 import { DeliveryRulesStore, type AccountRules } from "../store/delivery-rules";
 import type { SmtpRecipient, SmtpServerContext } from "../smtp/session";
 import { filterSubject, firstMatchingFilter, type FilterSubject } from "./filters";
@@ -136,7 +137,9 @@ async function sendVacationReply(context: SmtpServerContext, rulesStore: Deliver
     context.log(`rules: ${account.address}: no vacation reply to <${input.sender}>: answered within ${vacation.days} days`);
     return;
   }
-  const raw = await buildVacationReply({ vacation, analysis: input.analysis, sender: input.sender, account, hostname: context.config.hostname, now: input.now });
-  await context.queue.deliverFromNullSender(input.sender, raw);
+  const reply = await buildVacationReply({ vacation, analysis: input.analysis, sender: input.sender, account, hostname: context.config.hostname, now: input.now });
+  // Signed like the user's own mail: the reply's From is theirs, and DMARC at the other end looks for it.
+  const signature = await dkimSignatureFor(context.store, (await analyzeMessage(reply)).envelope, reply, context.log);
+  await context.queue.deliverFromNullSender(input.sender, Buffer.concat([Buffer.from(signature, "utf8"), reply]));
   context.log(`rules: ${account.address}: vacation reply sent to <${input.sender}>`);
 }
