@@ -95,7 +95,7 @@ export function ListPane({
   const pageState = selection.all || (loaded.length > 0 && tickedLoaded === loaded.length) ? "all" : selection.uids.size > 0 ? "some" : "none";
   const folderTotal = current?.messages ?? list.total ?? loaded.length;
   const selectedCount = selection.all ? folderTotal : selection.uids.size;
-  const target = (): Target => (selection.all ? { folder, uids: "all", count: folderTotal } : { folder, uids: toUidSet(selection.uids), count: selection.uids.size });
+  const target = (): Target => (selection.all ? { folder, uids: "all", below: list.uidNext ?? undefined, count: folderTotal } : { folder, uids: toUidSet(selection.uids), count: selection.uids.size });
 
   const dragStart = (uids: number[]) => (event: DragEvent<HTMLElement>) => {
     const ticked = uids.every((uid) => selection.uids.has(uid)) || selection.all;

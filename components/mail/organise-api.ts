@@ -31,7 +31,7 @@ export interface BulkResult {
 }
 
 export const runBulkAction = (action: BulkAction) => send<BulkResult>("POST", "/api/mail/actions", action);
-export const deleteForGood = (folder: string, uids: string) => send<{ ok: true }>("POST", "/api/mail/expunge", { folder, uids });
+export const deleteForGood = (folder: string, uids: string, below?: number) => send<{ ok: true }>("POST", "/api/mail/expunge", { folder, uids, below });
 export const createFolder = (parent: string, name: string) => send<{ path: string }>("POST", "/api/mail/folders", { parent, name });
 export const renameFolder = (path: string, name: string, parent: string) => send<{ path: string }>("PATCH", "/api/mail/folders", { path, name, parent });
 export const deleteFolder = (path: string) => send<{ ok: true }>("DELETE", "/api/mail/folders", { path });

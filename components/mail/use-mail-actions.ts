@@ -11,10 +11,11 @@ import type { Toast } from "./undo-toast";
 
 export type BulkKind = "read" | "unread" | "flag" | "unflag" | "archive" | "delete" | "spam" | "not-spam";
 
-/** Messages of one folder: a UID set, or "all" for the whole folder; `count` for the words. */
+/** Messages of one folder: a UID set, or "all" for the whole folder (below `below` when given); `count` for the words. */
 export interface Target {
   folder: string;
   uids: string;
+  below?: number;
   count: number;
 }
 
@@ -85,7 +86,7 @@ export function useMailActions(folders: FolderSummary[] | null, afterChange: () 
         confirmLabel,
         onConfirm: () => {
           setConfirmation(null);
-          deleteForGood(target.folder, target.uids)
+          deleteForGood(target.folder, target.uids, target.below)
             .then(() => show(done))
             .catch((failure: unknown) => show(t("failed", { reason: reason(failure) })))
             .finally(afterChange);
@@ -98,7 +99,7 @@ export function useMailActions(folders: FolderSummary[] | null, afterChange: () 
   const moveTo = useCallback(
     (target: Target, to: string, flags: FlagChange[] = [], done?: string) => {
       const name = folders?.find((folder) => folder.path === to)?.name ?? to;
-      execute({ folder: target.folder, uids: target.uids, flags, to }, done ?? t("moved", { what: describe(target), folder: name }));
+      execute({ folder: target.folder, uids: target.uids, below: target.below, flags, to }, done ?? t("moved", { what: describe(target), folder: name }));
     },
     [execute, folders, t, describe],
   );
@@ -110,13 +111,13 @@ export function useMailActions(folders: FolderSummary[] | null, afterChange: () 
       const current = folders?.find((folder) => folder.path === target.folder)?.specialUse ?? null;
       switch (kind) {
         case "read":
-          return execute({ folder: target.folder, uids: target.uids, flags: [flag("\\Seen", true)] }, t("markedRead", { what }));
+          return execute({ folder: target.folder, uids: target.uids, below: target.below, flags: [flag("\\Seen", true)] }, t("markedRead", { what }));
         case "unread":
-          return execute({ folder: target.folder, uids: target.uids, flags: [flag("\\Seen", false)] }, t("markedUnread", { what }));
+          return execute({ folder: target.folder, uids: target.uids, below: target.below, flags: [flag("\\Seen", false)] }, t("markedUnread", { what }));
         case "flag":
-          return execute({ folder: target.folder, uids: target.uids, flags: [flag("\\Flagged", true)] }, t("flagged", { what }));
+          return execute({ folder: target.folder, uids: target.uids, below: target.below, flags: [flag("\\Flagged", true)] }, t("flagged", { what }));
         case "unflag":
-          return execute({ folder: target.folder, uids: target.uids, flags: [flag("\\Flagged", false)] }, t("unflagged", { what }));
+          return execute({ folder: target.folder, uids: target.uids, below: target.below, flags: [flag("\\Flagged", false)] }, t("unflagged", { what }));
         case "archive": {
           const archive = special("archive");
           if (!archive) return show(t("noArchive"));

@@ -15,6 +15,8 @@ interface LoadedPage {
 
 export interface MessageList {
   total: number | null;
+  /** The folder's UIDNEXT at the last page read: "select all" covers the messages below it. */
+  uidNext: number | null;
   error: string | null;
   row(index: number): MessageSummary | undefined;
   /** Where a loaded message is in the list, or -1. */
@@ -34,6 +36,7 @@ export function useMessageList(folder: string, sort: SortOrder): MessageList {
   const listKey = `${folder}\0${sort}`;
   const [shownKey, setShownKey] = useState(listKey);
   const [total, setTotal] = useState<number | null>(null);
+  const [uidNext, setUidNext] = useState<number | null>(null);
   const [pages, setPages] = useState<Map<number, LoadedPage>>(() => new Map());
   const [error, setError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
@@ -49,6 +52,7 @@ export function useMessageList(folder: string, sort: SortOrder): MessageList {
     setShownKey(listKey);
     setPages(new Map());
     setTotal(null);
+    setUidNext(null);
     setError(null);
     setGeneration((g) => g + 1);
   }
@@ -63,6 +67,7 @@ export function useMessageList(folder: string, sort: SortOrder): MessageList {
           if (listKeyRef.current !== listKey) return;
           setError(null);
           setTotal(page.total);
+          setUidNext(page.uidNext);
           setPages((previous) => {
             const existing = previous.get(index);
             if (existing && existing.generation > generation) return previous;
@@ -123,5 +128,5 @@ export function useMessageList(folder: string, sort: SortOrder): MessageList {
     });
   }, []);
 
-  return { total, error, row, indexOf, loaded, ensureRows, refresh, updateRow, generation };
+  return { total, uidNext, error, row, indexOf, loaded, ensureRows, refresh, updateRow, generation };
 }

@@ -73,6 +73,18 @@ describe("bulk actions", () => {
     expect([...(keywords ? keywords.flags ?? [] : [])]).not.toContain("$Junk");
   });
 
+  it("'select all' acts only on the messages below the UIDNEXT the list was read at", async () => {
+    const shown = await t.put(account, textMessage("was in the list"));
+    const uidNext = shown + 1;
+    const arrived = await t.put(account, textMessage("arrived after select-all"));
+    await applyBulkAction(session, { folder: "INBOX", uids: "all", below: uidNext, flags: [{ flag: "\\Flagged", add: true, uids: "all" }], to: "Archive" });
+    expect(await uidsOf("INBOX")).toEqual([arrived]);
+    const flagged = await session.withMailbox("INBOX", async (client) => (await client.fetchOne(String(arrived), { flags: true }, { uid: true })) || null);
+    expect([...(flagged ? flagged.flags ?? [] : [])]).not.toContain("\\Flagged");
+    await deleteForGood(session, "INBOX", "all", arrived);
+    expect(await uidsOf("INBOX")).toEqual([arrived]);
+  });
+
   it("deletes for good and empties a folder", async () => {
     await applyBulkAction(session, { folder: "INBOX", uids: "all", flags: [], to: "Trash" });
     expect(await uidsOf("INBOX")).toEqual([]);

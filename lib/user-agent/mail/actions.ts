@@ -27,20 +27,29 @@ function pendingQuery(range: string, flag: BulkFlag, add: boolean): SearchObject
   }
 }
 
+/** The UID range a set names; "all" stops below `below` when given (null: nothing, the folder was empty then). */
+function rangeOf(uids: string, below: number | undefined): string | null {
+  if (uids !== "all") {
+    if (parseUidSet(uids) === null) throw new Error("not a UID set");
+    return uids;
+  }
+  if (below === undefined) return "1:*";
+  return below > 1 ? `1:${below - 1}` : null;
+}
+
 async function searchUids(client: ImapFlow, query: SearchObject): Promise<number[]> {
   const found = await client.search(query, { uid: true });
   return Array.isArray(found) ? found : [];
 }
 
 export async function applyBulkAction(session: ImapSession, action: BulkAction): Promise<BulkResult> {
-  const range = action.uids === "all" ? "1:*" : action.uids;
-  if (range !== "1:*" && parseUidSet(range) === null) throw new Error("not a UID set");
+  const range = rangeOf(action.uids, action.below);
   return session.withMailbox(action.folder, async (client, mailbox) => {
-    if (mailbox.exists === 0) return { undo: null, count: 0 };
+    if (mailbox.exists === 0 || range === null) return { undo: null, count: 0 };
     const applied: AppliedChange[] = [];
     for (const change of action.flags) {
-      const scope = change.uids === "all" ? "1:*" : change.uids;
-      if (scope !== "1:*" && parseUidSet(scope) === null) throw new Error("not a UID set");
+      const scope = rangeOf(change.uids, action.below);
+      if (scope === null) continue;
       const changed = await searchUids(client, pendingQuery(scope, change.flag, change.add));
       if (changed.length === 0) continue;
       // Only the messages that change are stored, so an undo clears exactly what this set.
@@ -62,11 +71,10 @@ export async function applyBulkAction(session: ImapSession, action: BulkAction):
   });
 }
 
-/** Removes messages for good (\Deleted + UID EXPUNGE of just them); "all" empties the folder. */
-export async function deleteForGood(session: ImapSession, folder: string, uids: string): Promise<void> {
-  const range = uids === "all" ? "1:*" : uids;
-  if (range !== "1:*" && parseUidSet(range) === null) throw new Error("not a UID set");
+/** Removes messages for good (\Deleted + UID EXPUNGE of just them); "all" empties the folder (below `below`). */
+export async function deleteForGood(session: ImapSession, folder: string, uids: string, below?: number): Promise<void> {
+  const range = rangeOf(uids, below);
   await session.withMailbox(folder, async (client, mailbox) => {
-    if (mailbox.exists > 0) await client.messageDelete(range, { uid: true });
+    if (mailbox.exists > 0 && range !== null) await client.messageDelete(range, { uid: true });
   });
 }

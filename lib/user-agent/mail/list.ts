@@ -127,6 +127,7 @@ export async function listMessages(session: ImapSession, folder: string, order: 
       // In the sorted order; a message expunged since the SORT is simply missing from its page.
       messages: pageUids.map((uid) => rows.get(uid)).filter((row): row is MessageSummary => row !== undefined),
       serverSorted: list.serverSorted,
+      uidNext: list.uidNext,
     };
   });
 }

@@ -46,6 +46,8 @@ export interface MessagePage {
   messages: MessageSummary[];
   /** False when the server lacks SORT and the list is in arrival order instead. */
   serverSorted: boolean;
+  /** The folder's UIDNEXT when the list was read: "all" of this list means the messages below it. */
+  uidNext: number;
 }
 
 /** A conversation in the list: its newest message stands for it. */

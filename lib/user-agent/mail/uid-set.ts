@@ -16,6 +16,12 @@ export function toUidSet(uids: Iterable<number>): string {
 
 const MAX_UID = 0xffffffff;
 
+/** A UIDNEXT from the browser: a whole number from 1 to 2^32; undefined when absent, null when invalid. */
+export function uidBound(value: unknown): number | undefined | null {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_UID + 1 ? value : null;
+}
+
 /**
  * The UIDs of a set written by a client or a server; null when it is not a valid set of known size
  * ("*" is refused: an undo must name the messages it changes) or when it names more than `limit`.
@@ -53,6 +59,11 @@ export interface BulkAction {
   folder: string;
   /** The messages, as a UID set, or "all" for every message of the folder. */
   uids: string;
+  /**
+   * With "all": only UIDs below this (the UIDNEXT of the list the user saw), so mail that arrives
+   * between "select all" and the action is left alone. Without it, "all" is every message.
+   */
+  below?: number;
   flags: FlagChange[];
   to?: string;
 }

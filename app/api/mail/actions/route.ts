@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { applyBulkAction } from "@/lib/user-agent/mail/actions";
-import { isBulkFlag, parseUidSet, type BulkAction, type FlagChange } from "@/lib/user-agent/mail/uid-set";
+import { isBulkFlag, parseUidSet, uidBound, type BulkAction, type FlagChange } from "@/lib/user-agent/mail/uid-set";
 import { readJsonBody } from "@/lib/web/json-body";
 import { folderParameter, jsonError, withImapSession } from "@/lib/web/mail-route";
 import { isSameOrigin } from "@/lib/web/same-origin";
@@ -37,7 +37,9 @@ function parse(value: unknown): BulkAction | string {
     to = target;
   }
   if (flags.length === 0 && to === undefined) return "Nothing to do: give flags or to.";
-  return { folder, uids, flags, to };
+  const below = uidBound(body.below);
+  if (below === null) return "below must be a UIDNEXT (a whole number from 1).";
+  return { folder, uids, flags, to, below };
 }
 
 /** Flags and/or a move for many messages at once; answers with the action that undoes it. */
