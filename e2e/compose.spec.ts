@@ -1,13 +1,17 @@
 import { execFileSync } from "node:child_process";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { ImapFlow } from "imapflow";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { E2E_PORTS } from "./support/ports";
 import { signIn } from "./support/session";
 
-// Three people of the first run's domain, writing to each other through the webmail: composing with
-// rich text and an attachment, a reply, reply all and a forward, each checked in the browser and, for
-// the headers and attachments, over IMAP.
+// Three people of the first run's domain, writing to each other through the webmail in their own
+// browser contexts: composing with rich text, a pasted picture and attachments (picked and dropped, with
+// upload progress, a too-large one refused), mail arriving live, a reply, reply all, a forward inline and
+// as an attachment, each checked in the browser and, for the headers and attachments, over IMAP.
 test.describe.configure({ mode: "serial" });
 
 const RUN = Date.now().toString(36);
@@ -17,6 +21,27 @@ const bob = { address: `bob.${RUN}@example.test`, password: PASSWORD };
 const carol = { address: `carol.${RUN}@example.test`, password: PASSWORD };
 const SUBJECT = `Lunch plans ${RUN}`;
 const ATTACHMENT = { name: "menu du jour.txt", mimeType: "text/plain", buffer: Buffer.from("Soup, bread, cheese.\n") };
+// A 1×1 PNG, as the clipboard hands over a screenshot.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
+/** Files handed to the page as a paste or drop would: a DataTransfer made in the page. */
+async function dispatchFiles(target: Locator, kind: "paste" | "drop", files: { name: string; type: string; base64: string }[]) {
+  await target.evaluate(
+    (element, { kind, files }) => {
+      const data = new DataTransfer();
+      for (const file of files) data.items.add(new File([Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))], file.name, { type: file.type }));
+      const box = element.getBoundingClientRect();
+      const at = { clientX: box.left + box.width / 2, clientY: box.top + Math.min(20, box.height / 2) };
+      if (kind === "paste") {
+        element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+        return;
+      }
+      element.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true, ...at }));
+      element.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true, ...at }));
+    },
+    { kind, files },
+  );
+}
 
 test.beforeAll(() => {
   // mailctl on the test server's data, as an operator would add the accounts.
@@ -42,17 +67,26 @@ function row(page: Page, subject: string | RegExp) {
 
 /** The newest message whose subject matches, from the account's folder, parsed. */
 async function newest(account: { address: string; password: string }, folder: string, subject: string): Promise<ParsedMail> {
+  return (await newestEntry(account, folder, subject)).parsed;
+}
+
+/** The flags of the first message whose subject matches (the original, not the "Re:" that contains its subject). */
+async function flagsOf(account: { address: string; password: string }, folder: string, subject: string): Promise<string[]> {
+  return (await newestEntry(account, folder, subject, "first")).flags;
+}
+
+async function newestEntry(account: { address: string; password: string }, folder: string, subject: string, which: "first" | "last" = "last"): Promise<{ parsed: ParsedMail; flags: string[] }> {
   const client = new ImapFlow({ host: "127.0.0.1", port: E2E_PORTS.imap, secure: false, doSTARTTLS: false, auth: { user: account.address, pass: account.password }, logger: false });
   await client.connect();
   try {
     const lock = await client.getMailboxLock(folder);
     try {
       const uids = await client.search({ subject }, { uid: true });
-      const uid = Array.isArray(uids) ? uids.at(-1) : undefined;
+      const uid = Array.isArray(uids) ? (which === "last" ? uids.at(-1) : uids[0]) : undefined;
       if (uid === undefined) throw new Error(`no "${subject}" in ${account.address}'s ${folder}`);
-      const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
+      const message = await client.fetchOne(String(uid), { source: true, flags: true }, { uid: true });
       if (!message || !message.source) throw new Error("the message has no source");
-      return await simpleParser(message.source);
+      return { parsed: await simpleParser(message.source), flags: [...(message.flags ?? [])] };
     } finally {
       lock.release();
     }
@@ -65,9 +99,13 @@ function chips(page: Page, field: "To" | "Cc") {
   return page.getByRole("list", { name: `${field} recipients` }).getByRole("listitem").filter({ has: page.getByRole("button", { name: /^Remove / }) });
 }
 
-test("alice writes to bob with rich text and an attachment; bob replies; alice gets the reply quoted and threaded", async ({ browser }) => {
+test("alice writes to bob with rich text, a picture and attachments; bob sees it arrive and replies; alice gets the reply live, quoted and threaded", async ({ browser }) => {
   test.setTimeout(120_000);
+  // Bob is already looking at his empty INBOX: what alice sends must show up there without a reload.
+  const bobPage = await signedIn(browser, bob);
+  await expect(bobPage.getByText("No messages here.")).toBeVisible();
   const alicePage = await signedIn(browser, alice);
+  await expect(alicePage.getByText("No messages here.")).toBeVisible();
   await alicePage.getByRole("button", { name: "Compose" }).click();
   const composer = alicePage.getByRole("region", { name: "New message" });
   await expect(composer).toBeVisible();
@@ -89,9 +127,36 @@ test("alice writes to bob with rich text and an attachment; bob replies; alice g
   await body.pressSequentially("Bob");
   await composer.getByRole("button", { name: "Bold" }).click();
   await body.pressSequentially(", lunch at noon?");
+  // A picture pasted into the text shows there.
+  await dispatchFiles(body, "paste", [{ name: "dot.png", type: "image/png", base64: PNG.toString("base64") }]);
+  await expect(body.locator('img[src^="data:image/png"]')).toHaveCount(1);
+
+  // Attachments: picked, dropped on the composer, uploaded with a progress bar; one too large is refused in words.
+  const attachments = composer.getByRole("list", { name: "Attachments" });
   await composer.locator('input[type="file"]').setInputFiles(ATTACHMENT);
-  await expect(composer.getByRole("list", { name: "Attachments" })).toContainText(ATTACHMENT.name);
-  await expect(composer.getByRole("list", { name: "Attachments" })).toContainText("21 B");
+  await expect(attachments).toContainText(ATTACHMENT.name);
+  await expect(attachments).toContainText("21 B");
+  await dispatchFiles(attachments, "drop", [{ name: "dropped.txt", type: "text/plain", base64: Buffer.from("dropped words").toString("base64") }]);
+  await expect(attachments).toContainText("dropped.txt");
+  // Uploads slowed to 256 KB/s, so a 512 KB file shows its progress for a while.
+  const cdp = await alicePage.context().newCDPSession(alicePage);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+  await composer.locator('input[type="file"]').setInputFiles({ name: "photos.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(512 * 1024, 9) });
+  const bar = composer.getByRole("progressbar", { name: "Uploading photos.bin" });
+  await expect(bar).toBeVisible();
+  await expect(bar).toBeHidden({ timeout: 15_000 });
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await expect(composer.getByText("Draft saved")).toBeVisible();
+  const huge = path.join(mkdtempSync(path.join(tmpdir(), "compose-e2e-")), "huge video.mp4");
+  writeFileSync(huge, "");
+  // Sparse: 60 MB on paper, past the server's 50 MB, and nothing to read (it is refused before upload).
+  truncateSync(huge, 60 * 1024 * 1024);
+  await composer.locator('input[type="file"]').setInputFiles(huge);
+  await expect(composer.getByRole("alert")).toContainText(/“huge video\.mp4” \(.+\) was not added/);
+  await expect(composer.getByRole("alert")).toContainText("the mail server accepts");
+  await expect(attachments).not.toContainText("huge video");
+
   await composer.getByRole("button", { name: "Send" }).click();
   await expect(composer.getByRole("alert")).toContainText("not-an-address");
   await composer.getByRole("button", { name: "Remove not-an-address" }).click();
@@ -99,14 +164,16 @@ test("alice writes to bob with rich text and an attachment; bob replies; alice g
   await expect(alicePage.getByRole("status").filter({ hasText: "Message sent." })).toBeVisible();
   await expect(composer).toBeHidden();
 
-  // Bob: the message arrives with its formatting and attachment.
-  const bobPage = await signedIn(browser, bob);
-  await expect(row(bobPage, new RegExp(SUBJECT))).toBeVisible();
+  // Bob: the message arrives while he looks, with its formatting, picture and attachments.
+  await expect(row(bobPage, new RegExp(SUBJECT))).toBeVisible({ timeout: 15_000 });
   await row(bobPage, new RegExp(SUBJECT)).click();
   const reading = bobPage.getByRole("article", { name: "Message" });
   await expect(reading.getByText(`Alice Example <${alice.address}>`)).toBeVisible();
-  await expect(bobPage.frameLocator('iframe[title="Message body"]').locator("strong")).toHaveText("Bob");
-  await expect(reading.getByRole("list", { name: "Attachments" })).toContainText(ATTACHMENT.name);
+  const bobFrame = bobPage.frameLocator('iframe[title="Message body"]');
+  await expect(bobFrame.locator("strong")).toHaveText("Bob");
+  await expect(bobFrame.locator('img[src^="data:image/png"]')).toHaveCount(1);
+  for (const name of [ATTACHMENT.name, "dropped.txt", "photos.bin"]) await expect(reading.getByRole("list", { name: "Attachments" })).toContainText(name);
+  await expect(reading.getByRole("list", { name: "Attachments" })).not.toContainText("png");
 
   // r answers the open message: to Alice, "Re:" once, the original quoted.
   await bobPage.keyboard.press("r");
@@ -121,11 +188,15 @@ test("alice writes to bob with rich text and an attachment; bob replies; alice g
   await reply.getByRole("button", { name: "Send" }).click();
   await expect(bobPage.getByRole("status").filter({ hasText: "Message sent." })).toBeVisible();
 
-  // Alice sees it, quoted; over IMAP it threads under her message. (Reloaded: her INBOX was empty, and an
-  // empty list does not pick up new mail live yet.)
-  await alicePage.reload();
-  await expect(row(alicePage, new RegExp(`Re: ${SUBJECT}`))).toBeVisible();
-  await row(alicePage, new RegExp(`Re: ${SUBJECT}`)).click();
+  // Alice sees it arrive without a reload, in one conversation with her own message from Sent (the count is
+  // of this folder's), quoted.
+  await expect(row(alicePage, new RegExp(`Re: ${SUBJECT}`))).toBeVisible({ timeout: 15_000 });
+  await alicePage.getByRole("button", { name: "Conversations" }).click();
+  await alicePage.getByRole("list", { name: "Conversations" }).getByRole("button", { name: new RegExp(`Re: ${SUBJECT}, 1 message`) }).click();
+  const inThread = alicePage.getByRole("list", { name: "Messages in this conversation" }).getByRole("button");
+  await expect(inThread).toHaveCount(2);
+  await expect(inThread.nth(0)).toContainText("You");
+  await inThread.nth(1).click();
   const frame = alicePage.frameLocator('iframe[title="Message body"]');
   await expect(frame.locator("body")).toContainText("Noon is perfect.");
   await expect(frame.locator("blockquote")).toContainText("Hello Bob, lunch at noon?");
@@ -137,7 +208,14 @@ test("alice writes to bob with rich text and an attachment; bob replies; alice g
   expect(received.references).toBe(sent.messageId);
   expect(received.subject).toBe(`Re: ${SUBJECT}`);
   expect(received.text).toMatch(/^> Hello Bob, lunch at noon\?$/m);
-  expect(sent.attachments.map((attachment) => attachment.filename)).toEqual([ATTACHMENT.name]);
+  expect(sent.attachments.filter((attachment) => !attachment.related).map((attachment) => attachment.filename)).toEqual([ATTACHMENT.name, "dropped.txt", "photos.bin"]);
+  // The picture went as a part of multipart/related with a Content-ID, which mailparser resolves back into the HTML.
+  const picture = sent.attachments.find((attachment) => attachment.related);
+  expect(picture?.contentType).toBe("image/png");
+  expect(picture?.cid).toBeTruthy();
+  expect(sent.html).toContain(PNG.toString("base64"));
+  // Bob's copy of the original is marked answered.
+  expect(await flagsOf(bob, "INBOX", SUBJECT)).toContain("\\Answered");
   // The drafts saved while she wrote went when the message was sent.
   await expect(newest(alice, "Drafts", SUBJECT)).rejects.toThrow(/no "/);
   await alicePage.context().close();
@@ -184,10 +262,31 @@ test("reply all answers everyone but oneself; forward keeps the attachment", asy
   await bobPage.context().close();
 
   const forwarded = await newest(carol, "INBOX", `Fwd: ${SUBJECT}`);
-  expect(forwarded.attachments).toHaveLength(1);
-  expect(forwarded.attachments[0].filename).toBe(ATTACHMENT.name);
-  expect(forwarded.attachments[0].content.toString()).toBe(ATTACHMENT.buffer.toString());
+  const files = forwarded.attachments.filter((attachment) => !attachment.related);
+  expect(files.map((attachment) => attachment.filename)).toEqual([ATTACHMENT.name, "dropped.txt", "photos.bin"]);
+  expect(files[0].content.toString()).toBe(ATTACHMENT.buffer.toString());
   expect(forwarded.text).toContain("Hello Bob, lunch at noon?");
+  expect(await flagsOf(bob, "INBOX", SUBJECT)).toContain("$Forwarded");
+
+  // Forward as attachment: the original whole, as a message/rfc822 file named after its subject.
+  const bobAgain = await signedIn(browser, bob);
+  await row(bobAgain, new RegExp(`^(?!.*Team).*${SUBJECT}`)).click();
+  await bobAgain.getByRole("button", { name: "Forward as attachment" }).click();
+  const asFile = bobAgain.getByRole("region", { name: "Forward as attachment" });
+  await expect(asFile.getByLabel("Subject")).toHaveValue(`Fwd: ${SUBJECT}`);
+  await expect(asFile.getByRole("list", { name: "Attachments" })).toContainText(`${SUBJECT}.eml`);
+  await asFile.getByLabel("To", { exact: true }).fill(carol.address);
+  await asFile.getByRole("textbox", { name: "Message text" }).click();
+  await asFile.getByRole("textbox", { name: "Message text" }).pressSequentially("The whole thing.");
+  await asFile.getByRole("button", { name: "Send" }).click();
+  await expect(bobAgain.getByRole("status").filter({ hasText: "Message sent." })).toBeVisible();
+  await bobAgain.context().close();
+  const wrapped = await newestEntry(carol, "INBOX", `Fwd: ${SUBJECT}`);
+  const eml = wrapped.parsed.attachments.find((attachment) => attachment.contentType === "message/rfc822");
+  expect(eml?.filename).toBe(`${SUBJECT}.eml`);
+  const inner = await simpleParser(eml?.content ?? Buffer.alloc(0));
+  expect(inner.subject).toBe(SUBJECT);
+  expect(inner.attachments.filter((attachment) => !attachment.related).map((attachment) => attachment.filename)).toEqual([ATTACHMENT.name, "dropped.txt", "photos.bin"]);
 });
 
 test("on a phone the composer takes the whole screen", async ({ browser }) => {
@@ -203,7 +302,7 @@ test("on a phone the composer takes the whole screen", async ({ browser }) => {
   await context.close();
 });
 
-test("a draft saves itself, survives a reload, reopens from Drafts and can be discarded", async ({ browser }) => {
+test("a draft saves itself, keeps what was typed just before the page went, reopens from Drafts and can be discarded", async ({ browser }) => {
   test.setTimeout(90_000);
   const page = await signedIn(browser, alice);
   await page.getByRole("button", { name: "Compose" }).click();
@@ -212,9 +311,18 @@ test("a draft saves itself, survives a reload, reopens from Drafts and can be di
   await composer.getByLabel("Subject").fill(`Unfinished ${SUBJECT}`);
   await composer.getByRole("textbox", { name: "Message text" }).click();
   await composer.getByRole("textbox", { name: "Message text" }).pressSequentially("Half a thought");
+  // Plain text and back keeps the words.
+  await composer.getByLabel("Plain text").check();
+  await expect(composer.getByRole("textbox", { name: "Message text" })).toHaveValue("Half a thought");
+  await composer.getByLabel("Plain text").uncheck();
+  await expect(composer.getByRole("textbox", { name: "Message text" })).toHaveText("Half a thought");
   await composer.locator('input[type="file"]').setInputFiles(ATTACHMENT);
   await expect(composer.getByText("Draft saved")).toBeVisible({ timeout: 10_000 });
 
+  // Words typed a moment before the page goes are saved as it goes (pagehide), not lost with the autosave's wait.
+  await composer.getByRole("textbox", { name: "Message text" }).press("End");
+  await page.keyboard.insertText(", finished");
+  page.on("dialog", (dialog) => void dialog.accept());
   await page.reload();
   await page.getByRole("navigation", { name: "Folders" }).getByRole("button", { name: /^Drafts/ }).click();
   await row(page, new RegExp(`Unfinished ${SUBJECT}`)).click();
@@ -222,7 +330,7 @@ test("a draft saves itself, survives a reload, reopens from Drafts and can be di
   const reopened = page.getByRole("region", { name: "Draft" });
   await expect(reopened.getByLabel("Subject")).toHaveValue(`Unfinished ${SUBJECT}`);
   await expect(chips(page, "To")).toContainText(carol.address);
-  await expect(reopened.getByRole("textbox", { name: "Message text" })).toContainText("Half a thought");
+  await expect(reopened.getByRole("textbox", { name: "Message text" })).toContainText("Half a thought, finished");
   await expect(reopened.getByRole("list", { name: "Attachments" })).toContainText(ATTACHMENT.name);
 
   await reopened.getByRole("button", { name: "Discard draft" }).click();

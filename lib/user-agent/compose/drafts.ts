@@ -23,9 +23,10 @@ export async function draftsFolder(session: ImapSession): Promise<string> {
   return path;
 }
 
-/** The sanitised document of a message as text, as html-to-text reads it (links after their words). */
+/** The sanitised document of a message as text, as html-to-text reads it (links after their words, no images:
+ *  their data: addresses would fill a quote). */
 export function documentText(document: string): string {
-  return convert(document, { wordwrap: false, selectors: [{ selector: "a", options: { hideLinkHrefIfSameAsText: true } }] });
+  return convert(document, { wordwrap: false, selectors: [{ selector: "a", options: { hideLinkHrefIfSameAsText: true } }, { selector: "img", format: "skip" }] });
 }
 
 /** Appends `raw` to Drafts and removes the version it replaces; answers where it went and what it carries. */
