@@ -210,7 +210,7 @@ async function run(store: MailStore, config: Config, argv: string[]): Promise<vo
     case "user enable":
       need(1);
       await store.accounts.setDisabled(rest[0], action === "disable");
-      console.log(`${rest[0]} ${action}d${action === "disable" ? "; its open IMAP and POP3 sessions end within 30 s" : ""}`);
+      console.log(`${rest[0]} ${action}d${action === "disable" ? "; its open IMAP, POP3 and SMTP sessions end within 30 s" : ""}`);
       return;
     case "user admin":
     case "user unadmin":
