@@ -3,7 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from "react";
 import { solve } from "@/lib/web/signup/proof-of-work";
 import { MIN_PASSWORD_LENGTH, scorePassword } from "@/lib/web/signup/password-score";
 import { PasswordStrength } from "./password-strength";
@@ -40,6 +40,23 @@ async function startWork(): Promise<Work> {
 
 function errorWords(body: unknown): string | null {
   return typeof body === "object" && body !== null && "error" in body && typeof body.error === "string" ? body.error : null;
+}
+
+/** A label, its control(s), and an optional hint under them (id `${id}-hint`, for aria-describedby). */
+function FormField({ id, label, hint, children }: { id: string; label: string; hint?: string; children: ReactNode }) {
+  return (
+    <div className="space-y-1.5">
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      {children}
+      {hint && (
+        <p id={`${id}-hint`} className="text-sm text-slate-500 dark:text-slate-400">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
 }
 
 export function SignupForm({ domains, invite }: { domains: string[]; invite: string | null }) {
@@ -138,12 +155,23 @@ export function SignupForm({ domains, invite }: { domains: string[]; invite: str
   const submitWords = busy === "checking" ? t("checking") : busy === "creating" ? t("submitting") : busy === "signing-in" ? t("signingIn") : t("submit");
   const describedBy = (field: Field, hint?: string) => [hint, problem?.field === field ? "signup-error" : undefined].filter(Boolean).join(" ") || undefined;
 
+  const passwordInput = (name: "password" | "confirm", extra: InputHTMLAttributes<HTMLInputElement>) => (
+    <input
+      id={name}
+      name={name}
+      type="password"
+      autoComplete="new-password"
+      required
+      maxLength={1024}
+      aria-invalid={problem?.field === name || undefined}
+      className={FIELD_CLASS}
+      {...extra}
+    />
+  );
+
   return (
     <form onSubmit={onSubmit} noValidate className="mt-6 space-y-5">
-      <div className="space-y-1.5">
-        <label htmlFor="localPart" className="block text-sm font-medium">
-          {t("address")}
-        </label>
+      <FormField id="localPart" label={t("address")} hint={t("addressHint")}>
         <div className="flex items-center gap-2">
           <input
             id="localPart"
@@ -171,57 +199,17 @@ export function SignupForm({ domains, invite }: { domains: string[]; invite: str
             ))}
           </select>
         </div>
-        <p id="localPart-hint" className="text-sm text-slate-500 dark:text-slate-400">
-          {t("addressHint")}
-        </p>
-      </div>
-      <div className="space-y-1.5">
-        <label htmlFor="displayName" className="block text-sm font-medium">
-          {t("displayName")}
-        </label>
+      </FormField>
+      <FormField id="displayName" label={t("displayName")} hint={t("displayNameHint")}>
         <input id="displayName" name="displayName" type="text" autoComplete="name" maxLength={100} aria-describedby={describedBy("displayName", "displayName-hint")} className={FIELD_CLASS} />
-        <p id="displayName-hint" className="text-sm text-slate-500 dark:text-slate-400">
-          {t("displayNameHint")}
-        </p>
-      </div>
-      <div className="space-y-1.5">
-        <label htmlFor="password" className="block text-sm font-medium">
-          {t("password")}
-        </label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          maxLength={1024}
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          aria-invalid={problem?.field === "password" || undefined}
-          aria-describedby={describedBy("password", "password-hint password-strength")}
-          className={FIELD_CLASS}
-        />
+      </FormField>
+      <FormField id="password" label={t("password")} hint={t("passwordHint", { min: MIN_PASSWORD_LENGTH })}>
+        {passwordInput("password", { value: password, onChange: (event) => setPassword(event.target.value), "aria-describedby": describedBy("password", "password-hint password-strength") })}
         <PasswordStrength id="password-strength" password={password} userName={localPart} />
-        <p id="password-hint" className="text-sm text-slate-500 dark:text-slate-400">
-          {t("passwordHint", { min: MIN_PASSWORD_LENGTH })}
-        </p>
-      </div>
-      <div className="space-y-1.5">
-        <label htmlFor="confirm" className="block text-sm font-medium">
-          {t("confirm")}
-        </label>
-        <input
-          id="confirm"
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          maxLength={1024}
-          aria-invalid={problem?.field === "confirm" || undefined}
-          aria-describedby={describedBy("confirm")}
-          className={FIELD_CLASS}
-        />
-      </div>
+      </FormField>
+      <FormField id="confirm" label={t("confirm")}>
+        {passwordInput("confirm", { "aria-describedby": describedBy("confirm") })}
+      </FormField>
       {/* The honeypot: off-screen and out of the tab order, so people never fill it and scripts often do. */}
       <div aria-hidden="true" className="absolute -left-[10000px] h-px w-px overflow-hidden">
         <label htmlFor="website">{t("honeypot")}</label>
