@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SignupPolicy } from "@/lib/config";
 import { startAdminServer } from "@/lib/mail-server/admin/http";
 import { Invites } from "@/lib/mail-server/store/invites";
-import { openTestStore, type TestStore } from "../helpers/store";
+import { openTestStore, PROVIDERS, type TestStore } from "../helpers/store";
 
 const ADMIN = { address: "boss@example.test", password: "correct horse battery staple" };
 const USER = { address: "plain@example.test", password: "another long passphrase 42" };
@@ -156,5 +156,24 @@ describe("sign-up and invites", () => {
     if (huge) expect(huge.status).toBe(400);
     expect(await test.store.accounts.authenticate("someone@example.test", GOOD_PASSWORD)).toBeNull();
     expect((await fetch(`${base.open}/api/v1/invites/abc`, { method: "DELETE", headers: { authorization: basic(ADMIN) } })).status).toBe(404);
+  });
+});
+
+// The once-only rule is the database's conditional UPDATE: checked on both databases, with more racers
+// than the HTTP test above, and on PostgreSQL's own concurrency (row locks, READ COMMITTED re-checks).
+describe.each(PROVIDERS)("an invite used by racing sign-ups on %s", (provider) => {
+  let test: TestStore;
+  beforeAll(async () => {
+    test = await openTestStore(provider);
+  });
+  afterAll(async () => test.cleanup());
+
+  it("goes to exactly one of them", async () => {
+    const invites = new Invites(test.store.db, test.store.sql);
+    const { token } = await invites.create({ createdBy: "admin@example.test" });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => invites.use(token, `racer${i}@example.test`)));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.state)).toEqual(Array(7).fill("used"));
+    expect(await invites.check(token)).toBe("used");
   });
 });
