@@ -19,7 +19,8 @@ export default async function LoginPage() {
   const status = await getSetupStatusOrProblem();
   if ("needed" in status && status.needed) redirect("/setup");
   const t = await getTranslations("Login");
-  const signup = await getSignupInfoOrClosed();
+  // No second wait for a management API that just failed to answer.
+  const signup = "problem" in status ? null : await getSignupInfoOrClosed();
   const signupWords = await getTranslations("Signup");
   return (
     <CenteredPage>
@@ -27,7 +28,7 @@ export default async function LoginPage() {
       <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>
       <LoginForm />
       {/* With SIGNUP=invite the way in is the invite link itself. */}
-      {signup.mode === "open" && signup.domains.length > 0 && (
+      {signup?.mode === "open" && signup.domains.length > 0 && (
         <p className="mt-6 text-sm text-slate-600 dark:text-slate-400">
           {signupWords("noAccount")}{" "}
           <Link href="/signup" className="font-medium text-indigo-700 underline-offset-2 hover:underline dark:text-indigo-300">
