@@ -13,9 +13,9 @@ import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { emlName, isValidAddress, type OriginalMessage, type OutgoingMessage } from "@/lib/user-agent/compose/types";
 import type { Address, AttachmentInfo } from "@/lib/user-agent/mail/types";
+import { defaultIdentity, identityForReply, type Identity } from "@/lib/user-agent/settings/types";
 import { AttachmentList } from "./attachment-list";
 import { useMailFormat } from "@/components/mail/format";
-import { useStoredPreference } from "@/components/mail/use-stored-preference";
 import { fetchDraft, fetchLimits, fetchOriginal, sendMessage } from "./compose-api";
 import { carriesFiles, fileProgress, fitFiles, MAX_INLINE_IMAGE_BYTES, readDataUrl, type SizeRefusal } from "./files";
 import type { ComposeRequest, SentNotice } from "./compose-host";
@@ -24,22 +24,36 @@ import { answerBody, answerRecipients, answerSubject, textToHtml } from "./reply
 import { EditorContent, plainTextOf, RichToolbar, useRichEditor } from "./rich-editor";
 import { useDraft } from "./use-draft";
 import { useExitSave } from "./use-exit-save";
+import { useIdentities } from "./use-identities";
+import { placeSignature, signatureText, swapSignatureText, type InsertedSignature } from "./signature";
 
 /** How often a changed message is saved to Drafts. */
 const AUTOSAVE_MS = 3000;
-
-const isName = (value: string): value is string => value.length <= 200;
 
 const FIELD = "h-11 w-full min-w-0 bg-transparent text-sm outline-none";
 const LINK_BUTTON = "min-h-9 rounded-lg px-2 text-sm text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800";
 // TipTap's content has no styles of its own (Tailwind resets lists and quotes).
 const BODY = "min-h-0 flex-1 overflow-y-auto text-sm [&_a]:text-indigo-700 [&_a]:underline [&_blockquote]:my-2 [&_blockquote]:border-l-4 [&_blockquote]:border-slate-300 [&_blockquote]:pl-3 [&_blockquote]:text-slate-600 [&_ol]:list-decimal [&_ol]:pl-6 [&_p]:my-1 [&_ul]:list-disc [&_ul]:pl-6 dark:[&_a]:text-indigo-300 dark:[&_blockquote]:text-slate-400";
 
+/** The identity a message starts with: chosen in the composer, else the one its original was sent to, else the default. */
+function startingIdentity(identities: Identity[] | null, chosen: string | null, request: ComposeRequest, original: OriginalMessage | null, account: string): Identity | null {
+  if (!identities) return null;
+  if (chosen) return identities.find((candidate) => candidate.address === chosen) ?? null;
+  if (request.mode === "new" || request.mode === "draft") return defaultIdentity(identities, account) ?? null;
+  // An answer waits for its original, to know which address it was sent to.
+  return original ? (identityForReply(identities, account, { to: original.to, cc: original.cc, deliveredTo: original.deliveredTo ?? [] }) ?? null) : null;
+}
+
 export default function Composer({ request, address, onClose, onSent }: { request: ComposeRequest; address: string; onClose: () => void; onSent: (notice: SentNotice) => void }) {
   const t = useTranslations("Compose");
+  const fromWords = useTranslations("ComposeFrom");
   const delivery = useTranslations("Delivery");
   const format = useMailFormat();
-  const [fromName, setFromName] = useStoredPreference("webmail.fromName", "", isName);
+  // From: the identity chosen, else the one the message starts with (Settings → Identities); the name
+  // typed here, else the identity's.
+  const identities = useIdentities();
+  const [chosenFrom, setChosenFrom] = useState<string | null>(null);
+  const [typedName, setTypedName] = useState<string | null>(null);
   const [to, setTo] = useState<Address[]>([]);
   const [cc, setCc] = useState<Address[]>([]);
   const [bcc, setBcc] = useState<Address[]>([]);
@@ -69,6 +83,34 @@ export default function Composer({ request, address, onClose, onSent }: { reques
   // The editor keeps the handler it was made with: it calls the newest through this ref.
   const onImages = useRef<(files: File[], at: number | null) => boolean>(() => false);
   const editor = useRichEditor("", t("body"), changed, (images, at) => onImages.current(images, at));
+  const identity = startingIdentity(identities, chosenFrom, request, original, address);
+  const fromName = typedName ?? identity?.displayName ?? "";
+  // The signature put in for the identity shown: which, how many blocks in the editor, its text form.
+  const signed = useRef<{ address: string | null; rich: InsertedSignature; text: string }>({ address: null, rich: { blocks: 0 }, text: "" });
+
+  // The starting identity's signature goes in once the message is filled in (not into a reopened draft,
+  // which has its own); it is no change of the user's to save.
+  useEffect(() => {
+    if (!editor || loading || plain || !identity || request.mode === "draft" || signed.current.address !== null) return;
+    const clean = !draft.isDirty();
+    signed.current = { address: identity.address, rich: placeSignature(editor, identity, { blocks: 0 }), text: signatureText(identity) };
+    if (clean) draft.markClean();
+  }, [editor, loading, plain, identity, request.mode, draft]);
+
+  /** Another identity chosen: its name, and its signature in place of the one put in before. */
+  const chooseIdentity = (chosenAddress: string) => {
+    const next = identities?.find((candidate) => candidate.address === chosenAddress);
+    if (!next) return;
+    setChosenFrom(next.address);
+    setTypedName(null);
+    if (editor && !plain) signed.current = { ...signed.current, address: next.address, rich: placeSignature(editor, next, signed.current.rich) };
+    else {
+      const text = signatureText(next);
+      setPlainText((current) => swapSignatureText(current, signed.current.text, text));
+      signed.current = { ...signed.current, address: next.address, text };
+    }
+    changed();
+  };
 
   const updateFiles = (next: File[]) => {
     carried.current.files = next;
@@ -144,6 +186,7 @@ export default function Composer({ request, address, onClose, onSent }: { reques
   /** The message as the composer holds it now, without the draft's own fields. */
   const outgoing = (): Omit<OutgoingMessage, "draft" | "draftParts"> => ({
     fromName: fromName.trim(),
+    fromAddress: identity?.address,
     to,
     cc,
     bcc,
@@ -292,7 +335,7 @@ export default function Composer({ request, address, onClose, onSent }: { reques
     }
     // outgoing reads the state listed here.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [editor, busy, to, cc, bcc, subject, plain, plainText, deliveryReports, fromName, draft, onSent, t]);
+  }, [editor, busy, to, cc, bcc, subject, plain, plainText, deliveryReports, fromName, identity, draft, onSent, t]);
 
   const title = request.mode === "new" ? t("newMessage") : request.mode === "attach" ? t("forwardAsAttachment") : t(`title.${request.mode}`);
   const attachments = [
@@ -339,8 +382,18 @@ export default function Composer({ request, address, onClose, onSent }: { reques
       </header>
       <div className="flex min-h-11 items-center gap-2 border-b border-slate-200 px-3 text-sm dark:border-slate-800">
         <span className="w-10 shrink-0 text-slate-500 dark:text-slate-400">{t("from")}</span>
-        <input value={fromName} onChange={(event) => edit(setFromName)(event.target.value)} placeholder={t("yourName")} aria-label={t("yourName")} className={`${FIELD} max-w-48`} />
-        <span className="truncate text-slate-600 dark:text-slate-400">&lt;{address}&gt;</span>
+        <input value={fromName} onChange={(event) => edit(setTypedName)(event.target.value)} placeholder={t("yourName")} aria-label={t("yourName")} className={`${FIELD} max-w-48`} />
+        {identities && identities.length > 1 ? (
+          <select value={identity?.address} onChange={(event) => chooseIdentity(event.target.value)} aria-label={fromWords("address")} className="h-11 min-w-0 flex-1 truncate rounded-lg bg-transparent text-sm text-slate-700 md:h-9 dark:text-slate-300">
+            {identities.map((candidate) => (
+              <option key={candidate.address} value={candidate.address}>
+                {candidate.address}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <span className="truncate text-slate-600 dark:text-slate-400">&lt;{identity?.address ?? address}&gt;</span>
+        )}
       </div>
       <div className="flex items-start">
         <div className="min-w-0 flex-1">

@@ -14,10 +14,18 @@ function IdentityForm({ identity }: { identity: Identity }) {
   const { saveIdentity } = useSettings();
   const { status, run } = useSaveStatus();
   const [draft, setDraft] = useState(identity);
+  // Being the default is the server's to say (choosing another takes it from this one).
+  const [makeDefault, setMakeDefault] = useState(false);
+  const isDefault = identity.isDefault || makeDefault;
 
   function save(event: FormEvent) {
     event.preventDefault();
-    void run(() => saveIdentity(draft));
+    void run(async () => {
+      const outcome = await saveIdentity({ ...draft, isDefault });
+      // Saved: from now on the server's list says which one is the default.
+      if (outcome === null) setMakeDefault(false);
+      return outcome;
+    });
   }
 
   return (
@@ -28,10 +36,10 @@ function IdentityForm({ identity }: { identity: Identity }) {
           <input
             type="checkbox"
             className="size-4 accent-indigo-600"
-            checked={draft.isDefault}
+            checked={isDefault}
             // The default is moved, not removed: another identity is chosen instead.
             disabled={identity.isDefault}
-            onChange={(event) => setDraft({ ...draft, isDefault: event.target.checked })}
+            onChange={(event) => setMakeDefault(event.target.checked)}
           />
           {t("defaultIdentity")}
         </label>
@@ -72,8 +80,7 @@ export function IdentitiesSettings() {
     <>
       <p className={HINT}>{t("identitiesHint")}</p>
       {view.identities.map((identity) => (
-        // Remounted when the saved version changes (another became the default), so the form shows it.
-        <IdentityForm key={`${identity.address}\0${identity.isDefault}`} identity={identity} />
+        <IdentityForm key={identity.address} identity={identity} />
       ))}
     </>
   );

@@ -46,12 +46,18 @@ export function SettingsProvider({ address, initialPreferences, initialView, chi
 
   const saveSettings = useCallback(
     async (change: Partial<UserSettings>) => {
+      // Shown as chosen at once; put back if the server refuses it.
+      const before = view.settings;
+      setView((current) => ({ ...current, settings: { ...current.settings, ...change } }));
       const answer = await settingsRequest<{ settings: UserSettings }>("PATCH", "/api/settings", change, noAnswer);
-      if (!answer.ok) return answer.error;
+      if (!answer.ok) {
+        setView((current) => ({ ...current, settings: before }));
+        return answer.error;
+      }
       setView((current) => ({ ...current, settings: answer.data.settings }));
       return null;
     },
-    [noAnswer],
+    [noAnswer, view.settings],
   );
   const saveIdentity = useCallback(
     async (identity: Identity) => {

@@ -26,12 +26,8 @@ export async function resealSession(user: SignedInUser, password: string, respon
     // The session ends when it would have: a password change doesn't lengthen it.
     const expiresAt = typeof token.exp === "number" ? token.exp : Math.floor(Date.now() / 1000) + SESSION_MAX_AGE_S;
     const maxAge = Math.max(1, expiresAt - Math.floor(Date.now() / 1000));
-    // encode() stamps its own iat, exp and jti.
-    const claims = { ...token, sealedPassword };
-    delete claims.exp;
-    delete claims.iat;
-    delete claims.jti;
-    const value = await encode({ token: claims, secret: keys.nextAuthSecret, maxAge });
+    // The session's own claims (lib/web/auth/options.ts); encode() stamps its own iat, exp and jti.
+    const value = await encode({ token: { sub: token.sub, email: token.email, sealedPassword }, secret: keys.nextAuthSecret, maxAge });
     response.cookies.set(name, value, { httpOnly: true, sameSite: "lax", path: "/", secure: name.startsWith("__Secure-"), maxAge });
     await imapSessions().end(user.sessionId);
     return true;
