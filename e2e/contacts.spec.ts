@@ -84,6 +84,19 @@ test("vCard and Gmail CSV import, then export and read back", async ({ page }) =
   await expect(page.getByRole("status")).toHaveText("vCard: 0 added, 4 merged with existing contacts.");
   await expect(list.getByRole("button")).toHaveCount(4);
 
+  // On a phone: the list, or the contact in its place; touch targets of 44 px.
+  await page.setViewportSize({ width: 390, height: 844 });
+  // Dana is still open, in the list's place.
+  await expect(list).toBeHidden();
+  await page.getByRole("button", { name: "Back to the list" }).click();
+  for (const target of [page.getByRole("button", { name: "New contact" }), list.getByRole("button", { name: /Dana Scully/ })]) expect((await target.boundingBox())?.height).toBeGreaterThanOrEqual(44);
+  await list.getByRole("button", { name: /周杰/ }).click();
+  await expect(list).toBeHidden();
+  await expect(page.getByRole("textbox", { name: "E-mail address 1" })).toHaveValue("zhou.jie@example.cn");
+  await page.getByRole("button", { name: "Back to the list" }).click();
+  await expect(list).toBeVisible();
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   // A file that is no address book is refused in words.
   await file.setInputFiles({ name: "photo.vcf", mimeType: "image/png", buffer: Buffer.alloc(2048, 0) });
   // (Next's route announcer is an alert too.)
