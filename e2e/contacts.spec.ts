@@ -1,10 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
+import { ADMIN } from "./support/accounts";
+import { deliver } from "./support/deliver";
 import { signIn } from "./support/session";
 
 // The address book in the browser: a vCard and a Gmail CSV imported, exported again and read back;
-// a contact picked from the composer's suggestions into a To chip; a group standing for its members.
+// a contact picked from the composer's suggestions into a To chip; a group standing for its members;
+// "Add to contacts" from a message; a recipient of sent mail suggested afterwards.
 test.describe.configure({ mode: "serial" });
 
 const RUN = Date.now().toString(36);
@@ -130,4 +133,36 @@ test("the composer suggests contacts and groups while typing; ↓ and Enter, or 
   await expect(chips.filter({ hasText: "周杰" })).toHaveAttribute("title", "zhou.jie@example.cn");
   await expect(chips.filter({ hasText: "Carol Danvers" })).toHaveAttribute("title", "carol@avengers.test");
   await expect(to).toBeFocused();
+});
+
+test("'Add to contacts' from an open message, and sent mail's recipients are suggested next time", async ({ page }) => {
+  const subject = `Orders ${RUN}`;
+  await deliver({ from: "Eve Moneypenny <eve@mi6.example>", to: owner.address, subject, text: "Report at once." });
+  await signIn(page, owner);
+  await page.getByRole("list", { name: "Messages" }).getByRole("button", { name: new RegExp(subject) }).click();
+  const reading = page.getByRole("article", { name: "Message" });
+  await reading.getByRole("button", { name: "Add to contacts" }).click();
+  await reading.getByRole("button", { name: "Add eve@mi6.example" }).click();
+  await expect(reading.getByRole("status")).toHaveText("eve@mi6.example was added to your contacts.");
+  await reading.getByRole("button", { name: "Add to contacts" }).click();
+  await reading.getByRole("button", { name: "Add eve@mi6.example" }).click();
+  await expect(reading.getByRole("status")).toHaveText("eve@mi6.example is already in your contacts.");
+
+  // The new contact is suggested; a message sent to someone not in the book makes them a recent correspondent.
+  await page.getByRole("button", { name: "Compose" }).click();
+  const composer = page.getByRole("region", { name: "New message" });
+  const to = composer.getByRole("combobox", { name: "To", exact: true });
+  await to.pressSequentially("money");
+  await expect(composer.getByRole("option", { selected: true })).toContainText("Eve Moneypenny");
+  await to.press("Tab");
+  await expect(composer.getByTitle("eve@mi6.example")).toBeVisible();
+  await composer.getByRole("button", { name: "Remove Eve Moneypenny <eve@mi6.example>" }).click();
+  await to.fill(ADMIN.address);
+  await composer.getByLabel("Subject").fill(`Hello ${RUN}`);
+  await composer.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Message sent." })).toBeVisible();
+
+  await page.getByRole("button", { name: "Compose" }).click();
+  await page.getByRole("region", { name: "New message" }).getByRole("combobox", { name: "To", exact: true }).pressSequentially(ADMIN.address.slice(0, 4));
+  await expect(page.getByRole("option", { name: new RegExp(ADMIN.address) })).toHaveAttribute("title", "Recently written to");
 });
