@@ -76,6 +76,17 @@ export function ContactsPage() {
         </button>
       </header>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-900">
+        {book && book.groups.length > 0 && (
+          // On phones the group list has no room: a menu filters instead.
+          <select aria-label={t("groups")} value={group ?? ""} onChange={(event) => setGroup(event.target.value ? Number(event.target.value) : null)} className="min-h-11 rounded-lg border border-slate-300 bg-white px-2 text-sm md:hidden dark:border-slate-700 dark:bg-slate-950">
+            <option value="">{t("all")}</option>
+            {book.groups.map((entry) => (
+              <option key={entry.id} value={entry.id}>
+                {entry.name}
+              </option>
+            ))}
+          </select>
+        )}
         <ImportExport onImported={reload} onMessage={setMessage} />
         {book && (
           <label className="inline-flex min-h-11 items-center gap-2 text-sm">
