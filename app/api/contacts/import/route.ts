@@ -16,21 +16,22 @@ import { noStore, withAddressBook } from "../address-book";
 export async function POST(request: Request) {
   if (!isSameOrigin(request.headers)) return jsonError(403, "Cross-site request refused.");
   const t = await getTranslations("Contacts");
-  const bytes = await readLimitedBody(request, LIMITS.importBytes);
   const refuse = (reason: ImportRefusal, status = 400) => {
     const error = reason === "too-large" ? t("refused.too-large", { megabytes: LIMITS.importBytes / 1024 / 1024 }) : t(`refused.${reason}`);
     return NextResponse.json({ error, reason }, { status, headers: noStore });
   };
-  if (bytes === null) return refuse("too-large", 413);
-  if (bytes.length === 0) return refuse("unknown-format");
-  let file: ImportedFile;
-  try {
-    file = readAddressBook(bytes);
-  } catch (error) {
-    if (error instanceof ImportRefused) return refuse(error.reason, error.reason === "too-large" ? 413 : 400);
-    throw error;
-  }
   return withAddressBook(async (prisma, owner) => {
+    // Read only for someone signed in: a stranger's 5 MB costs nothing but the refusal.
+    const bytes = await readLimitedBody(request, LIMITS.importBytes);
+    if (bytes === null) return refuse("too-large", 413);
+    if (bytes.length === 0) return refuse("unknown-format");
+    let file: ImportedFile;
+    try {
+      file = readAddressBook(bytes);
+    } catch (error) {
+      if (error instanceof ImportRefused) return refuse(error.reason, error.reason === "too-large" ? 413 : 400);
+      throw error;
+    }
     const result = await mergeContacts(prisma, owner, file.contacts);
     return NextResponse.json({ format: file.format, legacyEncoding: file.legacyEncoding, skipped: file.skipped, leftOut: file.leftOut, ...result }, { headers: noStore });
   });
