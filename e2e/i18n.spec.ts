@@ -68,7 +68,7 @@ test.describe("a browser set to Chinese", () => {
     const folders = page.getByRole("navigation", { name: "文件夹" });
     await expect(folders.getByRole("button", { name: /^收件箱/ })).toBeVisible();
     await expect(folders.getByRole("button", { name: /^已删除邮件/ })).toBeVisible();
-    await expect(page.getByRole("button", { name: "设置" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "设置" })).toBeVisible();
     await expect(page.getByRole("searchbox", { name: "搜索" })).toBeVisible();
 
     await page.goto(`/?${new URLSearchParams({ folder: FOLDER })}`);

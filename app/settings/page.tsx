@@ -9,10 +9,15 @@ import { requestPreferences } from "@/lib/web/request-preferences";
 
 export const generateMetadata = titleMetadata("settings");
 
-export default async function SettingsRoute() {
+/** Where Done leads: the mail page with the query it was left with (only a query: never another site). */
+function backTo(back: string | string[] | undefined): string {
+  return typeof back === "string" && back.startsWith("?") && back.length <= 2000 ? `/${back}` : "/";
+}
+
+export default async function SettingsRoute({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const user = await getSignedInUser();
   if (!user) redirect("/login");
   const view = await settingsView(await webmailDatabase(), user);
-  return <SettingsPage address={user.address} initialPreferences={await requestPreferences()} initialView={view} />;
+  return <SettingsPage address={user.address} initialPreferences={await requestPreferences()} initialView={view} back={backTo((await searchParams).back)} />;
 }

@@ -231,7 +231,8 @@ export function MailApp({ address, initialPreferences, isAdmin = false }: { addr
         <HeaderLink href="/contacts" label={contacts("openContacts")}>
           <BookUser aria-hidden="true" className="size-5" />
         </HeaderLink>
-        <HeaderLink href="/settings" label={t("settings")}>
+        {/* Done in Settings comes back to what was open (folder, message). */}
+        <HeaderLink href={params.size > 0 ? `/settings?${new URLSearchParams({ back: `?${params.toString()}` })}` : "/settings"} label={t("settings")}>
           <Settings aria-hidden="true" className="size-5" />
         </HeaderLink>
         <SignOutButton />

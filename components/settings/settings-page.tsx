@@ -46,21 +46,21 @@ const SECTIONS: SettingsSection[] = [
   { id: "clients", title: "Clients.title", Component: ClientSettingsSection },
 ];
 
-export function SettingsPage({ address, initialPreferences, initialView }: { address: string; initialPreferences: Preferences; initialView: SettingsView }) {
+export function SettingsPage({ address, initialPreferences, initialView, back = "/" }: { address: string; initialPreferences: Preferences; initialView: SettingsView; back?: string }) {
   const t = useTranslations("Settings");
   const words = useTranslations();
   return (
     <SettingsProvider address={address} initialPreferences={initialPreferences} initialView={initialView}>
       <div className="flex min-h-dvh flex-col">
         <header className="sticky top-0 z-10 flex h-14 shrink-0 items-center gap-2 border-b border-slate-200 bg-white/95 px-2 backdrop-blur sm:px-4 dark:border-slate-800 dark:bg-slate-900/95">
-          <Link href="/" aria-label={t("backToMail")} title={t("backToMail")} className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:hover:bg-slate-800">
+          <Link href={back} aria-label={t("backToMail")} title={t("backToMail")} className="inline-flex size-11 items-center justify-center rounded-lg hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:hover:bg-slate-800">
             <ArrowLeft aria-hidden="true" className="size-5" />
           </Link>
           <h1 id="settings-title" className="flex-1 truncate text-lg font-semibold">
             {t("title")}
           </h1>
           <span className="hidden truncate text-sm text-slate-600 sm:inline dark:text-slate-400">{address}</span>
-          <Link href="/" className="inline-flex min-h-11 items-center rounded-lg bg-indigo-600 px-4 text-sm font-medium text-white hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 md:min-h-9">
+          <Link href={back} className="inline-flex min-h-11 items-center rounded-lg bg-indigo-600 px-4 text-sm font-medium text-white hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 md:min-h-9">
             {t("done")}
           </Link>
           <SignOutButton />
