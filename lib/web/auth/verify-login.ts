@@ -19,7 +19,8 @@ export type LoginResult = { ok: true; sessionId: string; address: string } | ({ 
 const globalKey = Symbol.for("webmail.loginThrottle");
 type GlobalWithThrottle = typeof globalThis & { [globalKey]?: LoginThrottle };
 
-function throttle(): LoginThrottle {
+/** The process's throttle of password guesses: sign-in, and the current password a password change asks for. */
+export function throttle(): LoginThrottle {
   const holder = globalThis as GlobalWithThrottle;
   holder[globalKey] ??= new LoginThrottle();
   return holder[globalKey];

@@ -2,6 +2,8 @@ import { NextResponse } from "next/server";
 import { adminErrorText, adminRequest, MailServerUnreachableError } from "@/lib/user-agent/admin-api";
 import { forgetSendableAddresses, managesAccounts } from "@/lib/user-agent/settings/addresses";
 import { resealSession } from "@/lib/web/auth/reseal";
+import { throttle } from "@/lib/web/auth/verify-login";
+import { clientAddress } from "@/lib/web/client-address";
 import { jsonError } from "@/lib/web/mail-route";
 import { readChange, withSettingsUser } from "../user";
 
@@ -22,6 +24,10 @@ export async function POST(request: Request) {
   }
   if (!managesAccounts()) return jsonError(409, "Your password is changed with your mail provider, not here.");
   return withSettingsUser(async (user) => {
+    // Guessing the current password here is guessing it at sign-in: the same throttle counts both.
+    const from = clientAddress(request.headers);
+    const verdict = throttle().check(user.address, from);
+    if (!verdict.allowed) return jsonError(429, `Too many wrong passwords. Try again in ${Math.ceil(verdict.retryAfterMs / 1000)} seconds.`);
     let answer: { status: number; body: unknown };
     try {
       answer = await adminRequest("/api/v1/account/password", { method: "POST", body: { currentPassword, newPassword }, credentials: user });
@@ -29,6 +35,7 @@ export async function POST(request: Request) {
       if (error instanceof MailServerUnreachableError) return jsonError(503, "The mail server did not answer. Try again in a moment.");
       throw error;
     }
+    if (answer.status === 403) throttle().recordFailure(user.address, from);
     if (answer.status !== 200) return jsonError(answer.status === 401 ? 403 : answer.status, adminErrorText(answer.status, answer.body));
     const response = NextResponse.json({ ok: true });
     await resealSession(user, newPassword, response);
