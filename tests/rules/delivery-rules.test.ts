@@ -150,6 +150,12 @@ describe.each(PROVIDERS)("delivery rules on %s", (provider) => {
     expect(headerOf(remote.raw, "return-path")).toBe("<erin@a.test>");
     expect(headersOf(remote.raw, "x-loop")).toEqual(["erin@a.test"]);
 
+    // A stranger's message whose From names our own domain stays here: forwarded, it would leave with
+    // our envelope sender (and DKIM key) and pass DMARC for a forged From.
+    expect(await deliver("x@outside.test", ["erin@a.test"], message("Boss <boss@a.test>", "erin@a.test", "wire the money"))).toBe(250);
+    expect(await subjects(a, "erin@a.test")).toContain("wire the money");
+    expect(a.logs.join("\n")).toMatch(/erin@a\.test: not forwarded \(its From names one of our domains/);
+
     // dave@b.test forwards (without a copy) back to erin, who forwards to bob: a circle is cut at erin.
     await b.store.sql.query(`INSERT INTO "DeliveryRules" ("accountId", "forwardTo", "forwardKeepCopy") VALUES (?, ?, ?)`, [
       (await b.store.accounts.resolve("dave", "b.test"))[0].accountId, "erin@a.test", 0,

@@ -26,6 +26,8 @@ export interface DeliveryInput {
   body: "7BIT" | "8BITMIME" | "BINARYMIME";
   smtputf8: boolean;
   now: Date;
+  /** Sent by one of our users after AUTH (submission, or relaying), rather than by another server. */
+  authenticated: boolean;
 }
 
 export interface PlannedDelivery {
@@ -110,7 +112,7 @@ async function applyToAccount(context: SmtpServerContext, account: AccountRules,
     const loop = forwardingLoop(input.message, account.address);
     try {
       if (loop) throw new Error(loop);
-      extra.push(...(await forwardCopies(context, { account, targets, message: input.message, trace: input.trace, body: input.body, smtputf8: input.smtputf8, now: input.now })));
+      extra.push(...(await forwardCopies(context, { account, targets, message: input.message, trace: input.trace, body: input.body, smtputf8: input.smtputf8, now: input.now, authenticated: input.authenticated })));
     } catch (error) {
       // Not forwarded: then it stays here, whatever the rules said, so that it is not lost.
       context.log(`rules: ${account.address}: not forwarded (${errorText(error)}); kept`);

@@ -13,7 +13,7 @@
 // Each forward adds "X-Loop: <account>" on top; a message that already names the account, or has
 // been forwarded MAX_FORWARDS times, is not forwarded again but kept, so no forwarding circle
 // (a → b → a) turns, and nothing is lost when one is cut.
-import { analyzeMessage } from "@/lib/mime/analyze";
+import { analyzeMessage, type MessageAnalysis } from "@/lib/mime/analyze";
 import type { AppendRequest } from "../store";
 import type { SmtpServerContext } from "../smtp/session";
 import { localCopies } from "../smtp/delivery";
@@ -42,6 +42,21 @@ export interface ForwardInput {
   body: "7BIT" | "8BITMIME" | "BINARYMIME";
   smtputf8: boolean;
   now: Date;
+  /** Sent by one of our users after AUTH; otherwise it came from another server. */
+  authenticated: boolean;
+}
+
+/**
+ * Whether a copy may leave for other domains. Mail from another server whose From names one of our
+ * domains is a forgery or at best unverifiable (our users send through submission): forwarded, it would
+ * leave from our IP with our envelope sender and our DKIM key, so that DMARC passed for the forged From.
+ */
+async function mayLeave(store: SmtpServerContext["store"], analysis: MessageAnalysis, authenticated: boolean): Promise<boolean> {
+  if (authenticated) return true;
+  for (const [, , mailbox, host] of analysis.envelope.from ?? []) {
+    if (mailbox && host && (await store.accounts.isLocalDomain(host))) return false;
+  }
+  return true;
 }
 
 /**
@@ -71,6 +86,9 @@ export async function forwardCopies(context: SmtpServerContext, input: ForwardIn
   if (remote.length) {
     if (!queue) throw new Error("no outbound queue to forward with");
     const analysis = await analyzeMessage(raw);
+    if (!(await mayLeave(store, analysis, input.authenticated))) {
+      throw new Error("its From names one of our domains but it came from another server without authentication: forwarding it would vouch for a possible forgery");
+    }
     const signature = await dkimSignatureFor(store, analysis.envelope, raw, log);
     await queue.enqueue({
       raw: Buffer.concat([Buffer.from(signature, "utf8"), raw]),

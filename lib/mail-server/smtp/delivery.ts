@@ -125,7 +125,7 @@ export async function deliverTransaction(session: SmtpSession, transaction: Smtp
   // Each account's filters, forwarding and vacation (lib/mail-server/rules); forwards are queued before the 250.
   const planned = await applyDeliveryRules(session.context, {
     message, analysis, sender, trace, requests: localCopies(message, analysis, sender, trace, copies, now),
-    recipients: transaction.recipients, body: transaction.body, smtputf8: transaction.smtputf8, now,
+    recipients: transaction.recipients, body: transaction.body, smtputf8: transaction.smtputf8, now, authenticated: session.user !== null,
   });
   const requests = planned.requests;
   if (requests.length) {
