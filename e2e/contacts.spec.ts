@@ -166,3 +166,19 @@ test("'Add to contacts' from an open message, and sent mail's recipients are sug
   await page.getByRole("region", { name: "New message" }).getByRole("combobox", { name: "To", exact: true }).pressSequentially(ADMIN.address.slice(0, 4));
   await expect(page.getByRole("option", { name: new RegExp(ADMIN.address) })).toHaveAttribute("title", "Recently written to");
 });
+
+test("the address book's routes refuse cross-site changes, oversized files and bad contacts in words", async ({ page }) => {
+  await signIn(page, owner);
+  const api = page.request;
+  // What the browser sends with its own requests.
+  const origin = { origin: new URL(page.url()).origin };
+  const crossSite = await api.post("/api/contacts", { headers: { origin: "https://evil.example" }, data: { name: "Mallory", emails: [{ value: "m@evil.example", label: "" }] } });
+  expect(crossSite.status()).toBe(403);
+  const bad = await api.post("/api/contacts", { headers: origin, data: { name: "X", emails: [{ value: "not an address", label: "" }] } });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error).toBe("“not an address” is not an e-mail address.");
+  const huge = await api.post("/api/contacts/import", { headers: { ...origin, "content-type": "application/octet-stream" }, data: Buffer.alloc(6 * 1024 * 1024, 0x41) });
+  expect(huge.status()).toBe(413);
+  expect(await huge.json()).toMatchObject({ reason: "too-large", error: "The file is larger than 5 MB." });
+  expect((await api.get("/api/contacts/export?format=vcard9")).status()).toBe(400);
+});
