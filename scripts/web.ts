@@ -1,7 +1,8 @@
-// `npm run web`: the webmail alone, built if needed, then served by `next start`.
-import { constants } from "node:os";
+// `npm run web`: the webmail alone, built if needed, then served by Next.js behind our listener
+// (scripts/lib/web-server.ts says why not `next start`).
 import { ConfigError, loadConfig, type Config } from "../lib/config";
-import { ensureWebBuild, spawnNext } from "./lib/web-build";
+import { ensureWebBuild } from "./lib/web-build";
+import { startWebServer } from "./lib/web-server";
 
 function fatal(message: string): never {
   console.error(message);
@@ -31,11 +32,18 @@ async function main() {
   }
 
   const host = config.bindAddress.includes(":") ? `[${config.bindAddress}]` : config.bindAddress;
+  let server: Awaited<ReturnType<typeof startWebServer>>;
+  try {
+    server = await startWebServer(config.bindAddress, port);
+  } catch (error) {
+    fatal(`cannot start the webmail on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   console.log(`Webmail on http://${host}:${port}`);
-  const server = spawnNext(["start", "-p", String(port), "-H", config.bindAddress]);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
-  server.on("error", (error) => fatal(`cannot start next: ${error.message}`));
-  server.on("exit", (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      void server.close().then(() => process.exit(0));
+    });
+  }
 }
 
 main().catch((error: unknown) => {

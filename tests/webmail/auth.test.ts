@@ -139,9 +139,30 @@ describe("login throttle", () => {
 });
 
 describe("client address", () => {
-  it("takes the last X-Forwarded-For entry (the one our side added)", () => {
+  it("takes the peer our server appended; behind a local proxy, the address the proxy appended", () => {
     expect(clientAddress(new Headers({ "x-forwarded-for": "203.0.113.9, 198.51.100.2" }))).toBe("198.51.100.2");
     expect(clientAddress({ "x-forwarded-for": "::ffff:127.0.0.1" })).toBe("127.0.0.1");
+    expect(clientAddress({ "x-forwarded-for": "6.6.6.6, 198.51.100.7, 127.0.0.1" })).toBe("198.51.100.7");
+    expect(clientAddress({ "x-forwarded-for": "6.6.6.6, 198.51.100.7, 10.0.0.2" })).toBe("198.51.100.7");
     expect(clientAddress({})).toBe("unknown");
+  });
+
+  it("can't be chosen by a client talking to our web server directly", async () => {
+    const { appendPeerAddress } = await import("@/scripts/lib/web-server");
+    const http = await import("node:http");
+    const server = http.createServer((request, response) => {
+      appendPeerAddress(request);
+      response.end(request.headers["x-forwarded-for"]);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      // Only a connection from another machine shows it: from loopback the peer counts as a local proxy.
+      const seen = await (await fetch(`http://127.0.0.1:${port}/`, { headers: { "x-forwarded-for": "203.0.113.50" } })).text();
+      expect(seen).toBe("203.0.113.50, 127.0.0.1");
+      expect(clientAddress({ "x-forwarded-for": seen.replace("127.0.0.1", "198.51.100.9") })).toBe("198.51.100.9");
+    } finally {
+      server.close();
+    }
   });
 });
