@@ -119,6 +119,7 @@ test("undo send stops the message: it reopens in the composer and the recipient 
   await page.getByRole("button", { name: "Undo" }).click();
   const reopened = page.getByRole("region", { name: "Draft" });
   await expect(reopened.getByLabel("Subject")).toHaveValue(subject);
+  await expect(reopened.getByLabel("From address")).toHaveValue(SALES);
   await expect(reopened.getByRole("textbox", { name: "Message text" })).toContainText("Sent in haste.");
   // Past the window (5 s) and the server's sweep: nothing left.
   await page.waitForTimeout(7000);

@@ -13,7 +13,7 @@ import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { emlName, isValidAddress, type OriginalMessage, type OutgoingMessage } from "@/lib/user-agent/compose/types";
 import type { Address, AttachmentInfo } from "@/lib/user-agent/mail/types";
-import { defaultIdentity, identityForReply, type Identity } from "@/lib/user-agent/settings/types";
+import { defaultIdentity, identityForReply, sameAddress, type Identity } from "@/lib/user-agent/settings/types";
 import { AttachmentList } from "./attachment-list";
 import { useMailFormat } from "@/components/mail/format";
 import { fetchDraft, fetchLimits, fetchOriginal, sendMessage } from "./compose-api";
@@ -27,6 +27,10 @@ import { useExitSave } from "./use-exit-save";
 import { useIdentities } from "./use-identities";
 import { placeSignature, signatureText, swapSignatureText, type InsertedSignature } from "./signature";
 
+/** An original longer than this is quoted behind a "show" button, as Gmail trims it: put into the editor at
+ *  once, 1 MB of text kept the reply from opening for most of a second. It is sent either way. */
+const HELD_QUOTE_CHARS = 50_000;
+
 /** How often a changed message is saved to Drafts. */
 const AUTOSAVE_MS = 3000;
 
@@ -38,10 +42,20 @@ const BODY = "min-h-0 flex-1 overflow-y-auto text-sm [&_a]:text-indigo-700 [&_a]
 /** The identity a message starts with: chosen in the composer, else the one its original was sent to, else the default. */
 function startingIdentity(identities: Identity[] | null, chosen: string | null, request: ComposeRequest, original: OriginalMessage | null, account: string): Identity | null {
   if (!identities) return null;
-  if (chosen) return identities.find((candidate) => candidate.address === chosen) ?? null;
+  if (chosen) return identities.find((candidate) => sameAddress(candidate.address, chosen)) ?? null;
   if (request.mode === "new" || request.mode === "draft") return defaultIdentity(identities, account) ?? null;
   // An answer waits for its original, to know which address it was sent to.
   return original ? (identityForReply(identities, account, { to: original.to, cc: original.cc, deliveredTo: original.deliveredTo ?? [] }) ?? null) : null;
+}
+
+function ShowQuoted({ held, onShow }: { held: { text: string }; onShow: () => void }) {
+  const tFiles = useTranslations("ComposeFiles");
+  const format = useMailFormat();
+  return (
+    <button type="button" onClick={onShow} className="mx-3 mb-2 min-h-9 shrink-0 self-start rounded-lg border border-slate-300 px-3 text-sm text-slate-600 hover:bg-slate-100 dark:border-slate-700 dark:text-slate-300 dark:hover:bg-slate-800">
+      {tFiles("showQuoted", { size: format.size(held.text.length) })}
+    </button>
+  );
 }
 
 export default function Composer({ request, address, onClose, onSent }: { request: ComposeRequest; address: string; onClose: () => void; onSent: (notice: SentNotice) => void }) {
@@ -72,6 +86,8 @@ export default function Composer({ request, address, onClose, onSent }: { reques
   const [progress, setProgress] = useState<Map<File, number>>(new Map());
   const [maxBytes, setMaxBytes] = useState<number | null>(null);
   const [dragging, setDragging] = useState(false);
+  // A long original's quote (or forwarded text), kept out of the editor until asked for; sent after the text.
+  const [held, setHeld] = useState<{ html: string; text: string } | null>(null);
   const tFiles = useTranslations("ComposeFiles");
   const [original, setOriginal] = useState<OriginalMessage | null>(null);
   const [loading, setLoading] = useState(request.mode !== "new");
@@ -141,6 +157,9 @@ export default function Composer({ request, address, onClose, onSent }: { reques
             setShowCc(saved.cc.length > 0);
             setShowBcc(saved.bcc.length > 0);
             setSubject(saved.subject);
+            // It continues as the identity it was saved with (an undone send, a reopened draft).
+            if (saved.from) setChosenFrom(saved.from.address);
+            if (saved.from?.name) setTypedName(saved.from.name);
             setPlain(saved.html === null);
             setPlainText(saved.text);
             editor.commands.setContent(saved.html ?? textToHtml(saved.text), { emitUpdate: false });
@@ -163,8 +182,13 @@ export default function Composer({ request, address, onClose, onSent }: { reques
             setSubject(answerSubject(message.subject, mode));
             updateForwarded(request.mode === "forward" ? message.attachments : []);
             if (request.mode === "attach") setWholeName(emlName(message.subject));
-            setPlainText(body.text);
-            editor.commands.setContent(body.html, { emitUpdate: false });
+            if (message.text.length > HELD_QUOTE_CHARS) {
+              setHeld(body);
+              editor.commands.setContent("<p></p>", { emitUpdate: false });
+            } else {
+              setPlainText(body.text);
+              editor.commands.setContent(body.html, { emitUpdate: false });
+            }
           });
     fill
       .then(() => {
@@ -191,8 +215,8 @@ export default function Composer({ request, address, onClose, onSent }: { reques
     cc,
     bcc,
     subject,
-    html: plain || !editor ? null : editor.getHTML(),
-    text: plain ? plainText : "",
+    html: plain || !editor ? null : editor.getHTML() + (held?.html ?? ""),
+    text: plain ? plainText + (held?.text ?? "") : "",
     deliveryReports,
     source: request.mode === "new" || request.mode === "draft" ? null : { folder: request.folder, uid: request.uid, mode: request.mode === "attach" ? "forward" : request.mode },
     forwardParts: carried.current.forwarded.map((attachment) => attachment.part),
@@ -276,6 +300,14 @@ export default function Composer({ request, address, onClose, onSent }: { reques
     };
   });
 
+  /** The held quote put where it belongs, to be edited like the rest. */
+  const showHeld = () => {
+    if (!held || !editor) return;
+    if (plain) setPlainText(plainText + held.text);
+    else editor.commands.insertContentAt(editor.state.doc.content.size, held.html);
+    setHeld(null);
+  };
+
   const switchMode = (toPlain: boolean) => {
     if (!editor) return;
     if (toPlain) setPlainText(plainTextOf(editor));
@@ -335,7 +367,7 @@ export default function Composer({ request, address, onClose, onSent }: { reques
     }
     // outgoing reads the state listed here.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [editor, busy, to, cc, bcc, subject, plain, plainText, deliveryReports, fromName, identity, draft, onSent, t]);
+  }, [editor, busy, to, cc, bcc, subject, plain, plainText, deliveryReports, fromName, identity, draft, onSent, t, held]);
 
   const title = request.mode === "new" ? t("newMessage") : request.mode === "attach" ? t("forwardAsAttachment") : t(`title.${request.mode}`);
   const attachments = [
@@ -432,7 +464,9 @@ export default function Composer({ request, address, onClose, onSent }: { reques
       {loading && <div aria-hidden="true" className="m-3 h-32 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />}
       <div hidden={loading || plain} className={BODY}>
         <EditorContent editor={editor} />
+        {held && !plain && <ShowQuoted held={held} onShow={() => showHeld()} />}
       </div>
+      {plain && !loading && held && <ShowQuoted held={held} onShow={() => showHeld()} />}
       {plain && !loading && (
         <textarea
           value={plainText}

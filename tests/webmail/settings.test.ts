@@ -49,6 +49,14 @@ describe("the identity a reply is written as", () => {
   });
 });
 
+describe("the addresses a message was delivered for", () => {
+  it("reads Delivered-To and X-Original-To, not the same words in other fields", async () => {
+    const { deliveredToIn } = await import("@/lib/user-agent/compose/delivered-to");
+    expect(deliveredToIn("Delivered-To: Ana@Example.test\r\nX-Original-To: <sales@example.test>\r\nSubject: Delivered-To: x@y.test\r\nDelivered-To: ana@example.test\r\n")).toEqual(["ana@example.test", "sales@example.test"]);
+    expect(deliveredToIn("Delivered-To: not an address\r\n")).toEqual([]);
+  });
+});
+
 describe("settings and identities in the database", () => {
   let test: TestStore;
   let prisma: Prisma;

@@ -66,6 +66,7 @@ export async function readDraft(session: ImapSession, uid: number): Promise<Draf
     cc: view.cc,
     bcc,
     subject: view.subject,
+    from: view.from[0] ?? null,
     html: view.format === "html" ? view.document : null,
     text: view.format === "none" ? "" : documentText(view.document),
     attachments: view.attachments,

@@ -45,7 +45,10 @@ export interface SavedDraft {
 }
 
 /** A saved draft as the composer reopens it: `html` is the rich text (sanitised), null for a plain-text draft. */
-export type DraftContent = SavedDraft & Pick<OutgoingMessage, "to" | "cc" | "bcc" | "subject" | "html" | "text">;
+export type DraftContent = SavedDraft & Pick<OutgoingMessage, "to" | "cc" | "bcc" | "subject" | "html" | "text"> & {
+  /** The From it was saved with: the identity to continue as. */
+  from: Address | null;
+};
 
 /** What a reply or forward needs from the original, for the composer to fill itself in: as the reading
  *  pane shows it, with the body as plain text for the quote. */
