@@ -3,6 +3,7 @@
 // a user acts on their own account, an administrator on everything, a disabled account on nothing.
 import type http from "node:http";
 import type { MailStore } from "../store";
+import { loginLimiter } from "../net/login-limiter";
 import type { Caller } from "./request";
 
 export type Access = "public" | "account" | "admin";
@@ -18,8 +19,22 @@ export function basicCredentials(request: http.IncomingMessage): { address: stri
   return { address: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/**
+ * The account the request's credentials name, or null. Wrong passwords count with IMAP's, POP3's and
+ * SMTP's (one limiter per client address), so the API is no cheaper a place to guess passwords.
+ */
 export async function authenticateCaller(store: MailStore, request: http.IncomingMessage): Promise<Caller | null> {
   const credentials = basicCredentials(request);
   if (!credentials) return null;
-  return store.accounts.authenticate(credentials.address, credentials.password);
+  const peer = request.socket.remoteAddress ?? "unknown";
+  if (!(await loginLimiter.admit(peer))) return null;
+  const caller = await store.accounts.authenticate(credentials.address, credentials.password);
+  if (!caller) await loginLimiter.failed(peer, 1);
+  return caller;
+}
+
+/** Loopback: where the webmail runs when it shares the machine (what the API trusts to report a visitor's address). */
+export function fromLoopback(request: http.IncomingMessage): boolean {
+  const peer = (request.socket.remoteAddress ?? "").replace(/^::ffff:/i, "");
+  return peer === "::1" || peer.startsWith("127.");
 }

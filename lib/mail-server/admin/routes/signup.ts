@@ -5,6 +5,7 @@ import { isIP } from "node:net";
 import { StoreError, type MailStore } from "../../store";
 import { Invites, type InviteState } from "../../store/invites";
 import { checkPasswordStrength } from "../../store/passwords";
+import { fromLoopback } from "../auth";
 import { field, readJson, type Reply, type RouteContext } from "../request";
 import { SignupThrottle } from "../signup-throttle";
 import { deliverWelcomeMessage, WELCOME_LANGUAGES, type WelcomeLanguage } from "../welcome-message";
@@ -68,9 +69,10 @@ export async function createSignupAccount({ config, store, request }: RouteConte
   const password = field(body, "password");
   const token = field(body, "invite").trim();
   const language: WelcomeLanguage = (WELCOME_LANGUAGES as readonly string[]).includes(field(body, "language")) ? (field(body, "language") as WelcomeLanguage) : "en";
-  // The webmail reports its visitor's address; a caller that doesn't is counted under its own.
+  // The webmail on this machine reports its visitor's address; any other caller is counted under its own,
+  // so that calling the API directly (past the webmail's proof of work) can't claim fresh addresses.
   const reported = field(body, "clientAddress");
-  const clientAddress = isIP(reported) ? reported : (request.socket.remoteAddress ?? "unknown");
+  const clientAddress = fromLoopback(request) && isIP(reported) ? reported : (request.socket.remoteAddress ?? "unknown");
 
   if (config.signup === "invite" && !token) return refuse(403, "invite-required", "Sign-up needs an invite link from an administrator of this server.");
   if (!LOCAL_PART.test(localPart) || localPart.includes("..")) {
