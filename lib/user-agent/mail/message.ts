@@ -14,7 +14,7 @@ import { webmailDatabase } from "@/lib/user-agent/webmail-database";
 import { isDeliveryReportType } from "@/lib/user-agent/delivery/report";
 
 // Beyond this a body is cut: nobody reads 5 MB of text in a reading pane, and the sanitiser's time grows with it.
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 // cid: images are put into the document as data: URLs. The frame is sandboxed with an opaque origin,
 // so a request from it to the attachment route would go without the session cookie (SameSite) and need
@@ -62,7 +62,8 @@ async function loadInlineImages(client: ImapFlow, uid: number, html: string, par
   return urls;
 }
 
-async function readText(stream: Readable, limit: number): Promise<string> {
+/** A stream's text, cut at `limit` bytes. */
+export async function readText(stream: Readable, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
