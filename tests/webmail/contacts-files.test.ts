@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { exportAddressBook } from "@/lib/user-agent/contacts/export";
 import { ImportRefused, readAddressBook, type ImportedFile } from "@/lib/user-agent/contacts/import";
 import { LIMITS, type ContactInput } from "@/lib/user-agent/contacts/types";
+import { parseContactForm } from "@/lib/user-agent/contacts/validate";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const read = (text: string) => readAddressBook(bytes(text));
@@ -220,5 +221,28 @@ describe("hostile files", () => {
     expect(performance.now() - started).toBeLessThan(5000);
     const cards = Array.from({ length: 12_000 }, (_, index) => `BEGIN:VCARD\nVERSION:3.0\nFN:C${index}\nEMAIL:c${index}@x.test\nEND:VCARD`).join("\n");
     expect(read(cards)).toMatchObject({ leftOut: 12_000 - LIMITS.importContacts });
+  });
+});
+
+describe("the contact form", () => {
+  it("takes a contact with labels normalised, empty rows dropped and addresses deduplicated", () => {
+    expect(
+      parseContactForm({
+        name: "  Ada\nLovelace ",
+        emails: [{ value: "ada@engine.test", label: "WORK" }, { value: "", label: "" }, { value: "ADA@engine.test", label: "home" }],
+        phones: [{ value: "+44 20", label: "cell" }],
+        notes: "a\r\nb",
+        groups: ["Friends", "Friends", ""],
+      }),
+    ).toEqual({ name: "Ada Lovelace", emails: [{ value: "ada@engine.test", label: "work" }], phones: [{ value: "+44 20", label: "mobile" }], notes: "a\nb", groups: ["Friends"] });
+  });
+
+  it("refuses in words what cannot be stored", () => {
+    expect(parseContactForm({ name: "", emails: [], phones: [] })).toBe("Give a name, an address or a phone number.");
+    expect(parseContactForm({ name: "x".repeat(LIMITS.name + 1) })).toBe(`A name has at most ${LIMITS.name} characters.`);
+    expect(parseContactForm({ name: "X", emails: [{ value: "a@b.test, c@d.test", label: "" }] })).toBe("“a@b.test, c@d.test” is not an e-mail address.");
+    expect(parseContactForm({ name: "X", emails: [{ value: 42, label: "" }] })).toMatch(/is not an e-mail address/);
+    expect(parseContactForm({ name: "X", emails: Array.from({ length: LIMITS.emailsPerContact + 1 }, (_, index) => ({ value: `a${index}@b.test`, label: "" })) })).toMatch(/at most/);
+    expect(parseContactForm({ name: "X", notes: "n".repeat(LIMITS.notes + 1) })).toMatch(/at most/);
   });
 });
