@@ -2,26 +2,19 @@
 // sealed in place of the old one (same session id, same lifetime), and the session's pooled IMAP
 // connections, logged in with the old password, are closed so the next request logs in with the new one.
 import "server-only";
-import { cookies } from "next/headers";
 import type { NextResponse } from "next/server";
-import { decode, encode } from "next-auth/jwt";
+import { encode } from "next-auth/jwt";
 import { imapSessions } from "@/lib/user-agent/imap/pool";
 import { sealContext, sealPassword } from "@/lib/web/password-seal";
 import { getServerKeys } from "@/lib/web/server-secret";
 import { SESSION_MAX_AGE_S } from "./options";
-import type { SignedInUser } from "./session";
-
-const COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+import { sessionTokens, type SignedInUser } from "./session";
 
 /** Sets the session cookie on `response` anew with `password` sealed in it; false when no session token was found. */
 export async function resealSession(user: SignedInUser, password: string, response: NextResponse): Promise<boolean> {
-  const jar = await cookies();
   const keys = getServerKeys();
-  for (const name of COOKIE_NAMES) {
-    const raw = jar.get(name)?.value;
-    if (!raw) continue;
-    const token = await decode({ token: raw, secret: keys.nextAuthSecret }).catch(() => null);
-    if (!token || token.sub !== user.sessionId) continue;
+  for (const { name, token } of await sessionTokens()) {
+    if (token.sub !== user.sessionId) continue;
     const sealedPassword = sealPassword(password, keys.passwordSealKey, sealContext(user.sessionId, user.address));
     // The session ends when it would have: a password change doesn't lengthen it.
     const expiresAt = typeof token.exp === "number" ? token.exp : Math.floor(Date.now() / 1000) + SESSION_MAX_AGE_S;
