@@ -176,6 +176,11 @@ function positiveInt(variable: string, value: string): number {
   return Number(value);
 }
 
+/** Where the management API listens: BIND_ADDRESS when it names one interface, loopback when it names all. */
+export function adminListenAddress(bindAddress: string): string {
+  return bindAddress === "0.0.0.0" || bindAddress === "::" ? "127.0.0.1" : bindAddress;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const get = (name: string): string | undefined => {
     const value = env[name];
@@ -226,7 +231,7 @@ export function loadConfig(env: Env = process.env): Config {
     pop3s: port("POP3S_PORT", 1995),
     admin: port("ADMIN_PORT", 2080),
   };
-  const adminHost = bindAddress === "0.0.0.0" || bindAddress === "::" ? "127.0.0.1" : bindAddress;
+  const adminHost = adminListenAddress(bindAddress);
 
   return {
     dataDir,

@@ -2,7 +2,7 @@
 // ARCHITECTURE rule 1): first-run setup, the signed-in user's own account, and administration.
 // It listens on loopback unless BIND_ADDRESS names one interface. Routes are listed in routes/index.ts.
 import http from "node:http";
-import type { Config } from "@/lib/config";
+import { adminListenAddress, type Config } from "@/lib/config";
 import { StoreError, type MailStore } from "../store";
 import { authenticateCaller } from "./auth";
 import { OutboundQueue } from "../queue";
@@ -75,7 +75,7 @@ export async function startAdminServer(config: Config, store: MailStore, port: n
       });
   });
   server.requestTimeout = 10_000;
-  const host = config.bindAddress === "0.0.0.0" || config.bindAddress === "::" ? "127.0.0.1" : config.bindAddress;
+  const host = adminListenAddress(config.bindAddress);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen({ host, port }, () => resolve());

@@ -224,7 +224,7 @@ export class Accounts {
     const domain = await (await this.database.prisma()).domain.findUnique({ where: { name: source.domain } });
     if (!domain) throw new StoreError("not-found", `unknown domain ${source.domain}: aliases are for local domains`);
     if (!(await (await this.database.prisma()).domain.findUnique({ where: { name: target.domain } }))) {
-      throw new StoreError("invalid", `${target.address} is not local: forwarding to other domains needs the outbound queue, which is not there yet`);
+      throw new StoreError("invalid", `${target.address} is not local: an alias delivers to local accounts; to send mail on to other domains, the account's owner sets up forwarding (Settings → Rules)`);
     }
     if (await (await this.database.prisma()).account.findUnique({ where: { addressKey: source.key } })) throw new StoreError("exists", `${source.key} is an account`);
     if (await (await this.database.prisma()).alias.findUnique({ where: { addressKey_destination: { addressKey: source.key, destination: target.key } } })) {

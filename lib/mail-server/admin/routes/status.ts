@@ -2,7 +2,7 @@
 // out today and per hour over the last 24 hours (store/traffic.ts), disk use of DATA_DIR, quota use.
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import type { Config } from "@/lib/config";
+import { adminListenAddress, type Config } from "@/lib/config";
 import type { MailStore } from "../../store";
 import type { Reply, RouteContext } from "../request";
 
@@ -60,7 +60,7 @@ export async function collectStatus(store: MailStore, config: Config, endpoints:
   const quota = accounts.reduce((sum, a) => sum + a.quotaBytes, 0n);
   return {
     hostname: config.hostname,
-    listeners: endpoints.map((e) => ({ name: e.name, address: config.bindAddress, port: e.port })),
+    listeners: endpoints.map((e) => ({ name: e.name, address: e.name === "admin" ? adminListenAddress(config.bindAddress) : config.bindAddress, port: e.port })),
     queue: { messages: Number(queued[0].messages), waitingRecipients: Number(queued[0].recipients) },
     today: sinceMidnight.reduce((sum, h) => ({ in: sum.in + h.in, out: sum.out + h.out }), { in: 0, out: 0 }),
     hours: hours.map((h) => ({ hour: h.hour.toISOString(), in: h.in, out: h.out })),
