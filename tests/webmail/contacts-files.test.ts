@@ -104,6 +104,27 @@ describe("importing", () => {
     expect(file.contacts[1]).toMatchObject({ name: "", emails: [{ value: "bare@example.cn" }] });
   });
 
+  it("reads vCard 2.1 as phones export it: bare parameters, quoted-printable names in their charset", () => {
+    const android = [
+      "BEGIN:VCARD",
+      "VERSION:2.1",
+      "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E7=8E=8B;=E5=B0=8F=E6=98=8E;;;",
+      "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E7=8E=8B=E5=B0=8F=E6=98=8E",
+      "TEL;CELL;PREF:+86 138 0000 0000",
+      "EMAIL;HOME:wang@example.cn",
+      "NOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=ISO-8859-1:Caf=E9, line one=0D=0A=",
+      "line two",
+      "END:VCARD",
+    ].join("\r\n");
+    expect(read(android).contacts).toEqual([
+      { name: "王小明", emails: [{ value: "wang@example.cn", label: "home" }], phones: [{ value: "+86 138 0000 0000", label: "mobile" }], notes: "Café, line one\nline two", groups: [] },
+    ]);
+    // A line of nothing but parameters is read in linear time, not backtracked over.
+    const started = performance.now();
+    read(`BEGIN:VCARD\r\nVERSION:2.1\r\nFN:x\r\nNOTE${";a".repeat(100_000)}\r\nEND:VCARD\r\n`);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it("reads Google's current CSV: several values in one cell, labels as groups without Google's own", () => {
     const file = read(GMAIL_CSV);
     expect(file.format).toBe("gmail-csv");

@@ -42,18 +42,36 @@ function values(card: InstanceType<typeof ICAL.Component>, name: string): Labell
   });
 }
 
+/** Quoted-printable bytes (RFC 2045 §6.7) in the named charset, as vCard 3.0 text. */
+function decodeQuotedPrintable(value: string, charset: string): string {
+  const bytes = Buffer.from(value.replace(/=\r?\n/g, "").replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1");
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(charset || "utf-8");
+  } catch {
+    decoder = new TextDecoder("utf-8");
+  }
+  return decoder.decode(bytes).replace(/\\/g, "\\\\").replace(/\r?\n/g, "\\n").replace(/,/g, "\\,");
+}
+
 /**
- * vCard 2.1 (old phones still export it) writes bare parameters, "EMAIL;INTERNET;WORK:…", that 3.0 spells
- * "EMAIL;TYPE=INTERNET;TYPE=WORK:…"; ical.js reads only the latter.
+ * vCard 2.1 (phones still export it) writes bare parameters, "EMAIL;INTERNET;WORK:…", that 3.0 spells
+ * "EMAIL;TYPE=INTERNET;TYPE=WORK:…", and non-ASCII names as quoted-printable with a CHARSET; ical.js
+ * reads only 3.0 and 4.0, so a 2.1 card is rewritten as 3.0 first.
  */
-function bareParametersNamed(text: string): string {
+function fromVcard21(text: string): string {
   if (!/^VERSION:\s*2\.1\s*$/im.test(text)) return text;
-  return text.replace(/^([A-Za-z0-9.-]+)((?:;[^:;\r\n]*)+):/gm, (_, name: string, parameters: string) => `${name}${parameters.replace(/;(?=[A-Za-z-]+(?:;|$))/g, ";TYPE=")}:`);
+  const decoded = text.replace(/^([A-Za-z0-9.-]+)((?:;[^:;\r\n]*)*;(?:ENCODING=)?QUOTED-PRINTABLE(?:;[^:;\r\n]*)*):((?:[^\r\n]*=\r?\n)*[^\r\n]*)$/gim, (_, name: string, parameters: string, value: string) => {
+    const charset = /;CHARSET=([^;:]+)/i.exec(parameters)?.[1] ?? "utf-8";
+    const kept = parameters.replace(/;(?:ENCODING=)?QUOTED-PRINTABLE|;CHARSET=[^;:]*/gi, "");
+    return `${name}${kept}:${decodeQuotedPrintable(value, charset)}`;
+  });
+  return decoded.replace(/^([A-Za-z0-9.-]+)((?:;[^:;\r\n]*)+):/gm, (_, name: string, parameters: string) => `${name}${parameters.replace(/;CHARSET=[^;:]*/gi, "").replace(/;(?=[A-Za-z-]+(?:;|$))/g, ";TYPE=")}:`);
 }
 
 /** One card's contact; throws ical.js's ParserError when the card cannot be read. */
 export function parseCard(text: string): ContactInput {
-  const card = new ICAL.Component(ICAL.parse(bareParametersNamed(text.replace(/^\uFEFF/, ""))) as unknown[]);
+  const card = new ICAL.Component(ICAL.parse(fromVcard21(text.replace(/^\uFEFF/, ""))) as unknown[]);
   const emails = values(card, "email");
   const formatted = texts(card.getFirstPropertyValue("fn")).join(" ").trim();
   // N is family; given; additional; prefixes; suffixes.
