@@ -2,15 +2,9 @@
 // ids of sessions ended in this process are remembered here until then, the quick answer before the
 // WebSession rows (web-sessions.ts), which hold the same across restarts and web processes.
 import "server-only";
+import { processWide } from "@/lib/web/process-wide";
 
-const globalKey = Symbol.for("webmail.revokedSessions");
-type GlobalWithRevoked = typeof globalThis & { [globalKey]?: Map<string, number> };
-
-function table(): Map<string, number> {
-  const holder = globalThis as GlobalWithRevoked;
-  holder[globalKey] ??= new Map();
-  return holder[globalKey];
-}
+const table = () => processWide("webmail.revokedSessions", () => new Map<string, number>());
 
 export function revokeSession(sessionId: string, expiresAtMs: number) {
   const revoked = table();

@@ -7,6 +7,7 @@ import { imapEndpoint } from "@/lib/user-agent/imap/endpoint";
 import { createImapClient, isAuthenticationFailure } from "@/lib/user-agent/imap/client";
 import { imapSessions } from "@/lib/user-agent/imap/pool";
 import { LoginThrottle } from "@/lib/web/login-throttle";
+import { processWide } from "@/lib/web/process-wide";
 
 export const MAX_ADDRESS_LENGTH = 254;
 export const MAX_PASSWORD_LENGTH = 1024;
@@ -16,15 +17,8 @@ export type LoginFailure = { reason: "wrong" } | { reason: "unreachable" } | { r
 
 export type LoginResult = { ok: true; sessionId: string; address: string } | ({ ok: false } & LoginFailure);
 
-const globalKey = Symbol.for("webmail.loginThrottle");
-type GlobalWithThrottle = typeof globalThis & { [globalKey]?: LoginThrottle };
-
 /** The process's throttle of password guesses: sign-in, and the current password a password change asks for. */
-export function throttle(): LoginThrottle {
-  const holder = globalThis as GlobalWithThrottle;
-  holder[globalKey] ??= new LoginThrottle();
-  return holder[globalKey];
-}
+export const throttle = (): LoginThrottle => processWide("webmail.loginThrottle", () => new LoginThrottle());
 
 export async function verifyLogin(rawAddress: string, password: string, clientAddress: string): Promise<LoginResult> {
   const address = rawAddress.trim();

@@ -8,6 +8,7 @@ import type { Prisma } from "@/lib/db";
 import { imapSessions } from "@/lib/user-agent/imap/pool";
 import { webmailDatabase } from "@/lib/user-agent/webmail-database";
 import { isRevoked, revokeSession } from "./revoked-sessions";
+import { processWide } from "@/lib/web/process-wide";
 
 const CACHE_MS = 15_000;
 /** lastSeenAt is written at most this often per session. */
@@ -30,14 +31,7 @@ interface CachedState {
   lastSeenWrittenAt: number;
 }
 
-const globalKey = Symbol.for("webmail.webSessionCache");
-type GlobalWithCache = typeof globalThis & { [globalKey]?: Map<string, CachedState> };
-
-function cache(): Map<string, CachedState> {
-  const holder = globalThis as GlobalWithCache;
-  holder[globalKey] ??= new Map();
-  return holder[globalKey];
-}
+const cache = () => processWide("webmail.webSessionCache", () => new Map<string, CachedState>());
 
 function remember(id: string, state: CachedState) {
   const states = cache();

@@ -6,6 +6,7 @@ import "server-only";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { getServerKeys } from "@/lib/web/server-secret";
 import { isSolution, PROOF_OF_WORK_BITS } from "./proof-of-work";
+import { processWide } from "@/lib/web/process-wide";
 
 export const MIN_FILL_MS = 3_000;
 export const CHALLENGE_LIFETIME_MS = 2 * 3600_000;
@@ -18,14 +19,7 @@ export interface IssuedChallenge {
 
 export type ChallengeProblem = "invalid" | "expired" | "too-fast" | "unsolved" | "reused";
 
-const globalKey = Symbol.for("webmail.usedSignupChallenges");
-type GlobalWithUsed = typeof globalThis & { [globalKey]?: Map<string, number> };
-
-function used(): Map<string, number> {
-  const holder = globalThis as GlobalWithUsed;
-  holder[globalKey] ??= new Map();
-  return holder[globalKey];
-}
+const used = () => processWide("webmail.usedSignupChallenges", () => new Map<string, number>());
 
 function mac(payload: string, key: Buffer): string {
   return createHmac("sha256", key).update(payload).digest("base64url");
