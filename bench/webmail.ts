@@ -25,12 +25,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { COMMON_WORD, Corpus, RARE_WORD, type CorpusMessage } from "./lib/corpus";
 import { fmt, machineFacts, median, onCleanup, positive, runMain, sleep, writeResultsSection } from "./lib/common";
 import { writeMboxFiles } from "./lib/mbox";
 import { mailctl, mailctlAsync, rssKiB, serverEnv, startOurs } from "./lib/ours";
-import { startWeb, type WebServer } from "./lib/web";
+import { launchChromium, signIn as signInAs, startWeb, type WebServer } from "./lib/web";
 
 const MESSAGES = positive("BENCH_WEBMAIL_MESSAGES", 100_000);
 const RUNS = positive("BENCH_RUNS", 7);
@@ -130,13 +130,7 @@ async function newContext(browser: Browser, origin: string): Promise<BrowserCont
   return context;
 }
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto("/login");
-  await page.getByLabel("E-mail address").fill(USER);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => url.pathname === "/", { timeout: 30_000 });
-}
+const signIn = (page: Page) => signInAs(page, USER, PASSWORD);
 
 interface FirstRows {
   ms: number;
@@ -404,11 +398,7 @@ async function main(): Promise<void> {
   if (KEEP_DATA) onCleanup(() => ours.stop({ keepData: true }));
   log("web: next build if stale, then next start");
   const web: WebServer = await startWeb(env, log);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
-  onCleanup(() => browser.close());
+  const browser = await launchChromium();
   chromiumVersion = browser.version();
 
   const context = await newContext(browser, web.origin);

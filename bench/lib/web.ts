@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chromium, type Browser, type Page } from "@playwright/test";
 import { freePort } from "../../tests/support/postfix";
 import { ensureWebBuild } from "../../scripts/lib/web-build";
 import { onCleanup, ROOT, sleep } from "./common";
@@ -51,4 +52,23 @@ export async function startWeb(serverEnv: NodeJS.ProcessEnv, log: (line: string)
     await sleep(100);
   }
   return { pid: server.pid!, origin, stop };
+}
+
+/** Signs in through the sign-in page, as a person would, and waits for the mail page. */
+export async function signIn(page: Page, user: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("E-mail address").fill(user);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === "/", { timeout: 30_000 });
+}
+
+/** Debian's Chromium (Playwright cannot download browsers here), closed at clean-up. */
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  onCleanup(() => browser.close());
+  return browser;
 }
