@@ -1,5 +1,3 @@
-export { humanBytes } from "@/lib/format-bytes";
-
 /** Share of a quota in whole percent, 0 when there is no quota. */
 export function percentOf(used: string | number, quota: string | number): number {
   const total = Number(quota);

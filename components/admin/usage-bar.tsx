@@ -1,4 +1,5 @@
-import { humanBytes, percentOf } from "./format";
+import { humanBytes } from "@/lib/format-bytes";
+import { percentOf } from "./format";
 
 /** Use against quota: a bar and the numbers in words (the bar is decoration). */
 export function UsageBar({ used, quota, label }: { used: string; quota: string; label: string }) {

@@ -2,7 +2,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { ActionButton } from "@/components/admin/action-button";
 import { AdminPage, Section } from "@/components/admin/admin-page";
 import { ConfirmAction } from "@/components/admin/confirm-action";
-import { humanBytes } from "@/components/admin/format";
+import { humanBytes } from "@/lib/format-bytes";
 import { adminLoad, requireAdministrator } from "@/lib/web/admin";
 import { titleMetadata } from "@/lib/web/i18n/metadata";
 import { deleteQueued, retryQueued } from "./actions";

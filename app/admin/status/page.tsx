@@ -1,6 +1,6 @@
 import { getTranslations } from "next-intl/server";
 import { AdminPage, Section } from "@/components/admin/admin-page";
-import { humanBytes } from "@/components/admin/format";
+import { humanBytes } from "@/lib/format-bytes";
 import { TrafficChart, type HourTraffic } from "@/components/admin/traffic-chart";
 import { UsageBar } from "@/components/admin/usage-bar";
 import { adminLoad, requireAdministrator } from "@/lib/web/admin";

@@ -7,6 +7,7 @@ import type { Config } from "@/lib/config";
 import { analyzeMessage } from "@/lib/mime/analyze";
 import { rfc5322Date } from "../smtp/rfc5322-date";
 import type { MailStore } from "../store";
+import { humanBytes } from "@/lib/format-bytes";
 
 export const WELCOME_LANGUAGES = ["en", "zh-CN"] as const;
 export type WelcomeLanguage = (typeof WELCOME_LANGUAGES)[number];
@@ -57,17 +58,6 @@ const WORDS: Record<WelcomeLanguage, { subject: string; body: (facts: Facts) => 
   },
 };
 
-function humanSize(bytes: number): string {
-  const units = ["bytes", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
 export function buildWelcomeMessage(config: Config, account: { address: string; displayName: string; quotaBytes: bigint }, language: WelcomeLanguage, now = new Date()): Buffer {
   const domain = account.address.slice(account.address.lastIndexOf("@") + 1);
   const words = WORDS[language];
@@ -77,7 +67,7 @@ export function buildWelcomeMessage(config: Config, account: { address: string; 
     host: config.hostname,
     imapPort: config.ports.imap,
     submissionPort: config.ports.submission,
-    quota: humanSize(Number(account.quotaBytes)),
+    quota: humanBytes(account.quotaBytes),
   });
   const header = [
     `From: ${libmime.encodeWord(language === "zh-CN" ? "邮件管理员" : "Postmaster", "B")} <postmaster@${domain}>`,
