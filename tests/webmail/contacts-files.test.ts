@@ -233,6 +233,16 @@ describe("hostile files", () => {
     expect(file.contacts[1]).toMatchObject({ name: "Eve", emails: [] });
   });
 
+  it("exports no cell a spreadsheet would run as a formula (CSV injection), phone numbers kept", () => {
+    const evil: ContactInput = { name: "=HYPERLINK(\"http://evil.test\",\"x\")", emails: [{ label: "home", value: "eve@example.test" }], phones: [{ label: "mobile", value: "+44 20 7946 0958" }, { label: "work", value: "-2+3+cmd|' /C calc'!A0" }], notes: "@SUM(1)", groups: [] };
+    const csv = exportAddressBook([evil], "gmail-csv").body;
+    const [, row] = csv.split("\r\n");
+    expect(row).toContain(`"'=HYPERLINK(`);
+    expect(row).toContain("'@SUM(1)");
+    expect(row).toContain(",+44 20 7946 0958,");
+    expect(row).toContain("'-2+3+cmd|");
+  });
+
   it("takes the first cards of a 100,000-row file, says how many were left out, within a second or two", () => {
     const rows = Array.from({ length: 100_000 }, (_, index) => `P${index},p${index}@x.test`).join("\n");
     const started = performance.now();

@@ -131,6 +131,17 @@ export function parseCsv(text: string): { dialect: CsvDialect; contacts: Contact
 
 const LABEL_WORDS: Record<string, string> = { home: "Home", work: "Work", mobile: "Mobile", other: "Other" };
 
+const PHONE_NUMBER = /^\+[\d\s().-]+$/;
+
+/**
+ * A cell a spreadsheet will show as text: one that starts as a formula would (=, @, +, -, a tab or a
+ * carriage return) gets a leading apostrophe, or opening the export in Excel or LibreOffice could run
+ * what a stranger put in a collected name (CSV injection). "+44 20 …" stays a phone number.
+ */
+export function spreadsheetSafe(value: string): string {
+  return /^[=@+\-\t\r]/.test(value) && !PHONE_NUMBER.test(value) ? `'${value}` : value;
+}
+
 /** Contacts in Google Contacts' current CSV columns. */
 export function writeGmailCsv(contacts: ContactInput[]): string {
   const emailColumns = Math.max(1, ...contacts.map((contact) => contact.emails.length));
@@ -142,5 +153,5 @@ export function writeGmailCsv(contacts: ContactInput[]): string {
     const { given, family } = splitName(contact.name);
     return [given, "", family, contact.notes, ["* myContacts", ...contact.groups].join(GOOGLE_SEPARATOR), ...pairs(contact.emails, emailColumns), ...pairs(contact.phones, phoneColumns)];
   });
-  return stringify([header, ...rows], { record_delimiter: "windows" });
+  return stringify([header, ...rows.map((row) => row.map(spreadsheetSafe))], { record_delimiter: "windows" });
 }
