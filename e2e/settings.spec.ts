@@ -27,7 +27,7 @@ test.beforeAll(() => {
   mailctl("alias", "add", SALES, dana.address);
 });
 
-/** Every message in the account's INBOX, parsed, read over IMAP as any mail client would. */
+/** Every message in the account's INBOX, parsed, read over IMAP the way every mail client reads it. */
 async function inbox(account: { address: string; password: string }): Promise<ParsedMail[]> {
   const client = new ImapFlow({ host: "127.0.0.1", port: E2E_PORTS.imap, secure: false, doSTARTTLS: false, auth: { user: account.address, pass: account.password }, logger: false });
   await client.connect();

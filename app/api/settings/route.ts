@@ -10,7 +10,7 @@ export async function GET() {
   return withSettingsUser(async (user, prisma) => NextResponse.json(await settingsView(prisma, user), { headers: { "cache-control": "no-store" } }));
 }
 
-/** Changes some settings: any of { displayName, timeZone, density, pageSize, remoteImages, undoSendSeconds }. */
+/** Changes some settings, each of them optional: { displayName, timeZone, density, pageSize, remoteImages, undoSendSeconds }. */
 export async function PATCH(request: Request) {
   const body = await readChange(request);
   if (body instanceof Response) return body;

@@ -1,6 +1,6 @@
 // Delivery rules at delivery time, for each local account a message reaches: the first matching
 // filter (move, mark read, flag, forward, delete), the account's forwarding (with or without a copy
-// kept), and after the message is stored, the vacation reply. Rules never make delivery fail: any
+// kept), and after the message is stored, the vacation reply. Rules never make delivery fail: an
 // error in them is logged and that account's copy goes to its INBOX as if it had no rules.
 import { analyzeMessage, type MessageAnalysis } from "@/lib/mime/analyze";
 import type { AppendRequest } from "../store";

@@ -31,7 +31,7 @@ function removeTrailers(text: string, found: { replyOrForward: boolean }): strin
   }
 }
 
-/** Steps 3 to 5: leaders ("Re:", a space) and blobs ("[list] ") at the front, as long as any is there. */
+/** Steps 3 to 5: leaders ("Re:", a space) and blobs ("[list] ") at the front, as long as one of them is there. */
 function removeLeaders(text: string, found: { replyOrForward: boolean }): string {
   for (;;) {
     const before = text;
