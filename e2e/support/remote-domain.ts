@@ -14,7 +14,9 @@ export interface RemoteDomain {
 export async function startRemoteDomain(): Promise<RemoteDomain> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "webmail-e2e-remote-"));
   const off = Object.fromEntries(["SUBMISSION_PORT", "SUBMISSIONS_PORT", "IMAP_PORT", "IMAPS_PORT", "POP3_PORT", "POP3S_PORT", "ADMIN_PORT"].map((name) => [name, "0"]));
-  const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(DATABASE_URL|OUTBOUND_ROUTES|RELAY_HOST|TLS_CERT|TLS_KEY)$/.test(entry[0])));
+  // The e2e server's own choices (its database, routes and certificate) are not this server's.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ["DATABASE_URL", "OUTBOUND_ROUTES", "RELAY_HOST", "TLS_CERT", "TLS_KEY"]) delete env[name];
   const child: ChildProcess = spawn(process.execPath, [".build/mail-server.cjs"], {
     env: { ...env, ...off, DATA_DIR: dataDir, MAIL_DOMAINS: REMOTE_DOMAIN, MAIL_HOSTNAME: `mx.${REMOTE_DOMAIN}`, BIND_ADDRESS: "127.0.0.1", SMTP_PORT: String(E2E_PORTS.remoteSmtp) },
     stdio: ["ignore", "pipe", "pipe"],

@@ -72,7 +72,8 @@ describe("delivery status of sent messages", () => {
     const received = await t.imapflow(bob).then(async (client) => {
       try {
         await client.mailboxOpen("INBOX");
-        return (await client.fetchOne("*", { source: true }))?.source;
+        const newest = await client.fetchOne("*", { source: true });
+        return newest ? newest.source : undefined;
       } finally {
         await client.logout();
       }
