@@ -289,6 +289,32 @@ test("reply all answers everyone but oneself; forward keeps the attachment", asy
   expect(inner.attachments.filter((attachment) => !attachment.related).map((attachment) => attachment.filename)).toEqual([ATTACHMENT.name, "dropped.txt", "photos.bin"]);
 });
 
+test("a reply to a long message opens with the quote behind a button, and sends it whole", async ({ browser }) => {
+  const lines = Array.from({ length: 1500 }, (_, i) => `Line ${i} of the long minutes, with enough words to count.`);
+  const raw = [`From: Alice Example <${alice.address}>`, `To: ${carol.address}`, `Subject: Minutes ${RUN}`, `Message-ID: <minutes.${RUN}@example.test>`, "Date: Thu, 26 Nov 2026 09:00:00 +0000", "Content-Type: text/plain; charset=utf-8", "", ...lines, "End of the minutes.", ""].join("\r\n");
+  const client = new ImapFlow({ host: "127.0.0.1", port: E2E_PORTS.imap, secure: false, doSTARTTLS: false, auth: { user: carol.address, pass: carol.password }, logger: false });
+  await client.connect();
+  await client.append("INBOX", raw, ["\\Seen"]);
+  await client.logout();
+  const page = await signedIn(browser, carol);
+  await row(page, new RegExp(`Minutes ${RUN}`)).click();
+  await page.getByRole("button", { name: "Reply", exact: true }).click();
+  const reply = page.getByRole("region", { name: "Reply" });
+  const body = reply.getByRole("textbox", { name: "Message text" });
+  await expect(reply.getByRole("button", { name: /^Show the quoted text/ })).toBeVisible();
+  await expect(body.locator("blockquote")).toHaveCount(0);
+  await body.click();
+  await body.pressSequentially("Thanks for these.");
+  await reply.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Message sent." })).toBeVisible();
+  await page.context().close();
+  const sent = await newest(carol, "Sent", `Re: Minutes ${RUN}`);
+  expect(sent.text).toMatch(/^Thanks for these\.$/m);
+  expect(sent.text).toMatch(/^> Line 0 of the long minutes/m);
+  expect(sent.text).toMatch(/^> End of the minutes\.$/m);
+  expect(sent.inReplyTo).toBe(`<minutes.${RUN}@example.test>`);
+});
+
 test("on a phone the composer takes the whole screen", async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
