@@ -8,7 +8,8 @@ import { useEffect, useState } from "react";
 import { readJson } from "@/components/mail/api";
 import type { ScheduledSend, SendFailure } from "@/lib/user-agent/compose/types";
 
-type SendState = { state: "pending" | "sending" | "sent"; draft: number } | { state: "failed"; draft: number; failure: SendFailure; detail: string };
+type Rejected = { address: string; answer: string }[];
+type SendState = { state: "pending" | "sending"; draft: number } | { state: "sent"; draft: number; rejected: Rejected } | { state: "failed"; draft: number; failure: SendFailure; detail: string };
 type Phase = { kind: "waiting" } | { kind: "sent" } | { kind: "problem"; text: string };
 
 const POLL_MS = 700;
@@ -33,7 +34,10 @@ export function UndoSendToast({ scheduled, onUndone, onDone }: { scheduled: Sche
       fetch(url, { cache: "no-store" })
         .then((response) => readJson<SendState>(response))
         .then((state) => {
-          if (state.state === "sent") setPhase({ kind: "sent" });
+          // Some recipients refused: that stays on screen until closed, like a failure.
+          if (state.state === "sent" && state.rejected.length > 0) {
+            setPhase({ kind: "problem", text: compose("sentExcept", { recipients: state.rejected.map((entry) => `${entry.address} (${entry.answer})`).join(", ") }) });
+          } else if (state.state === "sent") setPhase({ kind: "sent" });
           else if (state.state === "failed") setPhase({ kind: "problem", text: `${compose(`failure.${state.failure}`, { detail: state.detail })} ${compose("keptInDrafts")}` });
         })
         .catch(() => undefined);

@@ -101,4 +101,17 @@ describe("undo send", () => {
     expect((await subjects(alice, "Drafts")).map((entry) => entry.subject)).not.toContain("Waited");
     expect((await subjects(alice, "Sent")).find((entry) => entry.subject === "Waited")?.raw.toString()).toMatch(/^Bcc:/im);
   });
+
+  it("says which recipients were refused while the others got it", async () => {
+    const prisma = await webmailDatabase();
+    const nobody = `nobody-here@${alice.address.split("@")[1]}`;
+    const partly = { ...message("Partly"), to: [{ name: "Bob", address: bob.address }, { name: "", address: nobody }] };
+    const scheduled = await scheduleSend(session, alice.password, partly, [], 1);
+    const state = await waitFor(async () => {
+      const found = await sendState(prisma, alice.address, scheduled.id);
+      return found?.state === "sent" ? found : undefined;
+    }, 5000, "the row marked sent");
+    expect(state).toMatchObject({ state: "sent", rejected: [{ address: nobody }] });
+    expect(state.state === "sent" && state.rejected[0].answer).toMatch(/^5\d\d/);
+  });
 });

@@ -17,7 +17,7 @@ import { draftsFolder, storeDraft } from "./drafts";
 import { envelopeOf, type OutgoingAttachment } from "./mime";
 import { afterSubmission, newEnvelopeId, ownCopy, prepare, withEnvelopeId } from "./send";
 import { messageSizeLimit } from "./size-limit";
-import { submit, SubmissionError, type SubmissionDsn } from "./submission";
+import { submit, SubmissionError, type SubmissionDsn, type Submitted } from "./submission";
 import type { OutgoingMessage, ScheduledSend, SendFailure, SourceMessage } from "./types";
 
 const LEASE_MS = 5 * 60_000;
@@ -33,7 +33,22 @@ interface StoredEnvelope {
   dsn: SubmissionDsn | null;
 }
 
-export type PendingState = { state: "pending" | "sending" | "sent"; draft: number } | { state: "failed"; draft: number; failure: SendFailure; detail: string };
+export type PendingState =
+  | { state: "pending" | "sending"; draft: number }
+  /** Sent; `rejected` names the recipients refused at RCPT while the others took it. */
+  | { state: "sent"; draft: number; rejected: Submitted["rejected"] }
+  | { state: "failed"; draft: number; failure: SendFailure; detail: string };
+
+/** A sent row's `detail`: the refused recipients as JSON ("" when none). */
+function refusedOf(detail: string): Submitted["rejected"] {
+  if (!detail) return [];
+  try {
+    const value: unknown = JSON.parse(detail);
+    return Array.isArray(value) ? value.filter((entry): entry is Submitted["rejected"][number] => typeof entry?.address === "string" && typeof entry?.answer === "string") : [];
+  } catch {
+    return [];
+  }
+}
 
 const passwordContext = (owner: string) => `pending send of ${owner.toLowerCase()}`;
 
@@ -97,7 +112,8 @@ export async function sendState(prisma: Prisma, owner: string, id: number): Prom
   const row = await prisma.webmailPendingSend.findFirst({ where: { id, owner: owner.toLowerCase() } });
   if (!row) return null;
   if (row.state === "failed") return { state: "failed", draft: row.draftUid, failure: (["unreachable", "password", "refused"] as const).find((value) => value === row.failure) ?? "refused", detail: row.detail };
-  return { state: row.state === "sent" ? "sent" : row.state === "sending" ? "sending" : "pending", draft: row.draftUid };
+  if (row.state === "sent") return { state: "sent", draft: row.draftUid, rejected: refusedOf(row.detail) };
+  return { state: row.state === "sending" ? "sending" : "pending", draft: row.draftUid };
 }
 
 type Row = NonNullable<Awaited<ReturnType<Prisma["webmailPendingSend"]["findUnique"]>>>;
@@ -129,15 +145,17 @@ async function deliver(prisma: Prisma, row: Row): Promise<void> {
     }
     const envelope = JSON.parse(row.envelope) as StoredEnvelope;
     const source = row.answers ? (JSON.parse(row.answers) as SourceMessage) : null;
+    let submitted: Submitted;
     try {
-      await submit(withoutBcc(raw), { from: envelope.from, to: envelope.to }, { user: row.owner, pass: password }, undefined, envelope.dsn);
+      submitted = await submit(withoutBcc(raw), { from: envelope.from, to: envelope.to }, { user: row.owner, pass: password }, undefined, envelope.dsn);
     } catch (error) {
       if (!(error instanceof SubmissionError)) throw error;
       // It stays in Drafts, where the user finds it; the composer polling this row says why.
       await finish({ state: "failed", failure: error.failure, detail: error.detail });
       return;
     }
-    await finish({ state: "sent" });
+    // Recipients refused while the others took it: the page that polls this row says who and why.
+    await finish({ state: "sent", detail: submitted.rejected.length ? JSON.stringify(submitted.rejected) : "" });
     await afterSubmission(session, envelope.dsn ? withEnvelopeId(raw, envelope.dsn.envelopeId) : raw, row.createdAt, envelope.recipients, source, row.draftUid);
   } finally {
     await session.close();
