@@ -24,7 +24,7 @@ import { answerBody, answerRecipients, answerSubject, textToHtml } from "./reply
 import { EditorContent, plainTextOf, RichToolbar, useRichEditor } from "./rich-editor";
 import { useDraft } from "./use-draft";
 import { useExitSave } from "./use-exit-save";
-import { useIdentities } from "./use-identities";
+import { fetchIdentities, useIdentities } from "./use-identities";
 import { placeSignature, signatureText, swapSignatureText, type InsertedSignature } from "./signature";
 
 /** An original longer than this is quoted behind a "show" button, as Gmail trims it: put into the editor at
@@ -165,10 +165,11 @@ export default function Composer({ request, address, onClose, onSent }: { reques
             editor.commands.setContent(saved.html ?? textToHtml(saved.text), { emitUpdate: false });
             draft.adopt({ uid: saved.uid, attachments: saved.attachments });
           })
-        : fetchOriginal(request.folder, request.uid, abort.signal).then((message) => {
+        : Promise.all([fetchOriginal(request.folder, request.uid, abort.signal), fetchIdentities()]).then(([message, own]) => {
             // Forward as attachment starts empty: the original travels whole beside the text.
             const mode = request.mode === "attach" ? "forward" : request.mode;
-            const recipients = answerRecipients(message, mode, [address]);
+            // Reply-all leaves out every address of the user's, aliases included.
+            const recipients = answerRecipients(message, mode, [address, ...own.map((entry) => entry.address)]);
             const sender = message.from[0];
             const header =
               mode === "forward"
@@ -250,7 +251,8 @@ export default function Composer({ request, address, onClose, onSent }: { reques
     return () => clearInterval(timer);
   }, [loading, busy, draft]);
 
-  useExitSave(draft.isDirty, draft.isSaving, () => void latestSave.current());
+  // Not while sending or closing: a save racing the send could leave a draft of a sent message behind.
+  useExitSave(() => busy === null && draft.isDirty(), draft.isSaving, () => void latestSave.current());
 
   useEffect(() => {
     fetchLimits().then(

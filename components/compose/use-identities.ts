@@ -7,7 +7,7 @@ import type { Identity } from "@/lib/user-agent/settings/types";
 
 let identities: Promise<Identity[]> | null = null;
 
-function fetchIdentities(): Promise<Identity[]> {
+export function fetchIdentities(): Promise<Identity[]> {
   identities ??= getJson<{ identities: Identity[] }>("/api/settings/identities").then(
     (answer) => answer.identities,
     () => {

@@ -6,6 +6,7 @@ import type { ImapFlow } from "imapflow";
 import type { ImapSession } from "@/lib/user-agent/imap/session";
 import { emptyMailDocument, htmlMailDocument, textMailDocument } from "@/lib/user-agent/html/document";
 import { isoDate, toAddresses } from "./list";
+import { specialFolder } from "./folder-edit";
 import { chooseBody, inlineImages, listAttachments, type InlinePart } from "./structure";
 import type { MessageView } from "./types";
 import { trustedSenders } from "@/lib/user-agent/settings/remote-content";
@@ -79,13 +80,24 @@ export async function readText(stream: Readable, limit: number): Promise<string>
  * allowRemote: the reader clicked "show images"; trusted: senders whose remote content is always shown
  * ("always show images from this sender").
  */
+/** The Sent folder's path, asked once per session (a LIST at every open would slow opening down). */
+async function sentFolderOf(session: ImapSession): Promise<string | null> {
+  const key = "special-use \\Sent";
+  if (!session.caches.has(key)) session.caches.set(key, await specialFolder(session, "\\Sent").catch(() => null));
+  const path = session.caches.get(key);
+  return typeof path === "string" ? path : null;
+}
+
 /** A message as the reading pane and the print view show it: with the user's "always show images" senders. */
 export async function openMessageForReader(session: ImapSession, folder: string, uid: number, allowRemote: boolean): Promise<MessageView | null> {
   const { remoteImages } = await readSettings(await webmailDatabase(), session.address);
-  return openMessage(session, folder, uid, allowRemote || remoteImages === "always", await trustedSenders(session.address));
+  // What is in Sent was sent by the user, from whichever identity: its delivery status is theirs to see.
+  const sentFolder = await sentFolderOf(session);
+  return openMessage(session, folder, uid, allowRemote || remoteImages === "always", await trustedSenders(session.address), folder === sentFolder);
 }
 
-export async function openMessage(session: ImapSession, folder: string, uid: number, allowRemote: boolean, trusted: ReadonlySet<string> = new Set()): Promise<MessageView | null> {
+/** `sentByUser`: the message is known to be the user's own (it is in Sent), whatever its From says. */
+export async function openMessage(session: ImapSession, folder: string, uid: number, allowRemote: boolean, trusted: ReadonlySet<string> = new Set(), sentByUser = false): Promise<MessageView | null> {
   return session.withMailbox(folder, async (client) => {
     const message = await client.fetchOne(String(uid), { uid: true, envelope: true, flags: true, bodyStructure: true, internalDate: true }, { uid: true });
     if (!message) return null;
@@ -125,7 +137,7 @@ export async function openMessage(session: ImapSession, folder: string, uid: num
       remoteContentAllowed: allowRemote,
       senderTrusted,
       attachments: structure ? listAttachments(structure, body) : [],
-      delivery: structure && isDeliveryReportType(structure.type, structure.parameters?.["report-type"]) ? "report" : sender !== "" && sender === session.address.toLowerCase() ? "sent" : null,
+      delivery: structure && isDeliveryReportType(structure.type, structure.parameters?.["report-type"]) ? "report" : sentByUser || (sender !== "" && sender === session.address.toLowerCase()) ? "sent" : null,
     };
   });
 }
