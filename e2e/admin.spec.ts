@@ -2,6 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { ADMIN } from "./support/accounts";
 import { deliver } from "./support/deliver";
 import { signIn } from "./support/session";
+import { closeSettings, openSettings } from "./support/settings";
 
 // One story, in order: an administrator sets up a domain and an account, its user works, then is disabled.
 test.describe.configure({ mode: "serial" });
@@ -9,16 +10,18 @@ test.describe.configure({ mode: "serial" });
 const RUN = Date.now().toString(36);
 const DOMAIN = `club-${RUN}.example`;
 const USER = { address: `sam@${DOMAIN}`, password: "sam's long passphrase 7" };
+// The password Sam chooses instead of the one the administrator gave.
+const OWN_PASSWORD = "sam's own passphrase, 2026";
 
-async function signInRefused(page: Page) {
+async function signInRefused(page: Page, password: string) {
   await page.goto("/login");
   await page.getByLabel("E-mail address").fill(USER.address);
-  await page.getByLabel("Password").fill(USER.password);
+  await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong e-mail address or password.");
 }
 
-test("an administrator creates a domain and a user; the user works; disabled, the user is signed out and refused", async ({ page, browser }) => {
+test("an administrator creates a domain and a user; the user works and changes the password; disabled, the user is signed out and refused", async ({ page, browser }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page);
   await page.getByRole("link", { name: "Administration" }).click();
@@ -63,6 +66,21 @@ test("an administrator creates a domain and a user; the user works; disabled, th
   await expect(userPage.getByText(`Welcome ${RUN}`)).toBeVisible();
   await expect(userPage.getByRole("link", { name: "Administration" })).toHaveCount(0);
   expect((await userPage.goto("/admin/accounts"))?.status()).toBe(404);
+  await userPage.goto("/");
+
+  // Sam replaces the password the administrator chose; only the new one signs in from now on.
+  const section = (await openSettings(userPage)).locator("#password");
+  await section.getByLabel("Current password").fill(USER.password);
+  await section.getByLabel("New password", { exact: true }).fill(OWN_PASSWORD);
+  await section.getByLabel("New password again").fill(OWN_PASSWORD);
+  await section.getByRole("button", { name: "Change password" }).click();
+  await expect(section.getByRole("status")).toHaveText("Password changed");
+  await closeSettings(userPage);
+  const elsewhere = await browser.newContext();
+  const elsewherePage = await elsewhere.newPage();
+  await signInRefused(elsewherePage, USER.password);
+  await signIn(elsewherePage, { address: USER.address, password: OWN_PASSWORD });
+  await elsewhere.close();
 
   await page.getByText(`Manage ${USER.address}`).click();
   const row = page.locator("li").filter({ has: page.getByText(`Manage ${USER.address}`) });
@@ -71,6 +89,6 @@ test("an administrator creates a domain and a user; the user works; disabled, th
 
   // The open web session is over (its IMAP connection was ended), and signing in again is refused.
   await expect.poll(async () => (await userPage.request.get("/api/mail/folders")).status(), { timeout: 10_000 }).toBe(401);
-  await signInRefused(userPage);
+  await signInRefused(userPage, OWN_PASSWORD);
   await userContext.close();
 });
