@@ -54,8 +54,11 @@ test.beforeAll(() => {
   }
 });
 
-async function signedIn(browser: Browser, account: { address: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+async function signedIn(browser: Browser, account: { address: string; password: string }, viewport = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport, hasTouch: viewport === PHONE });
   const page = await context.newPage();
   await signIn(page, account);
   return page;
@@ -99,10 +102,10 @@ function chips(page: Page, field: "To" | "Cc") {
   return page.getByRole("list", { name: `${field} recipients` }).getByRole("listitem").filter({ has: page.getByRole("button", { name: /^Remove / }) });
 }
 
-test("alice writes to bob with rich text, a picture and attachments; bob sees it arrive and replies; alice gets the reply live, quoted and threaded", async ({ browser }) => {
+test("alice (desktop) writes to bob (phone) with rich text, a picture and attachments; bob sees it arrive and replies; alice gets the reply live, quoted and threaded", async ({ browser }) => {
   test.setTimeout(120_000);
-  // Bob is already looking at his empty INBOX: what alice sends must show up there without a reload.
-  const bobPage = await signedIn(browser, bob);
+  // Bob is already looking at his empty INBOX, on a phone: what alice sends must show up there without a reload.
+  const bobPage = await signedIn(browser, bob, PHONE);
   await expect(bobPage.getByText("No messages here.")).toBeVisible();
   const alicePage = await signedIn(browser, alice);
   await expect(alicePage.getByText("No messages here.")).toBeVisible();
