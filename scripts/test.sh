@@ -15,7 +15,9 @@ out=$(mktemp -d)
 started_pg=""
 created_policy=""
 cluster=${TEST_PG_CLUSTER:-main} # the Debian cluster (pg_lsclusters) the tests use
+build_pid=""
 cleanup() {
+  if [[ -n $build_pid ]]; then kill "$build_pid" 2>/dev/null || true; fi
   if [[ -n $started_pg ]]; then
     pg_ctlcluster "$started_pg" "$cluster" stop >/dev/null 2>&1 || log "could not stop PostgreSQL $started_pg"
   fi
@@ -103,9 +105,19 @@ install_packages
 start_postgres
 
 status=0
+# The e2e suites need the webmail's production build. It is made while Vitest runs: the protocol tests
+# mostly wait on sockets and timers, so the two together take little longer than Vitest alone.
+npx next build >"$out/next-build.log" 2>&1 &
+build_pid=$!
 # --configLoader runner: the default bundling loader warns about ESM syntax in vitest.config.ts because
 # package.json has no "type": "module".
 npx vitest run --configLoader runner --reporter=default --reporter=json --outputFile="$out/vitest.json" || status=1
+if ! wait "$build_pid"; then
+  # Playwright's web server builds again and shows why it fails; this says where the first try ended.
+  tail -20 "$out/next-build.log" >&2
+  log "next build failed while Vitest ran"
+fi
+build_pid=""
 PLAYWRIGHT_JSON_OUTPUT_FILE="$out/playwright.json" npx playwright test --reporter=line,json || status=1
 reports=("$out/vitest.json" "$out/playwright.json")
 # The core of the e2e suite once more, with the webmail pointed at a private Dovecot (it starts as root and
