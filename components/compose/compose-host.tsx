@@ -6,6 +6,7 @@ import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import type { ReplyMode, ScheduledSend } from "@/lib/user-agent/compose/types";
+import { FailedSends } from "./failed-sends";
 import { UndoSendToast } from "./undo-send-toast";
 
 /** What the reading pane offers to do with a message: answer it, forward it as an attachment ("attach"), or continue it when it is a draft. */
@@ -37,6 +38,7 @@ export function ComposeHost({ request, address, onClose, onReopen }: { request: 
 
   return (
     <>
+      <FailedSends onOpenDraft={(draft) => onReopen({ mode: "draft", uid: draft })} />
       {request && (
         <Composer
           key={request.mode === "new" ? "new" : request.mode === "draft" ? `draft\0${request.uid}` : `${request.mode}\0${request.folder}\0${request.uid}`}

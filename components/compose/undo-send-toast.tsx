@@ -75,7 +75,13 @@ export function UndoSendToast({ scheduled, onUndone, onDone }: { scheduled: Sche
           </button>
         )}
         {phase.kind === "problem" && (
-          <button type="button" onClick={onDone} className="min-h-11 rounded-md px-3 hover:bg-white/10 md:min-h-9 dark:hover:bg-slate-900/10">
+          <button
+            type="button"
+            onClick={() => {
+              // Read here: not said again when the mail page next opens.
+              void fetch(`${url}&dismiss=1`, { method: "DELETE" }).catch(() => undefined);
+              onDone();
+            }} className="min-h-11 rounded-md px-3 hover:bg-white/10 md:min-h-9 dark:hover:bg-slate-900/10">
             {t("close")}
           </button>
         )}

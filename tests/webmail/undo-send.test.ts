@@ -10,7 +10,7 @@ import { startImapServer, waitFor, type ImapTestServer, type TestAccount } from 
 
 vi.mock("server-only", () => ({}));
 const { ImapSession } = await import("@/lib/user-agent/imap/session");
-const { cancelSend, pendingSends, scheduleSend, sendState, withoutBcc } = await import("@/lib/user-agent/compose/pending-send");
+const { cancelSend, dismissFailedSend, failedSends, pendingSends, scheduleSend, sendState, withoutBcc } = await import("@/lib/user-agent/compose/pending-send");
 const { webmailDatabase } = await import("@/lib/user-agent/webmail-database");
 type OutgoingMessage = import("@/lib/user-agent/compose/types").OutgoingMessage;
 
@@ -113,5 +113,21 @@ describe("undo send", () => {
     }, 15_000, "the row marked sent");
     expect(state).toMatchObject({ state: "sent", rejected: [{ address: nobody }] });
     expect(state.state === "sent" && state.rejected[0].answer).toMatch(/^5\d\d/);
+  });
+
+  it("a send that fails after its window is kept to be said when the page next opens, until read", async () => {
+    const prisma = await webmailDatabase();
+    const scheduled = await scheduleSend(session, alice.password, message("Lost draft"), [], 1);
+    // The draft goes before the window ends (another device deleted it): nothing can be sent.
+    await session.withMailbox("Drafts", async (client) => void (await client.messageDelete(String(scheduled.draft), { uid: true })));
+    await waitFor(async () => ((await sendState(prisma, alice.address, scheduled.id))?.state === "failed" ? true : undefined), 15_000, "the row marked failed");
+    const [failed] = await failedSends(prisma, alice.address);
+    expect(failed).toMatchObject({ id: scheduled.id, failure: "refused" });
+    expect(failed.to).toContain(bob.address);
+    expect(failed.detail).toMatch(/removed from Drafts/);
+    expect(await failedSends(prisma, bob.address)).toEqual([]);
+    expect(await dismissFailedSend(prisma, bob.address, scheduled.id)).toBe(false);
+    expect(await dismissFailedSend(prisma, alice.address, scheduled.id)).toBe(true);
+    expect(await failedSends(prisma, alice.address)).toEqual([]);
   });
 });

@@ -22,8 +22,10 @@ import type { OutgoingMessage, ScheduledSend, SendFailure, SourceMessage } from 
 
 const LEASE_MS = 5 * 60_000;
 const SWEEP_MS = 15_000;
-/** Sent and failed rows stay this long for the composer to read their outcome. */
+/** Sent rows stay this long for the composer to read their outcome. */
 const KEEP_OUTCOME_MS = 24 * 3600_000;
+/** Failed rows stay until the user has read why (failedSends), or this long. */
+const KEEP_FAILURE_MS = 30 * 24 * 3600_000;
 
 interface StoredEnvelope {
   from: string;
@@ -96,6 +98,37 @@ export async function scheduleSend(session: ImapSession, password: string, messa
   });
   pendingSends().at(row.id, sendAt);
   return { id: row.id, sendAt: sendAt.toISOString(), draft: saved.uid };
+}
+
+/** A send that failed after its window (the page may have been closed by then): to whom, and why. */
+export interface FailedSend {
+  id: number;
+  draft: number;
+  to: string[];
+  failure: SendFailure;
+  detail: string;
+  at: string;
+}
+
+/** The user's sends that failed and that they have not been told of yet, newest first. */
+export async function failedSends(prisma: Prisma, owner: string): Promise<FailedSend[]> {
+  const rows = await prisma.webmailPendingSend.findMany({ where: { owner: owner.toLowerCase(), state: "failed" }, orderBy: { createdAt: "desc" }, take: 20 });
+  return rows.map((row) => {
+    let to: string[] = [];
+    try {
+      to = (JSON.parse(row.envelope) as StoredEnvelope).recipients.map((recipient) => recipient.address);
+    } catch {
+      // An unreadable envelope still says that something failed.
+    }
+    const failure = (["unreachable", "password", "refused"] as const).find((value) => value === row.failure) ?? "refused";
+    return { id: row.id, draft: row.draftUid, to, failure, detail: row.detail, at: row.sendAt.toISOString() };
+  });
+}
+
+/** The user has read why a send failed: it is not said again (the message stays in Drafts). */
+export async function dismissFailedSend(prisma: Prisma, owner: string, id: number): Promise<boolean> {
+  const { count } = await prisma.webmailPendingSend.deleteMany({ where: { id, owner: owner.toLowerCase(), state: "failed" } });
+  return count === 1;
 }
 
 /** Undo: the draft to reopen, or null when it is no longer waiting (sending or sent already). */
@@ -211,7 +244,14 @@ export class PendingSendService {
         take: 100,
       });
       for (const { id } of due) await this.run(id);
-      await prisma.webmailPendingSend.deleteMany({ where: { state: { in: ["sent", "failed"] }, createdAt: { lt: new Date(Date.now() - KEEP_OUTCOME_MS) } } });
+      await prisma.webmailPendingSend.deleteMany({
+        where: {
+          OR: [
+            { state: "sent", createdAt: { lt: new Date(Date.now() - KEEP_OUTCOME_MS) } },
+            { state: "failed", createdAt: { lt: new Date(Date.now() - KEEP_FAILURE_MS) } },
+          ],
+        },
+      });
     })()
       .catch((error: unknown) => console.error(`webmail: pending sends: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {

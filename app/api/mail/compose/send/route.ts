@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { cancelSend, scheduleSend, sendState } from "@/lib/user-agent/compose/pending-send";
+import { cancelSend, dismissFailedSend, failedSends, scheduleSend, sendState } from "@/lib/user-agent/compose/pending-send";
 import { sendMessage } from "@/lib/user-agent/compose/send";
 import type { SendResult } from "@/lib/user-agent/compose/types";
 import { readSettings } from "@/lib/user-agent/settings/store";
@@ -33,23 +33,31 @@ export async function POST(request: Request) {
   });
 }
 
-/** A scheduled send's state (id=…): pending, sending, sent, or failed with why. */
+/** A scheduled send's state (id=…): pending, sending, sent, or failed with why; without id, { failed } not yet told. */
 export async function GET(request: NextRequest) {
-  const id = uidParameter(request.nextUrl.searchParams.get("id"));
-  if (id === null) return jsonError(400, "Give id=….");
   const user = await getSignedInUser();
   if (!user) return jsonError(401, "Sign in first.");
+  if (!request.nextUrl.searchParams.has("id")) return NextResponse.json({ failed: await failedSends(await webmailDatabase(), user.address) }, NO_STORE);
+  const id = uidParameter(request.nextUrl.searchParams.get("id"));
+  if (id === null) return jsonError(400, "Give id=….");
   const state = await sendState(await webmailDatabase(), user.address, id);
   return state ? NextResponse.json(state, NO_STORE) : jsonError(404, "No such message waiting to be sent.");
 }
 
-/** Undo (id=…): the message stays in Drafts and does not leave; answers { draft } to reopen. */
+/**
+ * Undo (id=…): the message stays in Drafts and does not leave; answers { draft } to reopen.
+ * With dismiss=1, a failed send's reason has been read: { ok }.
+ */
 export async function DELETE(request: NextRequest) {
   if (!isSameOrigin(request.headers)) return jsonError(403, "Cross-site request refused.");
   const id = uidParameter(request.nextUrl.searchParams.get("id"));
   if (id === null) return jsonError(400, "Give id=….");
   const user = await getSignedInUser();
   if (!user) return jsonError(401, "Sign in first.");
+  if (request.nextUrl.searchParams.get("dismiss") === "1") {
+    const dismissed = await dismissFailedSend(await webmailDatabase(), user.address, id);
+    return dismissed ? NextResponse.json({ ok: true }, NO_STORE) : jsonError(404, "No such failed message.");
+  }
   const draft = await cancelSend(await webmailDatabase(), user.address, id);
   return draft === null ? jsonError(409, "Too late to undo: the message has left.") : NextResponse.json({ draft }, NO_STORE);
 }
