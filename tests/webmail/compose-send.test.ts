@@ -155,6 +155,11 @@ describe("sending from the webmail", () => {
     const third = await saveDraft(session, message({ subject: "Draft three" }), []);
     await deleteDraft(session, third.uid);
     expect(await readDraft(session, third.uid)).toBeNull();
+    // Its composer, still open, saves again: a new draft, not an error at every autosave.
+    const again = await saveDraft(session, message({ subject: "Draft three, again", draft: third.uid }), []);
+    expect(again.uid).toBeGreaterThan(third.uid);
+    expect(await readDraft(session, again.uid)).toMatchObject({ subject: "Draft three, again" });
+    await deleteDraft(session, again.uid);
   });
 
   it("keeps the thread's root and latest references when trimming a long chain", () => {

@@ -11,7 +11,7 @@ import { specialFolder } from "@/lib/user-agent/mail/folder-edit";
 import { setFlags } from "@/lib/user-agent/mail/message";
 import { deleteDraft, draftsFolder, storeDraft } from "./drafts";
 import { buildMime, envelopeOf, newMessageId, type MessageDraft, type OutgoingAttachment } from "./mime";
-import { readStored, threadingHeaders, TooLargeError } from "./original";
+import { readStored, SourceGoneError, threadingHeaders, TooLargeError } from "./original";
 import { messageSizeLimit } from "./size-limit";
 import { submit, SubmissionError, type SubmissionDsn } from "./submission";
 import { ENVELOPE_ID_HEADER } from "@/lib/user-agent/delivery/report";
@@ -24,7 +24,15 @@ const size = (attachments: OutgoingAttachment[]) => attachments.reduce((sum, att
 export async function prepare(session: ImapSession, message: OutgoingMessage, uploads: OutgoingAttachment[], limit: number): Promise<MessageDraft> {
   const whole = message.source?.mode === "forward" && message.forwardAsAttachment === true;
   const source = message.source ? await readStored(session, message.source.folder, message.source.uid, whole ? [] : message.forwardParts, limit, whole) : null;
-  const saved = message.draft !== null ? await readStored(session, await draftsFolder(session), message.draft, message.draftParts, limit - size(source?.attachments ?? [])) : null;
+  // The draft this continues may be gone (discarded in another tab, deleted from the list): then this is
+  // saved as a new draft rather than failing at every autosave; its stored attachments went with it.
+  const saved =
+    message.draft !== null
+      ? await readStored(session, await draftsFolder(session), message.draft, message.draftParts, limit - size(source?.attachments ?? [])).catch((error: unknown) => {
+          if (error instanceof SourceGoneError) return null;
+          throw error;
+        })
+      : null;
   // An answer threads under its original; a reopened draft keeps the threading it was saved with. A
   // forward is a new message, not an answer: References alone keep it in the sender's conversation.
   const threading = source ? threadingHeaders(source.messageId, source.references) : { inReplyTo: saved?.inReplyTo ?? null, references: saved?.references ?? [] };
