@@ -96,7 +96,8 @@ export function writeDovecotConfig(dovecot: DovecotDir, port: number, extra: str
       "default_internal_user = dovecot",
       "default_login_user = dovenull",
       // Only this listener; no stats or anvil sockets outside the temp directory.
-      `service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ${port}\n  }\n}`,
+      // IMAPS off: with "ssl = yes" (a test that wants TLS) Dovecot would otherwise take port 993 too.
+      `service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ${port}\n  }\n  inet_listener imaps {\n    port = 0\n  }\n}`,
       ...extra,
       "",
     ].join("\n"),
