@@ -191,6 +191,14 @@ describe("exporting and importing back", () => {
     expect(back.skipped).toBe(0);
   });
 
+  it("outlook-csv keeps names, addresses, phones by kind, notes and groups (Outlook has no labels for addresses)", () => {
+    const file = exportAddressBook(SAMPLE, "outlook-csv");
+    expect(file.body.split("\r\n")[0]).toBe("First Name,Middle Name,Last Name,E-mail Address,E-mail 2 Address,E-mail 3 Address,Mobile Phone,Home Phone,Business Phone,Other Phone,Notes,Categories");
+    const back = readAddressBook(bytes(file.body));
+    expect(back.format).toBe("outlook-csv");
+    expect(back.contacts).toEqual(SAMPLE.map((contact) => ({ ...contact, emails: contact.emails.map((email) => ({ ...email, label: "" })) })));
+  });
+
   it("writes vCard 4.0 and 3.0 with CRLF lines of at most 75 octets, and CSV with Google's headers", () => {
     const long: ContactInput = { ...SAMPLE[0], notes: `${"x".repeat(300)}${"长".repeat(100)}` };
     for (const format of ["vcard4", "vcard3"] as const) {

@@ -1,8 +1,8 @@
 // Contacts as CSV, through csv-parse and csv-stringify: the columns Google Contacts exports (its current
 // "First Name … E-mail 1 - Label, E-mail 1 - Value" and its older "Name, Given Name … E-mail 1 - Type"),
 // Outlook's ("E-mail Address, E-mail 2 Address, Mobile Phone … Categories"), and the plain
-// "Name, Email, Phone" that other programs write. Exported files use Google's current columns, which
-// Gmail, Outlook and Thunderbird all import.
+// "Name, Email, Phone" that other programs write. Exports are in Google's current columns, or in
+// Outlook's for Outlook and the programs that follow it.
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import type { ContactInput, LabelledValue } from "./types";
@@ -152,6 +152,32 @@ export function writeGmailCsv(contacts: ContactInput[]): string {
   const rows = contacts.map((contact) => {
     const { given, family } = splitName(contact.name);
     return [given, "", family, contact.notes, ["* myContacts", ...contact.groups].join(GOOGLE_SEPARATOR), ...pairs(contact.emails, emailColumns), ...pairs(contact.phones, phoneColumns)];
+  });
+  return stringify([header, ...rows.map((row) => row.map(spreadsheetSafe))], { record_delimiter: "windows" });
+}
+
+/** Outlook's export columns: three e-mail addresses, phones by kind, groups as ";"-separated categories. */
+const OUTLOOK_EXPORT_PHONES: [string, string][] = [
+  ["Mobile Phone", "mobile"],
+  ["Home Phone", "home"],
+  ["Business Phone", "work"],
+  ["Other Phone", "other"],
+];
+
+/** Contacts in the CSV columns Outlook (outlook.com and desktop) exports and imports. */
+export function writeOutlookCsv(contacts: ContactInput[]): string {
+  const header = ["First Name", "Middle Name", "Last Name", "E-mail Address", "E-mail 2 Address", "E-mail 3 Address", ...OUTLOOK_EXPORT_PHONES.map(([column]) => column), "Notes", "Categories"];
+  const rows = contacts.map((contact) => {
+    const { given, family } = splitName(contact.name);
+    const emails = contact.emails.slice(0, 3).map((email) => email.value);
+    // Each kind holds one number; the rest of a kind go to Other Phone if it is free.
+    const phones = new Map<string, string>();
+    for (const phone of contact.phones) {
+      const column = OUTLOOK_EXPORT_PHONES.find(([, label]) => label === phone.label)?.[0] ?? "Other Phone";
+      if (!phones.has(column)) phones.set(column, phone.value);
+      else if (!phones.has("Other Phone")) phones.set("Other Phone", phone.value);
+    }
+    return [given, "", family, emails[0] ?? "", emails[1] ?? "", emails[2] ?? "", ...OUTLOOK_EXPORT_PHONES.map(([column]) => phones.get(column) ?? ""), contact.notes, contact.groups.join(";")];
   });
   return stringify([header, ...rows.map((row) => row.map(spreadsheetSafe))], { record_delimiter: "windows" });
 }

@@ -59,5 +59,5 @@ export const LIMITS = {
   suggestions: 8,
 } as const;
 
-export const EXPORT_FORMATS = ["vcard4", "vcard3", "gmail-csv"] as const;
+export const EXPORT_FORMATS = ["vcard4", "vcard3", "gmail-csv", "outlook-csv"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

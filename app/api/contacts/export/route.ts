@@ -5,7 +5,7 @@ import { contentDisposition } from "@/lib/web/content-disposition";
 import { jsonError } from "@/lib/web/mail-route";
 import { withAddressBook } from "../address-book";
 
-/** The address book as a download: ?format=vcard4 (default), vcard3 or gmail-csv. */
+/** The address book as a download: ?format=vcard4 (default), vcard3, gmail-csv or outlook-csv. */
 export async function GET(request: Request) {
   const requested = new URL(request.url).searchParams.get("format") ?? "vcard4";
   const format = EXPORT_FORMATS.find((known) => known === requested);
