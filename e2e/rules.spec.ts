@@ -40,8 +40,6 @@ async function inboxSubjects(account: { address: string; password: string }): Pr
   });
 }
 
-test.skip(process.env.E2E_TARGET === "dovecot", "delivery rules are the bundled server's");
-
 test.beforeAll(async () => {
   for (const account of [user, friend]) {
     execFileSync("npx", ["tsx", "scripts/mailctl.ts", "user", "add", account.address, "--password-stdin"], {
