@@ -19,6 +19,7 @@ import { afterSubmission, newEnvelopeId, ownCopy, prepare, withEnvelopeId } from
 import { messageSizeLimit } from "./size-limit";
 import { submit, SubmissionError, type SubmissionDsn, type Submitted } from "./submission";
 import type { OutgoingMessage, ScheduledSend, SendFailure, SourceMessage } from "./types";
+import { processWide } from "@/lib/web/process-wide";
 
 const LEASE_MS = 5 * 60_000;
 const SWEEP_MS = 15_000;
@@ -280,11 +281,5 @@ export class PendingSendService {
   }
 }
 
-const globalKey = Symbol.for("webmail.pendingSends");
-type Holder = typeof globalThis & { [globalKey]?: PendingSendService };
-
-/** The process's one service (kept on globalThis: Next bundles routes and instrumentation apart). */
-export function pendingSends(): PendingSendService {
-  const holder = globalThis as Holder;
-  return (holder[globalKey] ??= new PendingSendService());
-}
+/** The process's one service (Next bundles routes and instrumentation apart). */
+export const pendingSends = (): PendingSendService => processWide("webmail.pendingSends", () => new PendingSendService());

@@ -12,25 +12,23 @@ import { sendableAddresses } from "@/lib/user-agent/settings/addresses";
 import { sameAddress } from "@/lib/user-agent/settings/types";
 import { getSignedInUser } from "@/lib/web/auth/session";
 import { isSameOrigin } from "@/lib/web/same-origin";
+import { isRecord } from "@/lib/user-agent/admin-api";
+import { oneLine } from "@/lib/user-agent/settings/types";
 
 const MAX_NAME = 200;
 const MAX_SUBJECT = 998;
 const MODES: ReplyMode[] = ["reply", "all", "forward"];
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** A header's words on one line: line breaks and other controls become spaces (no header injection). */
-function oneLine(value: unknown, max: number): string | null {
-  return typeof value === "string" && value.length <= max ? value.replace(/[\u0000-\u001f\u007f]+/g, " ").trim() : null;
+/** A header's words on one line (no header injection), or null when it is not text or too long. */
+function headerText(value: unknown, max: number): string | null {
+  return typeof value === "string" && value.length <= max ? oneLine(value) : null;
 }
 
 function recipients(value: unknown, field: string): Address[] | string {
   if (!Array.isArray(value)) return `${field} must be a list of recipients.`;
   const list: Address[] = [];
   for (const entry of value) {
-    const name = isRecord(entry) ? oneLine(entry.name, MAX_NAME) : null;
+    const name = isRecord(entry) ? headerText(entry.name, MAX_NAME) : null;
     const address = isRecord(entry) && typeof entry.address === "string" ? entry.address.trim() : "";
     if (name === null || !isValidAddress(address)) return `${field}: "${address}" is not an e-mail address.`;
     list.push({ name, address });
@@ -51,8 +49,8 @@ function source(value: unknown): SourceMessage | null | string {
 /** The message (to send, or to save as a draft), or the words saying what is wrong with the request. */
 export function parseOutgoing(value: unknown, limits: { bodyBytes: number; recipients: number }, forDraft: boolean): OutgoingMessage | string {
   if (!isRecord(value)) return "Expected the message as a JSON object.";
-  const fromName = oneLine(value.fromName ?? "", MAX_NAME);
-  const subject = oneLine(value.subject ?? "", MAX_SUBJECT);
+  const fromName = headerText(value.fromName ?? "", MAX_NAME);
+  const subject = headerText(value.subject ?? "", MAX_SUBJECT);
   if (fromName === null) return "fromName must be a name.";
   const fromAddress = value.fromAddress === undefined || value.fromAddress === null || value.fromAddress === "" ? undefined : value.fromAddress;
   if (fromAddress !== undefined && (typeof fromAddress !== "string" || !isValidAddress(fromAddress))) return "fromAddress must be an e-mail address.";
