@@ -74,6 +74,27 @@ describe.each(PROVIDERS)("POP3 server on %s", (provider) => {
     await again.command("QUIT");
   });
 
+  it("retrieves every message whatever order the client takes, around deleted ones and large ones kept in files", async () => {
+    // Over the read-ahead's 32-message and 256 KB runs; two messages are over INLINE_LIMIT.
+    const big = (n: number) => (n === 7 || n === 30 ? `${"a long line of the large message\r\n".repeat(5000)}` : "");
+    const account = await t.account("pop");
+    for (let n = 1; n <= 45; n++) await t.put(account, message(n, big(n)));
+    const client = await login(port, account);
+    const retrieve = async (n: number) => {
+      const retr = await client.command(`RETR ${n}`, true);
+      expect(retr.status, `RETR ${n}`).toMatch(/^\+OK/);
+      expect(`${retr.lines.join("\r\n")}\r\n`, `RETR ${n}`).toBe(message(n, big(n)).toString());
+    };
+    for (let n = 1; n <= 45; n++) await retrieve(n);
+    for (const n of [3, 4, 31]) expect((await client.command(`DELE ${n}`)).status).toMatch(/^\+OK/);
+    for (let n = 45; n >= 1; n--) if (![3, 4, 31].includes(n)) await retrieve(n);
+    for (const n of [17, 2, 44, 30, 5, 6, 7, 40]) await retrieve(n);
+    expect((await client.command("RETR 4")).status).toMatch(/^-ERR/);
+    const top = await client.command("TOP 30 0", true);
+    expect(top.lines.slice(0, 2)).toEqual(["From: sender@example.test", "Subject: message 30"]);
+    await client.command("QUIT");
+  });
+
   it("deletes at QUIT only, for good (not to Trash), and an IMAP session on the INBOX is told", async () => {
     const account = await filled(3);
     const imap = await t.selected(account);

@@ -13,6 +13,12 @@ export type LineResult = { line: string } | { tooLong: true } | null;
 export type ByteConsumer = (chunk: Buffer) => { used: number; done: boolean };
 
 const PAUSE_ABOVE = 1024 * 1024;
+/**
+ * Corked output past this goes out without waiting for the burst's end: small replies still
+ * share a segment, while a client fetching large messages starts on the first one while the
+ * next are read, instead of waiting for the whole burst.
+ */
+const FLUSH_ABOVE = 64 * 1024;
 /** Replies queued for a client that doesn't read: past this, stop reading its commands. */
 const MAX_UNSENT = 256 * 1024;
 
@@ -322,6 +328,7 @@ export class Connection {
       setImmediate(() => this.flush());
     }
     this.socket.write(data);
+    if (this.socket.writableLength > FLUSH_ABOVE) this.flush();
   }
 
   /** Sends what was written: uncorks, and with compression makes it decodable (sync flush). */

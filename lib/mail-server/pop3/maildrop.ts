@@ -15,8 +15,9 @@ export interface MaildropMessage {
 }
 
 const DAY_MS = 86_400_000;
-/** Messages whose blob hashes are read in one query: clients retrieve in order. */
-const HASH_WINDOW = 200;
+/** Read ahead of RETR: at most this many messages and bytes (a first message over it is read alone). */
+const READ_AHEAD_COUNT = 32;
+const READ_AHEAD_BYTES = 256 * 1024;
 
 /** Accounts with a POP3 session in the TRANSACTION state, per store (tests run several servers in one process). */
 const locked = new WeakMap<MailStore, Set<number>>();
@@ -85,18 +86,41 @@ export class Maildrop {
     return [count, octets];
   }
 
-  /** Where the bytes of messages are, looked up a window at a time ahead of the RETRs that need them. */
-  private readonly blobHashes = new Map<number, string>();
+  /** Messages read ahead of the RETRs that will ask for them (1-based number → bytes). */
+  private readAhead = new Map<number, Buffer>();
+  private lastRead = 0;
+  private readAheadCount = 1;
 
-  /** The bytes of message n as stored. */
+  /**
+   * The bytes of message n as stored. A client that goes through the maildrop in order (as
+   * fetchmail and getmail do, forwards or backwards) has the next messages read with this one,
+   * in one query: the run doubles while the client keeps to its order, up to READ_AHEAD_COUNT
+   * messages and READ_AHEAD_BYTES, and falls back to one message when it jumps.
+   */
   async read(n: number): Promise<Buffer | null> {
-    const message = this.messages[n - 1];
-    if (!this.blobHashes.has(message.contentId)) {
-      const window = this.messages.slice(n - 1, n - 1 + HASH_WINDOW).map((m) => m.contentId);
-      for (const [contentId, hash] of await this.store.messages.blobHashes(window)) this.blobHashes.set(contentId, hash);
+    let bytes = this.readAhead.get(n);
+    if (!bytes) {
+      const step = n === this.lastRead - 1 ? -1 : 1;
+      this.readAheadCount = Math.abs(n - this.lastRead) === 1 ? Math.min(this.readAheadCount * 2, READ_AHEAD_COUNT) : 1;
+      const run: number[] = [];
+      let runBytes = 0;
+      for (let i = n; i >= 1 && i <= this.messages.length && run.length < this.readAheadCount; i += step) {
+        const { size, deleted } = this.messages[i - 1];
+        if (deleted) continue;
+        if (run.length && runBytes + size > READ_AHEAD_BYTES) break;
+        run.push(i);
+        runBytes += size;
+      }
+      const contents = await this.store.readContents(run.map((i) => this.messages[i - 1].contentId));
+      this.readAhead = new Map();
+      for (const i of run) {
+        const data = contents.get(this.messages[i - 1].contentId);
+        if (data) this.readAhead.set(i, data);
+      }
+      bytes = this.readAhead.get(n);
     }
-    const hash = this.blobHashes.get(message.contentId);
-    return hash === undefined ? null : this.store.readMessage(hash);
+    this.lastRead = n;
+    return bytes ?? null;
   }
 
   /** RSET: every DELE mark undone. */

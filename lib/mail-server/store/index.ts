@@ -11,7 +11,7 @@ import { MessageOps } from "./message-ops";
 import { Folders } from "./folders";
 import { DomainKeys } from "./domain-keys";
 import { searchContent, type SearchField } from "./search";
-import { openSqlRunner, type SqlRunner } from "./sql";
+import { openSqlRunner, placeholders, type SqlRunner } from "./sql";
 import { StateCache } from "./state-cache";
 import { Traffic } from "./traffic";
 
@@ -85,6 +85,23 @@ export class MailStore {
     const [row] = await this.sql.query<{ data: Buffer | Uint8Array }>(`SELECT "data" FROM "Blob" WHERE "hash" = ?`, [blobHash]);
     if (row) return Buffer.isBuffer(row.data) ? row.data : Buffer.from(row.data);
     return this.blobs.readFile(blobHash);
+  }
+
+  /**
+   * Several messages' bytes by content id: those stored in the database in one query, the
+   * large ones from their files. Missing ids are left out.
+   */
+  async readContents(contentIds: number[]): Promise<Map<number, Buffer>> {
+    const out = new Map<number, Buffer>();
+    if (!contentIds.length) return out;
+    const rows = await this.sql.query<{ id: number; blobHash: string; data: Buffer | Uint8Array | null }>(
+      `SELECT c."id", c."blobHash", b."data" FROM "MessageContent" c LEFT JOIN "Blob" b ON b."hash" = c."blobHash" WHERE c."id" IN (${placeholders(contentIds.length)})`,
+      contentIds,
+    );
+    for (const row of rows) {
+      out.set(row.id, row.data ? (Buffer.isBuffer(row.data) ? row.data : Buffer.from(row.data)) : await this.blobs.readFile(row.blobHash));
+    }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -246,16 +246,6 @@ export class MessageOps {
     return out;
   }
 
-  /** Where each content's bytes are (for readMessage), and nothing else. */
-  async blobHashes(contentIds: number[]): Promise<Map<number, string>> {
-    const out = new Map<number, string>();
-    for (const part of chunks([...new Set(contentIds)])) {
-      const rows = await this.sql.query<{ id: number; blobHash: string }>(`SELECT "id", "blobHash" FROM "MessageContent" WHERE "id" IN (${placeholders(part.length)})`, part);
-      for (const row of rows) out.set(row.id, row.blobHash);
-    }
-    return out;
-  }
-
   /** UIDs that changed after a MODSEQ (CONDSTORE/QRESYNC, and sessions catching up). */
   async changedSince(mailboxId: number, modSeq: bigint): Promise<MessageState[]> {
     const rows = await this.sql.query<MessageRow>(
