@@ -39,6 +39,8 @@ interface Pass {
   messages: number;
   /** Message bytes received, dot-stuffing undone. */
   bytes: number;
+  /** CPU the client itself used in the pass: it must stay well below the pass's time to measure the server. */
+  clientCpuMs: number;
 }
 
 const CRLF = Buffer.from("\r\n");
@@ -73,8 +75,10 @@ class RetrReplies {
         this.searchedTo = Math.max(statusEnd, this.pending.length - REPLY_END.length + 1);
         return;
       }
+      // From the status line's LF (a first line starting with "." is stuffed too) to the last line's.
+      const body = this.pending.subarray(statusEnd + 1, end + 2);
       let stuffed = 0;
-      for (let at = this.pending.indexOf(STUFFED_LINE, statusEnd + 1); at !== -1 && at < end; at = this.pending.indexOf(STUFFED_LINE, at + 1)) stuffed++;
+      for (let at = body.indexOf(STUFFED_LINE); at !== -1; at = body.indexOf(STUFFED_LINE, at + 1)) stuffed++;
       this.bytes += end + 2 - (statusEnd + 2) - stuffed;
       this.messages++;
       this.pending = this.pending.subarray(end + REPLY_END.length);
@@ -157,6 +161,7 @@ async function retrieveAll(port: number): Promise<{ ms: number; messages: number
 
 function report(passes: Pass[], expectedBytes: number, loadAtStart: number): string {
   const rate = (side: Side) => median(passes.filter((p) => p.side === side && p.run > 0).map((p) => (p.messages / p.ms) * 1000));
+  const clientCpu = (side: Side) => median(passes.filter((p) => p.side === side && p.run > 0).map((p) => p.clientCpuMs));
   const ours = rate("ours");
   const dovecot = rate("dovecot");
   const rows = [1, ...Array.from({ length: RUNS - 1 }, (_, i) => i + 2)].map((run) => {
@@ -174,6 +179,8 @@ function report(passes: Pass[], expectedBytes: number, loadAtStart: number): str
     `| **median** | **${fmt(ours)}** | **${fmt(dovecot)}** |`,
     "",
     `Ours/Dovecot: **${fmt(ours / dovecot, 2)}×** (target ≥ 1.0: ${ours >= dovecot ? "met" : "**missed**"}).`,
+    "",
+    `The client's own CPU per pass (login to QUIT), median: ${fmt(clientCpu("ours"))} ms beside ours, ${fmt(clientCpu("dovecot"))} ms beside Dovecot.`,
     "",
     wrong.length
       ? `**Answers differ from the corpus:** ${wrong.map((p) => `${p.side} run ${p.run}: ${p.messages} messages, ${p.bytes} bytes`).join("; ")} (expected ${MESSAGES} and ${expectedBytes}).`
@@ -227,9 +234,12 @@ async function main(): Promise<void> {
   const passes: Pass[] = [];
   for (let run = 0; run <= RUNS; run++) {
     for (const side of ["ours", "dovecot"] as const) {
+      const cpuBefore = process.cpuUsage();
       const result = await retrieveAll(ports[side]);
-      passes.push({ side, run, ...result });
-      log(`run ${run === 0 ? "warm-up" : run} ${side}: ${result.messages} messages in ${fmt(result.ms)} ms (${fmt((result.messages / result.ms) * 1000)} msg/s)`);
+      const cpu = process.cpuUsage(cpuBefore);
+      const clientCpuMs = (cpu.user + cpu.system) / 1000;
+      passes.push({ side, run, ...result, clientCpuMs });
+      log(`run ${run === 0 ? "warm-up" : run} ${side}: ${result.messages} messages in ${fmt(result.ms)} ms (${fmt((result.messages / result.ms) * 1000)} msg/s), client CPU ${fmt(clientCpuMs)} ms`);
     }
   }
   await ours.stop();
