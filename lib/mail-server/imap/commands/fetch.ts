@@ -5,6 +5,7 @@ import type { MailboxStates, MessageState } from "../../store";
 import { fetchSection, formatInternalDate, parseFetchAttributes, responseName, rfc822Section, setsSeen, needsMessageBytes, type FetchAttribute } from "../fetch";
 import { renderedContents, type RenderedContent } from "../fetch/content-cache";
 import { asAtom, asList, ImapSyntaxError, type ImapCommand } from "../protocol";
+import { ByteWriter } from "../protocol/byte-writer";
 import type { SelectedMailbox } from "../selected";
 import { ImapError, type ImapSession } from "../session";
 import { resolveSeqRanges } from "./util";
@@ -160,7 +161,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
 
   const output = new OutputBatch(session);
   if (!needsContent && !newlySeen.size) {
-    await writeStateItems(session, output, states, ranges, attributes, since);
+    await writeStateItems(session, states, ranges, attributes, since);
     // Never an EXPUNGE in answer to a FETCH by sequence number (RFC 3501 §7.4.1).
     return session.finish(command.tag, "OK", "FETCH completed", undefined, { allowExpunge: byUid, withUid: byUid });
   }
@@ -249,11 +250,13 @@ function seqsFrom(ranges: readonly [number, number][], r: number, seq: number, n
 /**
  * FETCH of items the state cache holds (UID, FLAGS, INTERNALDATE, RFC822.SIZE, MODSEQ): what
  * clients send to resynchronise, often over the whole mailbox. Its own loop, so that the
- * general one, which also serves ENVELOPE and sections, doesn't make it polymorphic.
+ * general one, which also serves ENVELOPE and sections, doesn't make it polymorphic; written
+ * as bytes (ByteWriter), with no string made per message.
  */
-async function writeStateItems(session: ImapSession, output: OutputBatch, states: MailboxStates, ranges: readonly [number, number][], attributes: readonly FetchAttribute[], since: bigint | null) {
+async function writeStateItems(session: ImapSession, states: MailboxStates, ranges: readonly [number, number][], attributes: readonly FetchAttribute[], since: bigint | null) {
   const selected = session.selected!;
   const kinds = attributes.map((a) => a.kind);
+  const out = new ByteWriter(BATCH_BYTES + 1024);
   let hint = 0;
   for (const [first, last] of ranges) {
     for (let seq = first; seq <= last; seq++) {
@@ -263,35 +266,40 @@ async function writeStateItems(session: ImapSession, output: OutputBatch, states
       hint = i + 1;
       const modSeq = states.modSeqs[i];
       if (since !== null && BigInt(modSeq) <= since) continue;
-      let text = `* ${seq} FETCH (`;
+      out.text("* ").integer(seq).text(" FETCH (");
       for (let k = 0; k < kinds.length; k++) {
-        if (k) text += " ";
+        if (k) out.text(" ");
         switch (kinds[k]) {
           case "UID":
-            text += `UID ${uid}`;
+            out.text("UID ").integer(uid);
             break;
-          case "FLAGS":
-            text += `FLAGS ${flagList(selected, uid, states.flagsText(i))}`;
+          case "FLAGS": {
+            // flagList's text, written in place.
+            const stored = states.flagsText(i);
+            out.text("FLAGS (").text(stored);
+            if (selected.recent.has(uid)) out.text(stored ? " \\Recent" : "\\Recent");
+            out.text(")");
             break;
+          }
           case "INTERNALDATE":
-            text += `INTERNALDATE ${formatInternalDate(new Date(states.internalDates[i]))}`;
+            out.text("INTERNALDATE ").text(formatInternalDate(new Date(states.internalDates[i])));
             break;
           case "RFC822.SIZE":
-            text += `RFC822.SIZE ${states.sizes[i]}`;
+            out.text("RFC822.SIZE ").integer(states.sizes[i]);
             break;
           case "MODSEQ":
-            text += `MODSEQ (${modSeq})`;
+            out.text("MODSEQ (").integer(modSeq).text(")");
             break;
         }
       }
-      output.add(`${text})\r\n`);
-      if (output.pending >= BATCH_BYTES) {
-        output.flush();
+      out.text(")\r\n");
+      if (out.pending >= BATCH_BYTES) {
+        session.write(out.take());
         await session.connection.drained();
       }
     }
   }
-  output.flush();
+  if (out.pending) session.write(out.take());
 }
 
 /** The selected mailbox's message states, current as of now. */
