@@ -53,6 +53,11 @@ export class Connection {
   private ended = false;
   private wake: (() => void) | null = null;
   private corked = false;
+  /**
+   * Text written and not yet handed to the socket: short replies (SELECT's nine lines, a tagged
+   * OK) are joined and written once, since a socket write costs far more than the line.
+   */
+  private pendingText = "";
   private discardingLongLine = false;
   private idleTimer: NodeJS.Timeout | null = null;
   private idleMs = 0;
@@ -245,7 +250,7 @@ export class Connection {
 
   /** Output written and not yet handed to the kernel, compressed or not. */
   get unsent(): number {
-    return this.socket.writableLength + (this.compression?.pendingOutput ?? 0);
+    return this.socket.writableLength + this.pendingText.length + (this.compression?.pendingOutput ?? 0);
   }
 
   /**
@@ -324,15 +329,27 @@ export class Connection {
       this.corked = true;
       // Whatever the session writes until it next waits for I/O goes out in one segment: the
       // answers to a whole burst of pipelined commands (POP3 RETRs, SMTP PIPELINING) share one
-      // writev(2). Waiting for input flushes at once (more()); MAX_UNSENT bounds a long burst.
+      // writev(2). Waiting for input flushes at once (more()); FLUSH_ABOVE bounds a long burst.
       setImmediate(() => this.flush());
     }
-    this.socket.write(data);
-    if (this.socket.writableLength > FLUSH_ABOVE) this.flush();
+    if (typeof data === "string") this.pendingText += data;
+    else {
+      this.sendPendingText();
+      this.socket.write(data);
+    }
+    if (this.unsent > FLUSH_ABOVE) this.flush();
+  }
+
+  /** The text written since the last flush, as one socket write. */
+  private sendPendingText() {
+    if (!this.pendingText) return;
+    this.socket.write(this.pendingText);
+    this.pendingText = "";
   }
 
   /** Sends what was written: uncorks, and with compression makes it decodable (sync flush). */
   flush() {
+    this.sendPendingText();
     if (this.corked) {
       this.corked = false;
       this.socket.uncork();
