@@ -54,8 +54,9 @@ export class Connection {
   private wake: (() => void) | null = null;
   private corked = false;
   /**
-   * Text written and not yet handed to the socket: short replies (SELECT's nine lines, a tagged
-   * OK) are joined and written once, since a socket write costs far more than the line.
+   * Text written and not yet handed on: consecutive text replies (POP3 and SMTP answers, IMAP
+   * FETCH lines) go to the socket, or to the deflater, as one write, which costs far more than
+   * a line. Buffers (message bytes, IMAP's encoded responses) are written as they are, in order.
    */
   private pendingText = "";
   private discardingLongLine = false;
@@ -319,12 +320,7 @@ export class Connection {
 
   write(data: string | Buffer) {
     if (this.closed) return;
-    if (this.compression) {
-      // Goes out as the deflater fills blocks; flush() ends a burst.
-      this.compression.send(data);
-      return;
-    }
-    if (!this.corked) {
+    if (!this.compression && !this.corked) {
       this.socket.cork();
       this.corked = true;
       // Whatever the session writes until it next waits for I/O goes out in one segment: the
@@ -335,16 +331,25 @@ export class Connection {
     if (typeof data === "string") this.pendingText += data;
     else {
       this.sendPendingText();
-      this.socket.write(data);
+      this.send(data);
     }
-    if (this.unsent > FLUSH_ABOVE) this.flush();
+    if (this.unsent <= FLUSH_ABOVE) return;
+    // With compression, output goes out as the deflater fills blocks; flush() ends a burst.
+    if (this.compression) this.sendPendingText();
+    else this.flush();
   }
 
-  /** The text written since the last flush, as one socket write. */
+  private send(data: string | Buffer) {
+    if (this.compression) this.compression.send(data);
+    else this.socket.write(data);
+  }
+
+  /** The text written since the last flush, as one write. */
   private sendPendingText() {
     if (!this.pendingText) return;
-    this.socket.write(this.pendingText);
+    const text = this.pendingText;
     this.pendingText = "";
+    this.send(text);
   }
 
   /** Sends what was written: uncorks, and with compression makes it decodable (sync flush). */

@@ -38,38 +38,8 @@ function modifiers(session: ImapSession, command: ImapCommand, byUid: boolean): 
   return { since, vanished };
 }
 
-/** Small responses are gathered up to this size before they go to the socket. */
+/** Output a FETCH lets pile up unsent before it waits for the client to read (Connection.drained). */
 const BATCH_BYTES = 64 * 1024;
-
-/**
- * Gathers the text of FETCH responses and writes it in large pieces: a write per item of a
- * 100,000-message `FETCH 1:* (FLAGS)` was one system call each, most of the command's time.
- * Message bytes (literals) go to the socket as they are, never copied.
- */
-class OutputBatch {
-  private text = "";
-
-  constructor(private readonly session: ImapSession) {}
-
-  get pending(): number {
-    return this.text.length;
-  }
-
-  add(piece: string | Buffer) {
-    if (typeof piece === "string") {
-      this.text += piece;
-      return;
-    }
-    this.flush();
-    this.session.write(piece);
-  }
-
-  flush() {
-    if (!this.text) return;
-    this.session.write(this.text);
-    this.text = "";
-  }
-}
 
 /** Items read from the mailbox's state alone (store.states), with no content row. */
 const STATE_ITEMS: ReadonlySet<FetchAttribute["kind"]> = new Set(["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "MODSEQ"]);
@@ -82,7 +52,7 @@ class ResponseLine {
   private text = "";
   private first = true;
 
-  constructor(private readonly output: OutputBatch) {}
+  constructor(private readonly session: ImapSession) {}
 
   start(seq: number) {
     this.text = `* ${seq} FETCH (`;
@@ -97,21 +67,21 @@ class ResponseLine {
   /** An item whose value is already in wire form (ENVELOPE, BODYSTRUCTURE). */
   piece = (name: string, value: Buffer) => {
     this.item(name, "");
-    this.output.add(this.text);
-    this.output.add(value);
+    this.session.write(this.text);
+    this.session.write(value);
     this.text = "";
   };
 
   /** An item whose value is a literal of these bytes (a section). */
   literal = (name: string, bytes: Buffer) => {
     this.item(name, `{${bytes.length}}\r\n`);
-    this.output.add(this.text);
-    this.output.add(bytes);
+    this.session.write(this.text);
+    this.session.write(bytes);
     this.text = "";
   };
 
   end() {
-    this.output.add(`${this.text})\r\n`);
+    this.session.write(`${this.text})\r\n`);
   }
 }
 
@@ -159,13 +129,12 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   const wantsFlags = attributes.some((a) => a.kind === "FLAGS");
   const wantsModSeq = attributes.some((a) => a.kind === "MODSEQ");
 
-  const output = new OutputBatch(session);
   if (!needsContent && !newlySeen.size) {
     await writeStateItems(session, states, ranges, attributes, since);
     // Never an EXPUNGE in answer to a FETCH by sequence number (RFC 3501 §7.4.1).
     return session.finish(command.tag, "OK", "FETCH completed", undefined, { allowExpunge: byUid, withUid: byUid });
   }
-  const line = new ResponseLine(output);
+  const line = new ResponseLine(session);
   let hint = 0;
   for (let r = 0; r < ranges.length; r++) for (let seq = ranges[r][0]; seq <= ranges[r][1]; seq++) {
     if (needsContent && position++ % CONTENT_WINDOW === 0) {
@@ -222,12 +191,8 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     if (seen && !wantsFlags) item("FLAGS", flags());
     if (seen && session.condstore && !wantsModSeq) item("MODSEQ", `(${modSeq})`);
     line.end();
-    if (output.pending >= BATCH_BYTES || raw) {
-      output.flush();
-      await session.connection.drained();
-    }
+    if (session.connection.unsent >= BATCH_BYTES || raw) await session.connection.drained();
   }
-  output.flush();
   // Never an EXPUNGE in answer to a FETCH by sequence number (RFC 3501 §7.4.1).
   await session.finish(command.tag, "OK", "FETCH completed", undefined, { allowExpunge: byUid, withUid: byUid });
 }
@@ -274,11 +239,8 @@ async function writeStateItems(session: ImapSession, states: MailboxStates, rang
             out.text("UID ").integer(uid);
             break;
           case "FLAGS": {
-            // flagList's text, written in place.
             const stored = states.flagsText(i);
-            out.text("FLAGS (").text(stored);
-            if (selected.recent.has(uid)) out.text(stored ? " \\Recent" : "\\Recent");
-            out.text(")");
+            out.text("FLAGS (").text(stored).text(recentFlag(selected, uid, stored)).text(")");
             break;
           }
           case "INTERNALDATE":
@@ -309,10 +271,15 @@ async function currentStates(session: ImapSession): Promise<MailboxStates> {
   return states;
 }
 
-/** `(flags)` as this session shows them: \Recent is the session's own (RFC 3501 §2.3.2). */
+/** What follows the stored flags for this session: \Recent is the session's own (RFC 3501 §2.3.2). */
+function recentFlag(selected: SelectedMailbox, uid: number, stored: string): string {
+  if (!selected.recent.has(uid)) return "";
+  return stored ? " \\Recent" : "\\Recent";
+}
+
+/** `(flags)` as this session shows them. */
 function flagList(selected: SelectedMailbox, uid: number, stored: string): string {
-  if (!selected.recent.has(uid)) return `(${stored})`;
-  return stored ? `(${stored} \\Recent)` : "(\\Recent)";
+  return `(${stored}${recentFlag(selected, uid, stored)})`;
 }
 
 export const fetch = (session: ImapSession, command: ImapCommand) => run(session, command, false);
