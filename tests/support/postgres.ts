@@ -41,11 +41,40 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async drop() {
       if (dropped) return;
       dropped = true;
-      await withAdmin(admin, async (c) => {
-        // FORCE ends the connections a test left open (a pool not closed, a killed server's) and
-        // an autovacuum worker busy on it, which pg_terminate_backend may not touch as non-superuser.
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      });
+      await withAdmin(admin, (c) => dropDatabase(c, name));
     },
   };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * FORCE ends the connections a test left open (a pool not closed, a killed server's). But PostgreSQL
+ * first checks that it may end every backend on the database, and an autovacuum worker (busy after a
+ * test that wrote a lot) belongs to no role: unless the test role is superuser or in pg_signal_backend,
+ * the whole DROP is refused (42501). Then the test's own connections are ended by hand and the plain
+ * DROP is retried: it asks autovacuum to stop and waits for it.
+ */
+async function dropDatabase(client: pg.Client, name: string): Promise<void> {
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "42501") throw error;
+  }
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    await client.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND usename = current_user AND pid <> pg_backend_pid()",
+      [name],
+    );
+    try {
+      await client.query(`DROP DATABASE IF EXISTS "${name}"`);
+      return;
+    } catch (error) {
+      // 55006: still in use (autovacuum not yet gone, or a connection that just arrived).
+      if ((error as { code?: string }).code !== "55006" || Date.now() > deadline) throw error;
+    }
+    await sleep(100);
+  }
 }
