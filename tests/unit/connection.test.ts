@@ -237,6 +237,27 @@ describe("Connection: writes, idle timeout, addresses", () => {
     expect(await got).toBe("250-a\r\n250 b\r\n");
   });
 
+  it("a burst of small strings and Buffers leaves as one segment; a long Buffer goes after them, in order", async () => {
+    const { conn, client } = await pair();
+    const segments: Buffer[] = [];
+    client.on("data", (chunk: Buffer) => segments.push(chunk));
+    const got = receive(client, "A1 OK done\r\n");
+    conn.write("* FLAGS (\\Seen)\r\n");
+    for (let i = 0; i < 8; i++) conn.write(Buffer.from(`* OK [LINE ${i}] ünïcode\r\n`));
+    conn.write("A0 OK first burst\r\n");
+    conn.flush();
+    await receive(client, "A0 OK first burst\r\n");
+    expect(segments).toHaveLength(1);
+    const long = randomBytes(40_000);
+    conn.write("* 1 FETCH (BODY[] {40000}\r\n");
+    conn.write(long);
+    conn.write(")\r\nA1 OK done\r\n");
+    conn.flush();
+    const text = await got;
+    expect(Buffer.from(text, "latin1").subarray(-40_000 - ")\r\nA1 OK done\r\n".length, -")\r\nA1 OK done\r\n".length).equals(long)).toBe(true);
+    expect(Buffer.concat(segments).toString("utf8")).toContain("* OK [LINE 7] ünïcode\r\nA0 OK first burst\r\n* 1 FETCH (BODY[] {40000}\r\n");
+  });
+
   it("calls the idle callback after the timeout without input", async () => {
     const { conn } = await pair();
     const started = Date.now();

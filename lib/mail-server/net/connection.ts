@@ -6,6 +6,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { isLoopback } from "./sasl";
 import { DeflateLayer } from "./deflate";
+import { GatheredOutput } from "./gathered-output";
 
 export type LineResult = { line: string } | { tooLong: true } | null;
 
@@ -53,12 +54,8 @@ export class Connection {
   private ended = false;
   private wake: (() => void) | null = null;
   private corked = false;
-  /**
-   * Text written and not yet handed on: consecutive text replies (POP3 and SMTP answers, IMAP
-   * FETCH lines) go to the socket, or to the deflater, as one write, which costs far more than
-   * a line. Buffers (message bytes, IMAP's encoded responses) are written as they are, in order.
-   */
-  private pendingText = "";
+  /** Output written since the last flush, handed on as one write (GatheredOutput). */
+  private readonly gathered = new GatheredOutput();
   private discardingLongLine = false;
   private idleTimer: NodeJS.Timeout | null = null;
   private idleMs = 0;
@@ -251,7 +248,7 @@ export class Connection {
 
   /** Output written and not yet handed to the kernel, compressed or not. */
   get unsent(): number {
-    return this.socket.writableLength + this.pendingText.length + (this.compression?.pendingOutput ?? 0);
+    return this.socket.writableLength + this.gathered.size + (this.compression?.pendingOutput ?? 0);
   }
 
   /**
@@ -328,14 +325,13 @@ export class Connection {
       // writev(2). Waiting for input flushes at once (more()); FLUSH_ABOVE bounds a long burst.
       setImmediate(() => this.flush());
     }
-    if (typeof data === "string") this.pendingText += data;
-    else {
-      this.sendPendingText();
+    if (!this.gathered.add(data)) {
+      this.sendGathered();
       this.send(data);
     }
     if (this.unsent <= FLUSH_ABOVE) return;
     // With compression, output goes out as the deflater fills blocks; flush() ends a burst.
-    if (this.compression) this.sendPendingText();
+    if (this.compression) this.sendGathered();
     else this.flush();
   }
 
@@ -344,17 +340,15 @@ export class Connection {
     else this.socket.write(data);
   }
 
-  /** The text written since the last flush, as one write. */
-  private sendPendingText() {
-    if (!this.pendingText) return;
-    const text = this.pendingText;
-    this.pendingText = "";
-    this.send(text);
+  /** What was gathered since the last flush, as one write. */
+  private sendGathered() {
+    const gathered = this.gathered.take();
+    if (gathered) this.send(gathered);
   }
 
   /** Sends what was written: uncorks, and with compression makes it decodable (sync flush). */
   flush() {
-    this.sendPendingText();
+    this.sendGathered();
     if (this.corked) {
       this.corked = false;
       this.socket.uncork();
