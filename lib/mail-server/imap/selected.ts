@@ -3,7 +3,7 @@
 // yet. RFC 3501 §7.4.1 and §5.5 decide when they may be told: EXISTS and FETCH at any
 // response, EXPUNGE never during FETCH, STORE or SEARCH (they would renumber what the client
 // is reading), so expunges wait for a command that allows them.
-import { StoreError, type MailboxChange, type MailboxInfo, type MailStore } from "../store";
+import type { MailboxChange, MailboxInfo, MailStore } from "../store";
 import { listSelection } from "../store/selection";
 import { formatUidSet, untagged, list } from "./protocol";
 import { UidList } from "./uid-list";
@@ -52,17 +52,29 @@ export class SelectedMailbox {
   }
 
   /**
-   * Selects a mailbox: listens for changes first and lists the messages after, so that no
-   * change falls between the two (one both listed and heard of is told twice, harmlessly).
-   * Returns what the SELECT responses need besides.
+   * Selects a mailbox, or null if there is none of that name: listens for changes first and
+   * reads the mailbox's row and lists its messages after, so that no change falls between the
+   * two (one both listed and heard of is told twice, harmlessly). Until the row says which
+   * mailbox it is, the account's changes are held, then replayed. Returns what the SELECT
+   * responses need besides.
    */
-  static async open(store: MailStore, found: MailboxInfo, accountId: number, readOnly: boolean) {
-    const selected = new SelectedMailbox(store, found.id, accountId, found.name, readOnly, found.uidValidity, found.highestModSeq);
+  static async open(store: MailStore, accountId: number, name: string, readOnly: boolean) {
+    const early: MailboxChange[] = [];
+    const hold = (change: MailboxChange) => {
+      if (change.accountId === accountId) early.push(change);
+    };
+    store.events.on("change", hold);
+    let mailbox: MailboxInfo | null;
     try {
-      // Read again now that the session listens: every change up to this MODSEQ is in the listing.
-      const mailbox = (await store.folders.get(accountId, found.name)) ?? found;
-      if (mailbox.id !== found.id) throw new StoreError("not-found", "mailbox was replaced");
-      selected.latestModSeq = mailbox.highestModSeq;
+      mailbox = await store.folders.get(accountId, name);
+    } finally {
+      store.events.off("change", hold);
+    }
+    if (!mailbox) return null;
+    // Synchronously after the hold ends: the constructor's listener misses nothing.
+    const selected = new SelectedMailbox(store, mailbox.id, accountId, mailbox.name, readOnly, mailbox.uidValidity, mailbox.highestModSeq);
+    for (const change of early) selected.onChange(change);
+    try {
       const listing = await listSelection(store.sql, mailbox.id, mailbox.highestModSeq);
       selected.uids = UidList.fromRuns(listing.runs);
       if (readOnly) {

@@ -31,9 +31,9 @@ async function open(session: ImapSession, command: ImapCommand, readOnly: boolea
     await session.select(null);
     session.write(untagged("OK", "[CLOSED] Previous mailbox closed"));
   }
-  const found = await session.store.folders.get(session.user!.accountId, name);
-  if (!found) throw new ImapError("NO", "No such mailbox", "NONEXISTENT");
-  const { selected, mailbox, firstUnseen, keywords } = await SelectedMailbox.open(session.store, found, session.user!.accountId, readOnly).catch(asImapError);
+  const opened = await SelectedMailbox.open(session.store, session.user!.accountId, name, readOnly).catch(asImapError);
+  if (!opened) throw new ImapError("NO", "No such mailbox", "NONEXISTENT");
+  const { selected, mailbox, firstUnseen, keywords } = opened;
   await session.select(selected);
 
   for (const response of selected.flagResponses(keywords, true)) session.write(response);
