@@ -2,3 +2,4 @@
 export const ROOT: string;
 export const MAIL_SERVER_BUNDLE: string;
 export function buildMailServer(): Promise<string>;
+export const MAIL_SERVER_NODE_FLAGS: string[];

@@ -10,7 +10,7 @@ import { loadConfig } from "@/lib/config";
 import { applyMigrations } from "@/lib/migrate";
 import { ensureWebBuild, ROOT } from "./lib/web-build";
 import { failAndExit } from "./lib/fail";
-import { buildMailServer } from "./build-mail-server.mjs";
+import { buildMailServer, MAIL_SERVER_NODE_FLAGS } from "./build-mail-server.mjs";
 
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
@@ -61,7 +61,7 @@ async function main() {
 
   children.set(
     "mail",
-    startChild("mail", [process.execPath, "--enable-source-maps", mailServer], (line) => {
+    startChild("mail", [process.execPath, ...MAIL_SERVER_NODE_FLAGS, mailServer], (line) => {
       if (/^\s{2}\S.*\d+$/.test(line)) mailLines.push(line);
       if (line.startsWith("mail server ready")) {
         mailReady = true;

@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "../../tests/support/postfix";
-import { buildMailServer } from "../../scripts/build-mail-server.mjs";
+import { buildMailServer, MAIL_SERVER_NODE_FLAGS } from "../../scripts/build-mail-server.mjs";
 import { onCleanup, ROOT, sleep } from "./common";
 
 export const SERVER = join(ROOT, "scripts", "mail-server.ts");
@@ -83,7 +83,7 @@ export interface OurServer {
  */
 export async function startOurs(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<OurServer> {
   const bundle = await buildMailServer();
-  const server = spawn(process.execPath, [...nodeArgs, "--enable-source-maps", bundle], {
+  const server = spawn(process.execPath, [...nodeArgs, ...MAIL_SERVER_NODE_FLAGS, bundle], {
     cwd: ROOT,
     env,
     detached: true,
