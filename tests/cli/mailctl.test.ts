@@ -221,7 +221,7 @@ describe("mailctl on a stopped server", () => {
   it("--password-stdin reads one line: a line followed by nothing (stdin left open) is enough", async () => {
     // `echo pw | mailctl …` closes stdin, but a program that writes the line and keeps the pipe open
     // (or a person typing the line and Enter) must not leave mailctl waiting for the end of the input.
-    const result = await mailctl(["user", "add", "frank@example.test", "--password-stdin"], { stdin: "a long passphrase of mine\n", keepStdinOpen: true, timeoutMs: 4000 });
+    const result = await mailctl(["user", "add", "frank@example.test", "--password-stdin"], { stdin: "a long passphrase of mine\n", keepStdinOpen: true, timeoutMs: 15_000 });
     expectOk(result);
   });
 
