@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ByteWriter } from "@/lib/mail-server/imap/protocol/byte-writer";
+import { ByteWriter } from "@/lib/mail-server/net/byte-writer";
 
 describe("ByteWriter", () => {
   it("writes integers as decimal text, from 0 to 2^53", () => {
@@ -24,5 +24,13 @@ describe("ByteWriter", () => {
     expect(out.take().toString()).toBe("next");
     // What was taken is not overwritten by later writes.
     expect(first.toString("utf8")).toBe("* 1 FETCH (FLAGS (\\Seen $Étiquette 标签))\r\n");
+  });
+
+  it("writes long text, bytes and integers in order, and takes nothing as an empty buffer", () => {
+    const out = new ByteWriter(8);
+    expect(out.take().length).toBe(0);
+    const long = "* SEARCH " + Array.from({ length: 40 }, (_, i) => i).join(" ") + " 标签";
+    out.text(long).bytes(Buffer.from([0, 255, 13, 10])).integer(42);
+    expect(out.take().equals(Buffer.concat([Buffer.from(long, "utf8"), Buffer.from([0, 255, 13, 10]), Buffer.from("42")]))).toBe(true);
   });
 });

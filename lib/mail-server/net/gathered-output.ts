@@ -4,6 +4,7 @@
 // optimised (one SELECT's nine lines cost more as nine writes than everything else SELECT does).
 // Large chunks (message bytes, a 64 KB batch of FETCH lines) are not copied: the caller takes
 // what was gathered, then sends them as they are.
+import { ByteWriter } from "./byte-writer";
 
 /** Chunks this long or longer are not gathered. */
 export const GATHER_BELOW = 16 * 1024;
@@ -15,42 +16,23 @@ export const GATHER_BELOW = 16 * 1024;
 const FIRST_CAPACITY = 512;
 
 export class GatheredOutput {
-  private buffer: Buffer | null = null;
-  private length = 0;
+  private readonly writer = new ByteWriter(FIRST_CAPACITY);
 
   /** Bytes gathered and not yet taken. */
   get size(): number {
-    return this.length;
+    return this.writer.pending;
   }
 
   /** Copies the chunk in (strings as UTF-8); false, copying nothing, when it is too long to gather. */
   add(data: string | Buffer): boolean {
     if (data.length >= GATHER_BELOW) return false;
-    if (typeof data === "string") {
-      // Three bytes per UTF-16 unit is UTF-8's most (a surrogate pair is two units, four bytes).
-      this.reserve(data.length * 3);
-      this.length += this.buffer!.write(data, this.length, "utf8");
-    } else {
-      this.reserve(data.length);
-      this.length += data.copy(this.buffer!, this.length);
-    }
+    if (typeof data === "string") this.writer.text(data);
+    else this.writer.bytes(data);
     return true;
   }
 
   /** What was gathered, or null if nothing; gathering starts again empty. */
   take(): Buffer | null {
-    if (!this.length) return null;
-    const gathered = this.buffer!.subarray(0, this.length);
-    this.buffer = null;
-    this.length = 0;
-    return gathered;
-  }
-
-  private reserve(extra: number) {
-    const needed = this.length + extra;
-    if (this.buffer && needed <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer ? this.buffer.length * 2 : FIRST_CAPACITY));
-    this.buffer?.copy(grown, 0, 0, this.length);
-    this.buffer = grown;
+    return this.writer.pending ? this.writer.take() : null;
   }
 }

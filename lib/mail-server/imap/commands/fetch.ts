@@ -5,7 +5,7 @@ import type { MailboxStates, MessageState } from "../../store";
 import { fetchSection, formatInternalDate, parseFetchAttributes, responseName, rfc822Section, setsSeen, needsMessageBytes, type FetchAttribute } from "../fetch";
 import { renderedContents, type RenderedContent } from "../fetch/content-cache";
 import { asAtom, asList, ImapSyntaxError, type ImapCommand } from "../protocol";
-import { ByteWriter } from "../protocol/byte-writer";
+import { ByteWriter } from "../../net/byte-writer";
 import type { SelectedMailbox } from "../selected";
 import { ImapError, type ImapSession } from "../session";
 import { resolveSeqRanges } from "./util";
