@@ -96,6 +96,22 @@ describe.each(PROVIDERS)("IMAP message commands on %s", (provider) => {
       expect((await client.ok("UID FETCH 9:* (FLAGS)")).untagged).toEqual(["* 5 FETCH (UID 5 FLAGS (\\Recent))"]);
       await client.logout();
     });
+
+    it("keeps each message's items in order when small sections are copied into the response and large ones are sent as they are", async () => {
+      const account = await t.account();
+      const sizes = [1, 40_000, 2, 100_000, 3];
+      const messages = sizes.map((lines, i) => textMessage(`mixed ${i + 1}`, { messageId: `<mixed${i + 1}@remote.test>`, body: `line ${i + 1} of the body\n`.repeat(lines) }));
+      for (const raw of messages) await t.put(account, raw, { internalDate: INTERNAL });
+      const client = await t.connect({ account });
+      await client.ok("EXAMINE INBOX");
+      const { untagged } = await client.ok("FETCH 1:5 (UID BODY.PEEK[] RFC822.SIZE BODY.PEEK[HEADER.FIELDS (SUBJECT)])", 20_000);
+      expect(untagged.length).toBe(5);
+      untagged.forEach((line, i) => {
+        const expected = `* ${i + 1} FETCH (UID ${i + 1} BODY[] ${lit(messages[i])} RFC822.SIZE ${messages[i].length} BODY[HEADER.FIELDS (SUBJECT)] ${lit(`Subject: mixed ${i + 1}\r\n\r\n`)})`;
+        expect(line === expected, `message ${i + 1}`).toBe(true);
+      });
+      await client.logout();
+    });
   });
 
   describe("STORE", () => {

@@ -5,7 +5,7 @@
 // is reading), so expunges wait for a command that allows them.
 import type { MailboxChange, MailboxInfo, MailStore } from "../store";
 import { listSelection } from "../store/selection";
-import { formatUidSet, untagged, list } from "./protocol";
+import { formatUidSet, untagged, listText } from "./protocol";
 import { UidList } from "./uid-list";
 
 export interface SyncOptions {
@@ -141,8 +141,8 @@ export class SelectedMailbox {
     if (!added && !always) return [];
     const all = ["\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft", ...this.announcedKeywords.values()];
     return [
-      untagged("FLAGS", list(all)),
-      untagged("OK", `[PERMANENTFLAGS ${this.readOnly ? "()" : `(${[...all, "\\*"].join(" ")})`}] Flags permitted`),
+      untagged("FLAGS", listText(all)),
+      untagged("OK", `[PERMANENTFLAGS ${listText(this.readOnly ? [] : [...all, "\\*"])}] Flags permitted`),
     ];
   }
 
@@ -237,11 +237,11 @@ export class SelectedMailbox {
         const states = await this.store.messages.byUids(this.mailboxId, uids);
         out.push(...this.flagResponses(states.flatMap((m) => m.flags)));
         for (const state of states) {
-          const items = [`FLAGS`, list(this.flagsOf(state.uid, state.flags))];
+          const items = ["FLAGS", listText(this.flagsOf(state.uid, state.flags))];
           // RFC 7162 §3.2.4: with QRESYNC every unsolicited FETCH names its UID.
           if (options.withUid || options.vanished) items.unshift("UID", String(state.uid));
           if (options.withModSeq) items.push("MODSEQ", `(${state.modSeq})`);
-          out.push(untagged(String(this.seqOf(state.uid)), "FETCH", list(items)));
+          out.push(untagged(String(this.seqOf(state.uid)), "FETCH", listText(items)));
         }
       }
     }

@@ -16,6 +16,7 @@ import {
   tagged,
   untagged,
   untaggedStatus,
+  listText,
 } from "@/lib/mail-server/imap/protocol/encoder";
 import { tokenize } from "@/lib/mail-server/imap/protocol/tokens";
 
@@ -100,6 +101,10 @@ describe("responses", () => {
     expect(text(untagged("FLAGS", list(["\\Seen", "\\Deleted"])))).toBe("* FLAGS (\\Seen \\Deleted)\r\n");
     expect(utf8(untagged("12", "FETCH", list(["BODY[HEADER]", literal("Subject: 台北\r\n")])))).toBe("* 12 FETCH (BODY[HEADER] {17}\r\nSubject: 台北\r\n)\r\n");
     expect(text(untagged("LIST", list(["\\HasNoChildren"]), quoted("/"), astring("Sent Items")))).toBe('* LIST (\\HasNoChildren) "/" "Sent Items"\r\n');
+    // All-text parts take the one-string path; a keyword's non-ASCII text still goes as UTF-8.
+    const keywords = untagged("FLAGS", listText(["\\Seen", "$台北"]));
+    expect(utf8(keywords)).toBe("* FLAGS (\\Seen $台北)\r\n");
+    expect(keywords.length).toBe(Buffer.byteLength("* FLAGS (\\Seen $台北)\r\n"));
   });
 
   it("writes tagged and untagged status responses with response codes", () => {

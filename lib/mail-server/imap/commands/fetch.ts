@@ -6,6 +6,7 @@ import { fetchSection, formatInternalDate, parseFetchAttributes, responseName, r
 import { renderedContents, type RenderedContent } from "../fetch/content-cache";
 import { asAtom, asList, ImapSyntaxError, type ImapCommand } from "../protocol";
 import { ByteWriter } from "../../net/byte-writer";
+import { GATHER_BELOW } from "../../net/gathered-output";
 import type { SelectedMailbox } from "../selected";
 import { ImapError, type ImapSession } from "../session";
 import { resolveSeqRanges } from "./util";
@@ -45,43 +46,63 @@ const BATCH_BYTES = 64 * 1024;
 const STATE_ITEMS: ReadonlySet<FetchAttribute["kind"]> = new Set(["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "MODSEQ"]);
 
 /**
- * One message's `* n FETCH (…)` as it is built: items as text gathered into the batch, section
- * bytes written as they are, never copied. One per command, reused for every message.
+ * The `* n FETCH (…)` lines of a command as they are built, straight into bytes: items as text,
+ * ENVELOPE and BODYSTRUCTURE copied from their cached wire form, a section's bytes copied when
+ * small and otherwise sent as they are, never copied. One per command, reused for every message.
  */
-class ResponseLine {
-  private text = "";
+class ResponseLines {
+  /** Starts small (a client's FETCH of one message's envelope) and doubles up to a batch. */
+  private readonly out = new ByteWriter(16 * 1024);
   private first = true;
 
   constructor(private readonly session: ImapSession) {}
 
+  /** Bytes built and not yet handed to the connection. */
+  get pending(): number {
+    return this.out.pending;
+  }
+
   start(seq: number) {
-    this.text = `* ${seq} FETCH (`;
+    this.out.text("* ").integer(seq).text(" FETCH (");
     this.first = true;
   }
 
-  item = (name: string, value: string) => {
-    this.text += this.first ? `${name} ${value}` : ` ${name} ${value}`;
+  private label(name: string) {
+    if (!this.first) this.out.text(" ");
+    this.out.text(name).text(" ");
     this.first = false;
+  }
+
+  item = (name: string, value: string) => {
+    this.label(name);
+    this.out.text(value);
   };
 
   /** An item whose value is already in wire form (ENVELOPE, BODYSTRUCTURE). */
   piece = (name: string, value: Buffer) => {
-    this.item(name, "");
-    this.session.write(this.text);
-    this.session.write(value);
-    this.text = "";
+    this.label(name);
+    this.out.bytes(value);
   };
 
   /** An item whose value is a literal of these bytes (a section). */
   literal = (name: string, bytes: Buffer) => {
-    this.item(name, `{${bytes.length}}\r\n`);
-    this.session.write(this.text);
+    this.label(name);
+    this.out.text(`{${bytes.length}}\r\n`);
+    if (bytes.length < GATHER_BELOW) {
+      this.out.bytes(bytes);
+      return;
+    }
+    this.send();
     this.session.write(bytes);
-    this.text = "";
   };
 
   end() {
-    this.session.write(`${this.text})\r\n`);
+    this.out.text(")\r\n");
+  }
+
+  /** Hands what was built to the connection. */
+  send() {
+    if (this.out.pending) this.session.write(this.out.take());
   }
 }
 
@@ -134,7 +155,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     // Never an EXPUNGE in answer to a FETCH by sequence number (RFC 3501 §7.4.1).
     return session.finish(command.tag, "OK", "FETCH completed", undefined, { allowExpunge: byUid, withUid: byUid });
   }
-  const line = new ResponseLine(session);
+  const line = new ResponseLines(session);
   let hint = 0;
   for (let r = 0; r < ranges.length; r++) for (let seq = ranges[r][0]; seq <= ranges[r][1]; seq++) {
     if (needsContent && position++ % CONTENT_WINDOW === 0) {
@@ -191,8 +212,12 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     if (seen && !wantsFlags) item("FLAGS", flags());
     if (seen && session.condstore && !wantsModSeq) item("MODSEQ", `(${modSeq})`);
     line.end();
-    if (session.connection.unsent >= BATCH_BYTES || raw) await session.connection.drained();
+    if (raw || line.pending + session.connection.unsent >= BATCH_BYTES) {
+      line.send();
+      await session.connection.drained();
+    }
   }
+  line.send();
   // Never an EXPUNGE in answer to a FETCH by sequence number (RFC 3501 §7.4.1).
   await session.finish(command.tag, "OK", "FETCH completed", undefined, { allowExpunge: byUid, withUid: byUid });
 }

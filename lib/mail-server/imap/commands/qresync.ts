@@ -3,7 +3,7 @@
 // expunged UID with its MODSEQ and never forgets them (ExpungedMessage is not pruned), so the
 // expunges since any MODSEQ are known exactly; seq-match-data, meant for servers that forget,
 // only narrows an answer that is already exact.
-import { asAtom, asList, formatUidSet, list, parseSequenceSet, toRanges, untagged, ImapSyntaxError, MAX_UID, type ImapToken, type SequenceSet } from "../protocol";
+import { asAtom, asList, formatUidSet, listText, parseSequenceSet, toRanges, untagged, ImapSyntaxError, MAX_UID, type ImapToken, type SequenceSet } from "../protocol";
 import type { SelectedMailbox } from "../selected";
 import type { ImapSession } from "../session";
 
@@ -116,7 +116,7 @@ export async function resyncResponses(session: ImapSession, selected: SelectedMa
   const changed = (await session.store.messages.changedSince(selected.mailboxId, resync.modSeq)).filter((state) => known(state.uid) && selected.uids.has(state.uid));
   out.push(...selected.flagResponses(changed.flatMap((state) => state.flags)));
   for (const state of changed) {
-    out.push(untagged(String(selected.seqOf(state.uid)), "FETCH", list(["UID", String(state.uid), "FLAGS", list(selected.flagsOf(state.uid, state.flags)), "MODSEQ", `(${state.modSeq})`])));
+    out.push(untagged(String(selected.seqOf(state.uid)), "FETCH", listText(["UID", String(state.uid), "FLAGS", listText(selected.flagsOf(state.uid, state.flags)), "MODSEQ", `(${state.modSeq})`])));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // STORE and UID STORE (RFC 3501 §6.4.6): FLAGS, +FLAGS, -FLAGS, each with .SILENT.
-import { asAtom, asList, formatUidSet, list, untagged, ImapSyntaxError, type ImapCommand, type ImapToken } from "../protocol";
+import { asAtom, asList, formatUidSet, listText, untagged, ImapSyntaxError, type ImapCommand, type ImapToken } from "../protocol";
 import { ImapError, type ImapSession } from "../session";
 import { parseFlags, resolveMessages } from "./util";
 import { asImapError } from "./mailboxes";
@@ -39,11 +39,11 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
   // those changed, when CONDSTORE is on (RFC 7162 §3.1.3).
   for (const state of await session.store.messages.byUids(selected.mailboxId, uids)) {
     if (failed.has(state.uid)) continue;
-    const items: (string | Buffer)[] = [];
-    if (!match[2]) items.push("FLAGS", list(selected.flagsOf(state.uid, state.flags)));
+    const items: string[] = [];
+    if (!match[2]) items.push("FLAGS", listText(selected.flagsOf(state.uid, state.flags)));
     if (byUid || session.qresync) items.push("UID", String(state.uid));
     if (session.condstore && (!match[2] || changedUids.has(state.uid))) items.push("MODSEQ", `(${state.modSeq})`);
-    if (items.length > (byUid || session.qresync ? 2 : 0)) session.write(untagged(String(selected.seqOf(state.uid)), "FETCH", list(items)));
+    if (items.length > (byUid || session.qresync ? 2 : 0)) session.write(untagged(String(selected.seqOf(state.uid)), "FETCH", listText(items)));
   }
   const code = modified.length ? `MODIFIED ${formatUidSet(byUid ? modified : modified.map((uid) => selected.seqOf(uid)))}` : undefined;
   await session.finish(command.tag, "OK", modified.length ? "Conditional STORE failed for some messages" : "STORE completed", code, { allowExpunge: byUid, withUid: byUid });

@@ -18,6 +18,11 @@ export type UntaggedStatus = Status | "BYE" | "PREAUTH";
 const CRLF = Buffer.from("\r\n", "latin1");
 const SP = Buffer.from(" ", "latin1");
 
+function allText(parts: readonly Part[]): parts is readonly string[] {
+  for (const part of parts) if (typeof part !== "string") return false;
+  return true;
+}
+
 function bytesOf(value: Part): Buffer {
   return typeof value === "string" ? Buffer.from(value, "utf8") : value;
 }
@@ -103,8 +108,15 @@ function isPlainAtom(bytes: Buffer): boolean {
   return true;
 }
 
+/** list() as text, for a list nested in another response's text: "(\\Seen \\Flagged)". */
+export function listText(items: readonly string[]): string {
+  return `(${items.join(" ")})`;
+}
+
 /** "(" items separated by SP ")"; string items are protocol text, Buffers go as they are. */
 export function list(items: readonly Part[]): Buffer {
+  // All text (flags, FETCH items): one encoding of one string instead of a Buffer per item.
+  if (allText(items)) return Buffer.from(listText(items), "utf8");
   const parts: Buffer[] = [Buffer.from("(", "latin1")];
   items.forEach((item, i) => {
     if (i > 0) parts.push(SP);
@@ -180,6 +192,7 @@ export function untaggedStatus(status: UntaggedStatus, text: string, code?: stri
  * untagged("12", "FETCH", list([...])), untagged("FLAGS", list(["\\Seen", "\\Answered"])).
  */
 export function untagged(...parts: Part[]): Buffer {
+  if (allText(parts)) return Buffer.from(`* ${parts.join(" ")}\r\n`, "utf8");
   const builder = new ResponseBuilder().add("*");
   for (const part of parts) builder.sp().add(part);
   return builder.crlf().toBuffer();
