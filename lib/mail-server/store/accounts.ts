@@ -117,6 +117,7 @@ export class Accounts {
     if (!account) throw new StoreError("not-found", `no account ${parsed.address}`);
     const passwordHash = await hashPassword(password);
     await this.sql.exclusive(async () => (await this.database.prisma()).account.update({ where: { id: account.id }, data: { passwordHash } }));
+    this.events.emit("account", { kind: "password", accountId: account.id });
   }
 
   async deleteAccount(address: string) {

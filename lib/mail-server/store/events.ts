@@ -9,8 +9,11 @@ export type MailboxChange =
   | { kind: "expunge"; accountId: number; mailboxId: number; uids: number[]; modSeq: bigint }
   | { kind: "mailboxes"; accountId: number };
 
-/** An account that may no longer be used: its open IMAP and POP3 sessions end (net/account-guard.ts). */
-export type AccountChange = { kind: "disabled" | "deleted"; accountId: number };
+/**
+ * An account that may no longer be used, or whose password changed: its open IMAP, POP3 and SMTP
+ * sessions end (net/account-guard.ts), so a password reset after a break-in locks the intruder out.
+ */
+export type AccountChange = { kind: "disabled" | "deleted" | "password"; accountId: number };
 
 export class StoreEvents extends EventEmitter<{ change: [MailboxChange]; account: [AccountChange] }> {
   constructor() {

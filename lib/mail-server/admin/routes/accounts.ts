@@ -3,6 +3,7 @@
 // deleted, disabled or demoted, whoever asks (store/accounts.ts keepingAnAdministrator).
 import { ConfigError, parseSize } from "@/lib/config";
 import { StoreError } from "../../store";
+import { parseAddress } from "../../store/addresses";
 import { field, readJson, type Reply, type RouteContext } from "../request";
 
 /** A true/false field of a JSON body; undefined when absent. */
@@ -52,8 +53,16 @@ export async function createAccount({ store, request }: RouteContext): Promise<R
   return { status: 201, body: { address: account.address, isAdmin: account.isAdmin } };
 }
 
+function sameAccount(a: string, b: string): boolean {
+  try {
+    return parseAddress(a).key === parseAddress(b).key;
+  } catch {
+    return false;
+  }
+}
+
 /** Changes what the body names, in a fixed order; nothing when it names nothing known. */
-export async function updateAccount({ store, request, params }: RouteContext): Promise<Reply> {
+export async function updateAccount({ store, request, params, caller }: RouteContext): Promise<Reply> {
   const body = await readJson(request);
   const password = field(body, "password");
   const quota = field(body, "quota").trim();
@@ -63,6 +72,11 @@ export async function updateAccount({ store, request, params }: RouteContext): P
     throw new StoreError("invalid", "say what to change: password, quota, disabled or isAdmin");
   }
   const address = params.address;
+  // One's own password is changed by giving the current one (routes/password.ts): a session that
+  // holds an administrator's credentials must not be enough to take the account over.
+  if (password && caller && sameAccount(caller.address, address)) {
+    throw new StoreError("forbidden", "change your own password with your current one (Settings, Password), not here");
+  }
   if (quota) await store.accounts.setQuota(address, quotaBytes(quota));
   if (isAdmin !== undefined) await store.accounts.setAdmin(address, isAdmin);
   if (disabled !== undefined) await store.accounts.setDisabled(address, disabled);
