@@ -12,6 +12,19 @@ const DOMAIN = `club-${RUN}.example`;
 const USER = { address: `sam@${DOMAIN}`, password: "sam's long passphrase 7" };
 // The password Sam chooses instead of the one the administrator gave.
 const OWN_PASSWORD = "sam's own passphrase, 2026";
+// What the administrator sets when Sam's account may have been broken into.
+const RESET_PASSWORD = "reset by the administrator 99";
+
+/**
+ * Polls until the page's web session is over (its mail API answers 401), then gives a fresh page of
+ * the same browser: the old one reloads to the sign-in page by itself, and a navigation of ours could
+ * collide with that one.
+ */
+async function signedOut(page: Page): Promise<Page> {
+  await expect.poll(async () => (await page.request.get("/api/mail/folders")).status(), { timeout: 10_000 }).toBe(401);
+  await page.close();
+  return page.context().newPage();
+}
 
 async function signInRefused(page: Page, password: string) {
   await page.goto("/login");
@@ -21,7 +34,7 @@ async function signInRefused(page: Page, password: string) {
   await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong e-mail address or password.");
 }
 
-test("an administrator creates a domain and a user; the user works and changes the password; disabled, the user is signed out and refused", async ({ page, browser }) => {
+test("an administrator creates a domain and a user; the user works and changes the password; a reset and a disabling sign the user out", async ({ page, browser }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page);
   await page.getByRole("link", { name: "Administration" }).click();
@@ -60,7 +73,7 @@ test("an administrator creates a domain and a user; the user works and changes t
 
   // The user, in a browser of their own, signs in and reads mail; administration doesn't exist for them.
   const userContext = await browser.newContext();
-  const userPage = await userContext.newPage();
+  let userPage = await userContext.newPage();
   await deliver({ to: USER.address, subject: `Welcome ${RUN}`, text: "Hello Sam." });
   await signIn(userPage, USER);
   await expect(userPage.getByText(`Welcome ${RUN}`)).toBeVisible();
@@ -68,7 +81,11 @@ test("an administrator creates a domain and a user; the user works and changes t
   expect((await userPage.goto("/admin/accounts"))?.status()).toBe(404);
   await userPage.goto("/");
 
-  // Sam replaces the password the administrator chose; only the new one signs in from now on.
+  // Sam is signed in on a second device too; replacing the password the administrator chose ends that
+  // session, keeps this one, and only the new password signs in from now on.
+  const elsewhere = await browser.newContext();
+  let elsewherePage = await elsewhere.newPage();
+  await signIn(elsewherePage, USER);
   const section = (await openSettings(userPage)).locator("#password");
   await section.getByLabel("Current password").fill(USER.password);
   await section.getByLabel("New password", { exact: true }).fill(OWN_PASSWORD);
@@ -76,19 +93,36 @@ test("an administrator creates a domain and a user; the user works and changes t
   await section.getByRole("button", { name: "Change password" }).click();
   await expect(section.getByRole("status")).toHaveText("Password changed");
   await closeSettings(userPage);
-  const elsewhere = await browser.newContext();
-  const elsewherePage = await elsewhere.newPage();
+  elsewherePage = await signedOut(elsewherePage);
+  await expect(userPage.getByRole("navigation", { name: "Folders" })).toBeVisible();
+  expect((await userPage.request.get("/api/mail/folders")).status()).toBe(200);
   await signInRefused(elsewherePage, USER.password);
   await signIn(elsewherePage, { address: USER.address, password: OWN_PASSWORD });
-  await elsewhere.close();
 
+  // The administrator resets Sam's password: every session signed in with the old one is over.
   await page.getByText(`Manage ${USER.address}`).click();
   const row = page.locator("li").filter({ has: page.getByText(`Manage ${USER.address}`) });
-  await row.getByRole("button", { name: "Disable" }).click();
-  await expect(row.getByRole("status")).toContainText(`${USER.address} is disabled`);
+  await row.getByLabel("New password").fill(RESET_PASSWORD);
+  await row.getByRole("button", { name: "Set password" }).click();
+  await expect(row.getByRole("status").filter({ hasText: "password" })).toContainText(`The password of ${USER.address} was changed`);
+  userPage = await signedOut(userPage);
+  await signedOut(elsewherePage);
+  await elsewhere.close();
+  await signInRefused(userPage, OWN_PASSWORD);
+  await signIn(userPage, { address: USER.address, password: RESET_PASSWORD });
+
+  // The administrator's own row has no reset: their password is changed in Settings, with the current one.
+  const ownRow = page.locator("li").filter({ has: page.getByText(`Manage ${ADMIN.address}`) });
+  await expect(ownRow.getByRole("button", { name: "Set password" })).toHaveCount(0);
+  await expect(ownRow.getByText("Your own password is changed in Settings")).toHaveCount(1);
+
+  const disable = row.getByRole("button", { name: "Disable" });
+  if (!(await disable.isVisible())) await page.getByText(`Manage ${USER.address}`).click();
+  await disable.click();
+  await expect(row.getByRole("status").filter({ hasText: "disabled" })).toContainText(`${USER.address} is disabled`);
 
   // The open web session is over (its IMAP connection was ended), and signing in again is refused.
-  await expect.poll(async () => (await userPage.request.get("/api/mail/folders")).status(), { timeout: 10_000 }).toBe(401);
-  await signInRefused(userPage, OWN_PASSWORD);
+  userPage = await signedOut(userPage);
+  await signInRefused(userPage, RESET_PASSWORD);
   await userContext.close();
 });

@@ -126,8 +126,11 @@ test("undo send stops the message: it reopens in the composer and the recipient 
   expect((await inbox(bob)).map((message) => message.subject)).not.toContain(subject);
 });
 
-test("a password change keeps this session and the new password signs in", async ({ page }) => {
+test("a password change keeps this session, signs out the others, and the new password signs in", async ({ page, browser }) => {
   const next = "a brand new passphrase 7";
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signIn(otherPage, erin);
   await signIn(page, erin);
   const settings = await openSettings(page);
   const section = settings.locator("#password");
@@ -139,6 +142,8 @@ test("a password change keeps this session and the new password signs in", async
   await section.getByLabel("Current password").fill(erin.password);
   await section.getByRole("button", { name: "Change password" }).click();
   await expect(section.getByRole("status")).toHaveText("Password changed");
+  await expect.poll(async () => (await otherPage.request.get("/api/mail/folders")).status(), { timeout: 10_000 }).toBe(401);
+  await other.close();
 
   // This session reads mail with the new password sealed in it.
   await closeSettings(page);

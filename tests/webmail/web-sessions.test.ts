@@ -40,16 +40,26 @@ describe("web session records", () => {
   });
 
   it("ends one session, not another user's, and the end outlives the process's memory", async () => {
-    expect(await revokeSessions("ann@example.test", ids[3], database)).toBe(0);
-    expect(await revokeSessions("ann@example.test", ids[2], database)).toBe(1);
+    expect(await revokeSessions("ann@example.test", { only: ids[3] }, database)).toBe(0);
+    expect(await revokeSessions("ann@example.test", { only: ids[2] }, database)).toBe(1);
     expect(await isSessionActive(ids[2], database)).toBe(false);
     forgetCaches();
     expect(await isSessionActive(ids[2], database)).toBe(false);
     expect(await isSessionActive(ids[3], database)).toBe(true);
   });
 
+  it("after a password change, ends every session but the one that changed it", async () => {
+    const phone = "00000009-0000-4000-8000-000000000000";
+    await recordSession({ id: phone, address: "ann@example.test", userAgent: "Mail/1", ipAddress: "198.51.100.7", expiresAt: new Date(Date.now() + DAY) }, database);
+    expect(await revokeSessions("ANN@example.test", { except: ids[1] }, database)).toBe(2);
+    forgetCaches();
+    expect(await isSessionActive(ids[1], database)).toBe(true);
+    for (const id of [ids[0], phone]) expect(await isSessionActive(id, database)).toBe(false);
+    expect(await isSessionActive(ids[3], database)).toBe(true);
+  });
+
   it("signs out everywhere", async () => {
-    expect(await revokeSessions("ann@example.test", null, database)).toBe(2);
+    expect(await revokeSessions("ann@example.test", "all", database)).toBe(1);
     forgetCaches();
     expect(await isSessionActive(ids[0], database)).toBe(false);
     expect(await isSessionActive(ids[1], database)).toBe(false);

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { getTranslations } from "next-intl/server";
 import { adminChange, formText, type ActionResult } from "@/lib/web/admin";
+import { revokeSessions } from "@/lib/web/auth/web-sessions";
 
 const PATH = "/admin/accounts";
 
@@ -30,7 +31,11 @@ export async function resetPassword(_previous: ActionResult, data: FormData): Pr
   const t = await getTranslations("Admin.accounts");
   const password = formText(data, "password");
   if (!password) return { state: "error", message: t("passwordMissing") };
-  return changeAccount(data, { password }, (address) => t("passwordSet", { address }));
+  const result = await changeAccount(data, { password }, (address) => t("passwordSet", { address }));
+  // A reset often follows a break-in: whoever is signed in to the webmail with the old password is
+  // signed out too (the mail server has ended the account's IMAP, POP3 and SMTP sessions already).
+  if (result.state === "ok") await revokeSessions(formText(data, "address", 254), "all");
+  return result;
 }
 
 export async function setQuota(_previous: ActionResult, data: FormData): Promise<ActionResult> {

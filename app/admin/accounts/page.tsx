@@ -66,12 +66,16 @@ export default async function AccountsPage() {
               <details className="group">
                 <summary className="inline-flex min-h-11 cursor-pointer items-center text-sm text-indigo-700 md:min-h-9 dark:text-indigo-300">{t("manage", { address: account.address })}</summary>
                 <div className="mt-2 grid gap-4 sm:grid-cols-2">
-                  <ActionForm action={resetPassword} submit={t("resetPassword")}>
-                    <input type="hidden" name="address" value={account.address} />
-                    <Field label={t("newPassword")}>
-                      <input name="password" type="password" autoComplete="new-password" className={INPUT_CLASS} />
-                    </Field>
-                  </ActionForm>
+                  {account.address.toLowerCase() !== user.address.toLowerCase() ? (
+                    <ActionForm action={resetPassword} submit={t("resetPassword")}>
+                      <input type="hidden" name="address" value={account.address} />
+                      <Field label={t("newPassword")}>
+                        <input name="password" type="password" autoComplete="new-password" className={INPUT_CLASS} />
+                      </Field>
+                    </ActionForm>
+                  ) : (
+                    <p className="text-sm text-slate-600 dark:text-slate-400">{t("ownPasswordInSettings")}</p>
+                  )}
                   <ActionForm action={setQuota} submit={t("setQuota")}>
                     <input type="hidden" name="address" value={account.address} />
                     <Field label={t("quota")}>

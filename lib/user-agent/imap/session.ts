@@ -5,7 +5,7 @@
 import "server-only";
 import { EventEmitter } from "node:events";
 import type { ImapFlow, MailboxObject } from "imapflow";
-import { createImapClient, type ImapCredentials } from "./client";
+import { createImapClient, isAuthenticationFailure, type ImapCredentials } from "./client";
 import type { ImapEndpoint } from "./endpoint";
 
 export type MailboxChange =
@@ -83,7 +83,11 @@ export class ImapSession {
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       if (this.closed || !this.watching) return;
-      this.returnToWatched(true).catch(() => this.scheduleReconnect());
+      this.returnToWatched(true).catch((error: unknown) => {
+        // The password changed elsewhere: trying the old one again would only count as failed
+        // logins against the account. The next request finds out and signs the session out.
+        if (!isAuthenticationFailure(error)) this.scheduleReconnect();
+      });
     }, delay);
     this.reconnectTimer.unref();
   }

@@ -94,7 +94,7 @@ export function authOptions(secure: boolean): AuthOptions {
         if (typeof sessionId !== "string") return;
         const address = typeof token.email === "string" ? token.email : "";
         // Also ends the pooled IMAP session; a session without a row still loses its connection.
-        if (!(await revokeSessions(address, sessionId).catch(() => 0))) await imapSessions().end(sessionId);
+        if (!(await revokeSessions(address, { only: sessionId }).catch(() => 0))) await imapSessions().end(sessionId);
       },
     },
   };

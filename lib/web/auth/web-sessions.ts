@@ -110,14 +110,18 @@ export async function listSessions(address: string, currentId: string, database:
   }));
 }
 
+/** Which of a user's sessions to end: one (signing out), all but one (after a password change), or all. */
+export type SessionSelection = { only: string } | { except: string } | "all";
+
 /**
- * Ends the user's sessions: one (`only`), or all of them. Marks the rows, forgets them here at once, and
- * closes their pooled IMAP connections in this process. Returns how many were ended.
+ * Ends the user's sessions that `which` names. Marks the rows, forgets them here at once, and closes their
+ * pooled IMAP connections in this process. Returns how many were ended.
  */
-export async function revokeSessions(address: string, only: string | null, database: () => Promise<Prisma> = webmailDatabase): Promise<number> {
+export async function revokeSessions(address: string, which: SessionSelection, database: () => Promise<Prisma> = webmailDatabase): Promise<number> {
   const prisma = await database();
   const owner = address.toLowerCase();
-  const rows = await prisma.webSession.findMany({ where: { address: owner, revokedAt: null, ...(only ? { id: only } : {}) }, select: { id: true, expiresAt: true } });
+  const selected = which === "all" ? {} : "only" in which ? { id: which.only } : { id: { not: which.except } };
+  const rows = await prisma.webSession.findMany({ where: { address: owner, revokedAt: null, ...selected }, select: { id: true, expiresAt: true } });
   if (!rows.length) return 0;
   await prisma.webSession.updateMany({ where: { address: owner, id: { in: rows.map((r) => r.id) }, revokedAt: null }, data: { revokedAt: new Date() } });
   for (const row of rows) {

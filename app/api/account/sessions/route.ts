@@ -16,5 +16,5 @@ export async function DELETE(request: Request) {
   if (!isSameOrigin(request.headers)) return jsonError(403, "Cross-site request refused.");
   const user = await getSignedInUser();
   if (!user) return jsonError(401, "Sign in first.");
-  return NextResponse.json({ ended: await revokeSessions(user.address, null) });
+  return NextResponse.json({ ended: await revokeSessions(user.address, "all") });
 }

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { adminErrorText, adminRequest, MailServerUnreachableError } from "@/lib/user-agent/admin-api";
 import { forgetSendableAddresses, managesAccounts } from "@/lib/user-agent/settings/addresses";
 import { resealSession } from "@/lib/web/auth/reseal";
+import { revokeSessions } from "@/lib/web/auth/web-sessions";
 import { throttle } from "@/lib/web/auth/verify-login";
 import { clientAddress } from "@/lib/web/client-address";
 import { jsonError } from "@/lib/web/mail-route";
@@ -12,7 +13,7 @@ const MAX_PASSWORD = 1024;
 /**
  * Changes the signed-in user's password on the bundled server: { currentPassword, newPassword }. The
  * mail server checks the current one again and the new one's strength; this session then goes on with
- * the new password sealed in its cookie.
+ * the new password sealed in its cookie, and the user's other sessions end.
  */
 export async function POST(request: Request) {
   const body = await readChange(request);
@@ -39,6 +40,9 @@ export async function POST(request: Request) {
     if (answer.status !== 200) return jsonError(answer.status === 401 ? 403 : answer.status, adminErrorText(answer.status, answer.body));
     const response = NextResponse.json({ ok: true });
     await resealSession(user, newPassword, response);
+    // As after a password change anywhere else: signed out everywhere but here. The mail server has
+    // ended the account's IMAP, POP3 and SMTP sessions; these are the webmail's own.
+    await revokeSessions(user.address, { except: user.sessionId });
     forgetSendableAddresses(user.address);
     return response;
   });

@@ -11,6 +11,6 @@ export async function DELETE(request: Request, { params }: { params: Promise<{ i
   if (!user) return jsonError(401, "Sign in first.");
   const { id } = await params;
   if (!/^[0-9a-f-]{36}$/i.test(id)) return jsonError(404, "No such session.");
-  const ended = await revokeSessions(user.address, id);
+  const ended = await revokeSessions(user.address, { only: id });
   return ended ? NextResponse.json({ ended }) : jsonError(404, "No such session.");
 }
