@@ -155,7 +155,7 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     // Never an EXPUNGE in answer to a FETCH by sequence number (RFC 3501 §7.4.1).
     return session.finish(command.tag, "OK", "FETCH completed", undefined, { allowExpunge: byUid, withUid: byUid });
   }
-  const line = new ResponseLines(session);
+  const lines = new ResponseLines(session);
   let hint = 0;
   for (let r = 0; r < ranges.length; r++) for (let seq = ranges[r][0]; seq <= ranges[r][1]; seq++) {
     if (needsContent && position++ % CONTENT_WINDOW === 0) {
@@ -173,8 +173,8 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     const content = contents?.get(states.contentIds[i]);
     if (needsContent && !content) continue;
     const raw = wantsBytes && content ? await session.store.readMessage(content.blobHash) : null;
-    line.start(seq);
-    const { item, piece, literal } = line;
+    lines.start(seq);
+    const { item, piece, literal } = lines;
     for (const attribute of attributes) {
       switch (attribute.kind) {
         case "UID":
@@ -211,13 +211,13 @@ async function run(session: ImapSession, command: ImapCommand, byUid: boolean) {
     }
     if (seen && !wantsFlags) item("FLAGS", flags());
     if (seen && session.condstore && !wantsModSeq) item("MODSEQ", `(${modSeq})`);
-    line.end();
-    if (raw || line.pending + session.connection.unsent >= BATCH_BYTES) {
-      line.send();
+    lines.end();
+    if (raw || lines.pending + session.connection.unsent >= BATCH_BYTES) {
+      lines.send();
       await session.connection.drained();
     }
   }
-  line.send();
+  lines.send();
   // Never an EXPUNGE in answer to a FETCH by sequence number (RFC 3501 §7.4.1).
   await session.finish(command.tag, "OK", "FETCH completed", undefined, { allowExpunge: byUid, withUid: byUid });
 }
