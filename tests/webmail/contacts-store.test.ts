@@ -79,9 +79,10 @@ describe.each(providers)("the address book on %s", (provider) => {
     expect(await store.listContacts(prisma, owner)).toEqual(contacts);
   });
 
-  it("collects recipients of sent mail with a count, not the sender, and nothing once turned off", async () => {
+  it("collects recipients of sent mail with a count, not the sender nor their aliases, and nothing once turned off", async () => {
     const owner = "sender@example.test";
-    await collectRecipients(prisma, owner, [{ name: "Gina", address: "Gina@Example.test" }, { name: "", address: owner }], new Date(1000));
+    const aliases = [owner, "Sales@Example.test"];
+    await collectRecipients(prisma, owner, [{ name: "Gina", address: "Gina@Example.test" }, { name: "", address: owner }, { name: "Sales", address: "sales@example.TEST" }], new Date(1000), aliases);
     await collectRecipients(prisma, owner, [{ name: "", address: "gina@example.test" }, { name: "Hal", address: "hal@example.test" }], new Date(2000));
     const rows = await prisma.collectedRecipient.findMany({ where: { owner }, orderBy: { address: "asc" } });
     expect(rows.map(({ address, name, useCount }) => ({ address, name, useCount }))).toEqual([

@@ -190,7 +190,7 @@ async function deliver(prisma: Prisma, row: Row): Promise<void> {
     }
     // Recipients refused while the others took it: the page that polls this row says who and why.
     await finish({ state: "sent", detail: submitted.rejected.length ? JSON.stringify(submitted.rejected) : "" });
-    await afterSubmission(session, envelope.dsn ? withEnvelopeId(raw, envelope.dsn.envelopeId) : raw, row.createdAt, envelope.recipients, source, row.draftUid);
+    await afterSubmission(session, password, envelope.dsn ? withEnvelopeId(raw, envelope.dsn.envelopeId) : raw, row.createdAt, envelope.recipients, source, row.draftUid);
   } finally {
     await session.close();
   }

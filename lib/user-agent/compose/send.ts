@@ -96,9 +96,9 @@ export function withEnvelopeId(copy: Buffer, envelopeId: string): Buffer {
  * What follows a submission the server took: the copy in Sent (its answer, false when it could not be
  * kept), the recipients remembered, the original flagged, and the draft it came from removed.
  */
-export async function afterSubmission(session: ImapSession, copy: Buffer, date: Date, recipients: Address[], source: SourceMessage | null, draftUid: number | null): Promise<boolean> {
+export async function afterSubmission(session: ImapSession, password: string, copy: Buffer, date: Date, recipients: Address[], source: SourceMessage | null, draftUid: number | null): Promise<boolean> {
   const savedToSent = await keepSentCopy(session, copy, date);
-  await rememberRecipients(session.address, recipients);
+  await rememberRecipients({ address: session.address, password }, recipients);
   // As Thunderbird and Apple Mail mark them: \\Answered after a reply, $Forwarded after a forward.
   // The message has left: a flag that cannot be set (the original moved meanwhile) is no failure to report.
   if (source) {
@@ -118,7 +118,7 @@ export async function sendMessage(session: ImapSession, password: string, messag
   try {
     const dsn: SubmissionDsn | null = message.deliveryReports ? { envelopeId: newEnvelopeId(), notify: ["success", "failure", "delay"] } : null;
     const { rejected } = await submit(await buildMime(draft, false), envelopeOf(draft), { user: session.address, pass: password }, undefined, dsn);
-    const savedToSent = await afterSubmission(session, dsn ? withEnvelopeId(copy, dsn.envelopeId) : copy, draft.date, [...draft.to, ...draft.cc, ...draft.bcc], message.source, message.draft);
+    const savedToSent = await afterSubmission(session, password, dsn ? withEnvelopeId(copy, dsn.envelopeId) : copy, draft.date, [...draft.to, ...draft.cc, ...draft.bcc], message.source, message.draft);
     return { ok: true, savedToSent, rejected };
   } catch (error) {
     if (!(error instanceof SubmissionError)) throw error;

@@ -3,6 +3,8 @@
 import "server-only";
 import type { Prisma } from "@/lib/db";
 import type { Address } from "@/lib/user-agent/mail/types";
+import type { AdminCredentials } from "@/lib/user-agent/admin-api";
+import { sendableAddresses } from "@/lib/user-agent/settings/addresses";
 import { webmailDatabase } from "@/lib/user-agent/webmail-database";
 import { ownerKey } from "./store";
 import { LIMITS, type AddressBookSettings } from "./types";
@@ -18,14 +20,19 @@ export async function saveAddressBookSettings(prisma: Prisma, owner: string, set
   await prisma.addressBookSettings.upsert({ where: { owner: key }, create: { owner: key, ...settings }, update: settings });
 }
 
-/** Counts one more message to each recipient (not the owner), keeping the LIMITS.collected most recent. */
-export async function collectRecipients(prisma: Prisma, owner: string, recipients: Address[], now = new Date()): Promise<void> {
+/**
+ * Counts one more message to each recipient, keeping the LIMITS.collected most recent. Not the owner, nor
+ * the owner's other addresses (`ownAddresses`, the aliases they send from): a reply to all that copies
+ * one of them would otherwise offer it back as a correspondent.
+ */
+export async function collectRecipients(prisma: Prisma, owner: string, recipients: Address[], now = new Date(), ownAddresses: readonly string[] = []): Promise<void> {
   const key = ownerKey(owner);
   if (!(await addressBookSettings(prisma, key)).collectRecipients) return;
+  const own = new Set([key, ...ownAddresses.map((address) => address.trim().toLowerCase())]);
   const seen = new Map<string, string>();
   for (const recipient of recipients) {
     const address = recipient.address.trim().toLowerCase();
-    if (address && address !== key && address.length <= LIMITS.address) seen.set(address, lineText(recipient.name, LIMITS.name) || seen.get(address) || "");
+    if (address && !own.has(address) && address.length <= LIMITS.address) seen.set(address, lineText(recipient.name, LIMITS.name) || seen.get(address) || "");
   }
   if (seen.size === 0) return;
   await prisma.$transaction(async (tx) => {
@@ -42,9 +49,10 @@ export async function collectRecipients(prisma: Prisma, owner: string, recipient
 }
 
 /** What the send path calls: never fails a send that went out, only logs. */
-export async function rememberRecipients(owner: string, recipients: Address[]): Promise<void> {
+export async function rememberRecipients(credentials: AdminCredentials, recipients: Address[]): Promise<void> {
   try {
-    await collectRecipients(await webmailDatabase(), owner, recipients);
+    const { addresses } = await sendableAddresses(credentials);
+    await collectRecipients(await webmailDatabase(), credentials.address, recipients, new Date(), addresses);
   } catch (error) {
     console.error(`webmail: could not collect recipients: ${error instanceof Error ? error.message : String(error)}`);
   }
