@@ -67,6 +67,12 @@ describe("administration API", () => {
     let listed = ((await api("GET", "/api/v1/accounts")).body.accounts as { address: string; quotaBytes: string; isAdmin: boolean; disabled: boolean }[]).find((a) => a.address === USER.address);
     expect(listed).toMatchObject({ quotaBytes: String(10 * 1024 ** 2), isAdmin: true, disabled: false });
     expect((await api("PATCH", path, { isAdmin: false })).status).toBe(200);
+    // A weak password or a quota that is no size refuses the whole change: nothing else in it is made.
+    for (const change of [{ quota: "20M", isAdmin: true, password: "short" }, { quota: "lots", isAdmin: true }]) {
+      expect((await api("PATCH", path, change)).status).toBe(400);
+      listed = ((await api("GET", "/api/v1/accounts")).body.accounts as (typeof listed)[]).find((a) => a?.address === USER.address);
+      expect(listed).toMatchObject({ quotaBytes: String(10 * 1024 ** 2), isAdmin: false });
+    }
     for (const change of [{ isAdmin: false }, { disabled: true }]) {
       const refused = await api("PATCH", `/api/v1/accounts/${encodeURIComponent(ADMIN.address)}`, change);
       expect(refused.status).toBe(409);

@@ -4,6 +4,7 @@
 import { ConfigError, parseSize } from "@/lib/config";
 import { StoreError } from "../../store";
 import { parseAddress } from "../../store/addresses";
+import { checkPasswordStrength } from "../../store/passwords";
 import { field, readJson, type Reply, type RouteContext } from "../request";
 
 /** A true/false field of a JSON body; undefined when absent. */
@@ -61,7 +62,11 @@ function sameAccount(a: string, b: string): boolean {
   }
 }
 
-/** Changes what the body names, in a fixed order; nothing when it names nothing known. */
+/**
+ * Changes what the body names, in a fixed order; nothing when it names nothing known. What can be
+ * refused from the body alone (a quota that is no size, a weak password) is checked before anything
+ * changes, so such a refusal leaves the account as it was.
+ */
 export async function updateAccount({ store, request, params, caller }: RouteContext): Promise<Reply> {
   const body = await readJson(request);
   const password = field(body, "password");
@@ -77,7 +82,9 @@ export async function updateAccount({ store, request, params, caller }: RouteCon
   if (password && caller && sameAccount(caller.address, address)) {
     throw new StoreError("forbidden", "change your own password with your current one (Settings, Password), not here");
   }
-  if (quota) await store.accounts.setQuota(address, quotaBytes(quota));
+  const quotaSize = quota ? quotaBytes(quota) : null;
+  if (password) checkPasswordStrength(password, parseAddress(address).address);
+  if (quotaSize !== null) await store.accounts.setQuota(address, quotaSize);
   if (isAdmin !== undefined) await store.accounts.setAdmin(address, isAdmin);
   if (disabled !== undefined) await store.accounts.setDisabled(address, disabled);
   if (password) await store.accounts.setPassword(address, password);
