@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { ADMIN } from "./support/accounts";
 import { deliver } from "./support/deliver";
-import { signIn } from "./support/session";
+import { expectSignedOut, signIn } from "./support/session";
 import { closeSettings, openSettings } from "./support/settings";
 
 // One story, in order: an administrator sets up a domain and an account, its user works, then is disabled.
@@ -16,12 +16,11 @@ const OWN_PASSWORD = "sam's own passphrase, 2026";
 const RESET_PASSWORD = "reset by the administrator 99";
 
 /**
- * Polls until the page's web session is over (its mail API answers 401), then gives a fresh page of
- * the same browser: the old one reloads to the sign-in page by itself, and a navigation of ours could
- * collide with that one.
+ * Waits until the page's web session is over, then gives a fresh page of the same browser: the old one
+ * reloads to the sign-in page by itself, and a navigation of ours could collide with that one.
  */
 async function signedOut(page: Page): Promise<Page> {
-  await expect.poll(async () => (await page.request.get("/api/mail/folders")).status(), { timeout: 10_000 }).toBe(401);
+  await expectSignedOut(page);
   await page.close();
   return page.context().newPage();
 }
