@@ -69,7 +69,6 @@ afterAll(async () => {
 });
 
 describe("a password change", () => {
-
   it("by an administrator ends the account's open IMAP, POP3 and SMTP sessions; only the new password signs in", async () => {
     const before = await allSessions();
     expect(before.signedIn).toEqual(SIGNED_IN);
